@@ -1,0 +1,1 @@
+"""Models bundled with textrecog (installed as package data)."""

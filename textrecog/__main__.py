@@ -1,0 +1,7 @@
+"""Allow ``python -m textrecog``."""
+
+import sys
+
+from textrecog.cli import main
+
+sys.exit(main())

@@ -1,0 +1,86 @@
+"""Character classifier runtime: a .tflite model run by LiteRT, batched.
+
+Never imports TensorFlow unless LiteRT has no wheel for this platform, in
+which case TensorFlow's own ``tf.lite`` interpreter is the fallback.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+
+from textrecog.model import ModelError, ModelInfo, load_info
+from textrecog.types import Alternative, Prediction
+
+
+def _interpreter_class():
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:  # no LiteRT wheel for this platform
+        try:
+            from tensorflow.lite.python.interpreter import Interpreter  # type: ignore
+        except ImportError:
+            raise ModelError("no TFLite runtime: pip install ai-edge-litert (or tensorflow)") from None
+    return Interpreter
+
+
+class Classifier:
+    """Loads a model directory once and classifies batches of normalised crops."""
+
+    def __init__(self, model: ModelInfo | str | os.PathLike | None = None, threads: int | None = None):
+        self.info = model if isinstance(model, ModelInfo) else load_info(model)
+        try:
+            self._interp = _interpreter_class()(model_path=str(self.info.tflite_path),
+                                                num_threads=threads or min(4, os.cpu_count() or 1))
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"{self.info.tflite_path}: not a valid TFLite model ({exc})") from None
+        self._in = self._interp.get_input_details()[0]
+        self._out = self._interp.get_output_details()[0]
+        self._lock = threading.Lock()  # one interpreter is not thread-safe
+        self._batch = -1
+        self._validate()
+
+    def _validate(self) -> None:
+        spec, shape = self.info.spec, tuple(self._in["shape"])
+        if len(shape) != 4 or shape[1:] != (spec.size, spec.size, 1):
+            raise ModelError(f"{self.info.path}: model input {list(shape)} does not match manifest "
+                             f"size {spec.size}x{spec.size}x1")
+        n_out = int(self._out["shape"][-1])
+        if n_out != len(self.info.labels):
+            raise ModelError(f"{self.info.path}: model has {n_out} outputs but labels.json "
+                             f"lists {len(self.info.labels)} classes")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.info.labels
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """Class probabilities (N, C) for a (N, size, size, 1) float32 batch."""
+        if len(batch) == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        batch = np.ascontiguousarray(batch, dtype=np.float32)
+        with self._lock:
+            if self._batch != len(batch):
+                self._interp.resize_tensor_input(self._in["index"], batch.shape)
+                self._interp.allocate_tensors()
+                self._batch = len(batch)
+            self._interp.set_tensor(self._in["index"], batch)
+            self._interp.invoke()
+            return self._interp.get_tensor(self._out["index"]).copy()
+
+    def classify(self, batch: np.ndarray, top_k: int = 3) -> list[Prediction]:
+        """Top-k predictions per crop, best first."""
+        return predictions_from_probs(self.probabilities(batch), self.labels, top_k)
+
+
+def predictions_from_probs(probs: np.ndarray, labels: tuple[str, ...], top_k: int = 3) -> list[Prediction]:
+    """Turn a probability matrix into Prediction objects with top-k alternatives."""
+    k = max(1, min(top_k, probs.shape[1] if probs.ndim == 2 else 1))
+    out = []
+    for row in probs:
+        order = np.argsort(-row)[:k]
+        alts = tuple(Alternative(labels[i], float(row[i])) for i in order)
+        out.append(Prediction(alts[0].char, alts[0].prob, alts))
+    return out

@@ -1,0 +1,122 @@
+"""The ``textrecog`` command: recognise images; ``train`` and ``eval`` subcommands.
+
+Results go to stdout, logs and errors to stderr. Heavy modules (OpenCV,
+the runtime, TensorFlow for training) are imported only when needed, so
+``textrecog --help`` is instant and recognition never loads TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+SUBCOMMANDS = {"train": "textrecog.train", "eval": "textrecog.eval_cli"}
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Argument parser of the recognition command."""
+    p = argparse.ArgumentParser(
+        prog="textrecog",
+        description="Recognise handwritten text in images. Prints each image's text, one line "
+                    "per text line; with several images each line starts with the file name.",
+        epilog="subcommands: textrecog train --help | textrecog eval --help")
+    p.add_argument("images", nargs="*", metavar="IMAGE", help="image files (PNG, JPEG, BMP, TIFF, WebP, GIF)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object per image (JSONL) with lines, words, characters")
+    p.add_argument("--model", metavar="NAME|PATH", default=None,
+                   help="model name (see --list-models) or model directory (default: latin)")
+    p.add_argument("--top-k", type=int, default=3, metavar="N", help="alternatives per character (default 3)")
+    p.add_argument("--debug", metavar="DIR", type=Path,
+                   help="write an overlay PNG per image showing boxes, merges, lines and spaces")
+    p.add_argument("--list-models", action="store_true", help="list installed models and exit")
+    p.add_argument("--version", action="version", version=_version())
+    return p
+
+
+def _version() -> str:
+    from textrecog import __version__
+
+    return f"textrecog {__version__}"
+
+
+def _err(msg: str) -> None:
+    print(f"textrecog: {msg}", file=sys.stderr, flush=True)
+
+
+def _print_text(path: str, text: str, prefix: bool) -> None:
+    for line in text.split("\n") if text else ([""] if prefix else []):
+        print(f"{path}:{line}" if prefix else line)
+
+
+def _list_models() -> int:
+    from textrecog.model import ModelError, list_models, load_info
+
+    for path in list_models():
+        try:
+            info = load_info(path)
+            acc = info.manifest.get("accuracy", {}).get("test", {}).get("summary", {}).get("all", {})
+            extra = f"  test accuracy {acc['exact']:.1%}" if "exact" in acc else ""
+            print(f"{path.name}\t{len(info.labels)} classes{extra}\t{path}")
+        except ModelError as exc:
+            print(f"{path.name}\tINVALID: {exc}")
+    return EXIT_OK
+
+
+def recognize_files(args: argparse.Namespace) -> int:
+    """Recognise each image; one failure never stops the others."""
+    from textrecog.imageio import ImageError
+    from textrecog.pipeline import analyze, get_classifier
+
+    get_classifier(args.model)  # fail fast, once, on a bad model
+    failures = 0
+    prefix = len(args.images) > 1
+    for path in args.images:
+        try:
+            analysis = analyze(path, args.model, args.top_k)
+        except (ImageError, OSError) as exc:
+            failures += 1
+            msg = str(exc) if isinstance(exc, ImageError) else f"{path}: {exc}"
+            _err(msg)
+            if args.json:
+                print(json.dumps({"path": path, "error": msg.split(": ", 1)[-1]}), flush=True)
+            continue
+        if args.json:
+            print(json.dumps({"path": path, **analysis.result.to_dict()}, ensure_ascii=False), flush=True)
+        else:
+            _print_text(path, analysis.result.text, prefix)
+        if args.debug:
+            from textrecog.debug import write_overlay
+
+            _err(f"debug overlay: {write_overlay(analysis, path, args.debug)}")
+    if failures:
+        _err(f"{failures} of {len(args.images)} images failed")
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``textrecog IMAGE...`` or ``textrecog SUBCOMMAND ...``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        import importlib
+
+        return importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.list_models:
+        return _list_models()
+    if not args.images:
+        build_parser().print_usage(sys.stderr)
+        _err("give at least one IMAGE (or --help)")
+        return EXIT_USAGE
+    if args.top_k < 1:
+        _err("--top-k must be at least 1")
+        return EXIT_USAGE
+    from textrecog.model import ModelError
+
+    try:
+        return recognize_files(args)
+    except ModelError as exc:
+        _err(f"model error: {exc}")
+        return EXIT_USAGE

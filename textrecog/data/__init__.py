@@ -1,0 +1,1 @@
+"""Readers and renderers for training and evaluation data."""

@@ -1,0 +1,50 @@
+"""Debug overlay: what the segmenter and classifier saw, drawn on the image.
+
+Boxes per character (a colour per line; merged multi-part characters drawn
+thicker), the line box, word spaces as vertical bars, and each character's
+recognised text with its confidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from textrecog.pipeline import Analysis
+
+_COLOURS = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180),
+            (70, 240, 240), (240, 50, 230), (128, 128, 0)]  # BGR, one per line
+
+
+def draw_overlay(analysis: Analysis) -> np.ndarray:
+    """BGR image of the input with boxes, merges, lines and spaces drawn on it."""
+    img = cv2.cvtColor(analysis.gray, cv2.COLOR_GRAY2BGR)
+    scale = max(0.4, min(1.5, min(img.shape[:2]) / 400))
+    for li, (seg_line, line) in enumerate(zip(analysis.segmentation.lines, analysis.result.lines)):
+        colour = _COLOURS[li % len(_COLOURS)]
+        b = seg_line.box
+        cv2.rectangle(img, (b.x - 3, b.y - 3), (b.right + 3, b.bottom + 3), (160, 160, 160), 1)
+        chars = [c for w in line.words for c in w.chars]
+        for glyph, char in zip(seg_line.glyphs, chars):
+            g = glyph.box
+            thick = 2 if len(glyph.components) > 1 else 1  # thick = merged parts
+            cv2.rectangle(img, (g.x, g.y), (g.right, g.bottom), colour, thick)
+            label = f"{char.text} {char.confidence:.0%}"
+            cv2.putText(img, label, (g.x, max(10, g.y - 3)), cv2.FONT_HERSHEY_SIMPLEX,
+                        0.35 * scale, colour, 1, cv2.LINE_AA)
+        for i, is_space in enumerate(seg_line.spaces):
+            if is_space:
+                x = (seg_line.glyphs[i].box.right + seg_line.glyphs[i + 1].box.x) // 2
+                cv2.line(img, (x, b.y), (x, b.bottom), (0, 0, 255), 2)
+    return img
+
+
+def write_overlay(analysis: Analysis, source: str, folder: Path) -> Path:
+    """Write ``<folder>/<image name>.debug.png`` and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{Path(source).name}.debug.png"
+    if not cv2.imwrite(str(out), draw_overlay(analysis)):
+        raise OSError(f"{out}: could not write debug image")
+    return out

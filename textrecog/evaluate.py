@@ -1,0 +1,101 @@
+"""Character-level evaluation: accuracy by section, lookalike-merged, per class.
+
+Used by ``textrecog train`` for the manifest and by ``textrecog eval``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from textrecog.charset import DIGITS, merge_case, section_of
+from textrecog.data.chars import CharData, to_model_uint8
+
+SECTIONS = ("digit", "upper", "lower", "punct")
+
+
+def predict_labels(model_dir: Path | str, images: np.ndarray, restrict: str | None = None) -> list[str]:
+    """Top-1 characters for uint8 model-ready images, optionally restricted to a subset."""
+    from textrecog.classify import Classifier
+
+    clf = Classifier(model_dir)
+    scale = np.float32(clf.info.spec.scale)
+    probs = np.concatenate([clf.probabilities(images[i : i + 2048, ..., None].astype(np.float32) * scale)
+                            for i in range(0, len(images), 2048)]) if len(images) else np.zeros((0, 1))
+    labels = clf.labels
+    if restrict:
+        mask = np.array([c in restrict for c in labels])
+        probs = np.where(mask[None, :], probs, -1.0)
+    return [labels[i] for i in np.argmax(probs, axis=1)] if len(images) else []
+
+
+def accuracy_by_section(truth: list[str], pred: list[str]) -> dict[str, dict]:
+    """Exact and lookalike-merged accuracy, overall and for each section."""
+    out: dict[str, dict] = {}
+    groups = {"all": list(range(len(truth)))}
+    for i, t in enumerate(truth):
+        groups.setdefault(section_of(t), []).append(i)
+    for name, idx in groups.items():
+        if not idx:
+            continue
+        exact = np.mean([truth[i] == pred[i] for i in idx])
+        merged = np.mean([merge_case(truth[i]) == merge_case(pred[i]) for i in idx])
+        out[name] = {"n": len(idx), "exact": round(float(exact), 4), "merged": round(float(merged), 4)}
+    return out
+
+
+def per_class(truth: list[str], pred: list[str]) -> dict[str, dict]:
+    """Precision, recall and F1 for every class that occurs in truth or prediction."""
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for t, p in zip(truth, pred):
+        if t == p:
+            tp[t] += 1
+        else:
+            fp[p] += 1
+            fn[t] += 1
+    out = {}
+    for c in sorted(set(truth) | set(pred)):
+        prec = tp[c] / (tp[c] + fp[c]) if tp[c] + fp[c] else 0.0
+        rec = tp[c] / (tp[c] + fn[c]) if tp[c] + fn[c] else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[c] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
+                  "support": tp[c] + fn[c]}
+    return out
+
+
+def confused_pairs(truth: list[str], pred: list[str], top: int = 20) -> list[dict]:
+    """The most frequent (truth → predicted) errors."""
+    pairs = Counter((t, p) for t, p in zip(truth, pred) if t != p)
+    return [{"truth": t, "pred": p, "count": n} for (t, p), n in pairs.most_common(top)]
+
+
+def char_report(model_dir: Path | str, data: CharData, detail: bool = False) -> dict:
+    """Evaluate a model directory on a CharData set."""
+    from textrecog.classify import Classifier
+
+    labels = Classifier(model_dir).labels
+    truth = [labels[i] for i in data.labels]
+    pred = predict_labels(model_dir, data.images)
+    sections = accuracy_by_section(truth, pred)
+    report = {"summary": {k: {"exact": v["exact"], "merged": v["merged"]} for k, v in sections.items()},
+              "sections": sections, "confused": confused_pairs(truth, pred, 10)}
+    if detail:
+        report["per_class"] = per_class(truth, pred)
+        report["confused"] = confused_pairs(truth, pred, 30)
+        report["truth"], report["pred"] = truth, pred
+    return report
+
+
+def mnist_report(model_dir: Path | str, folder: str | Path) -> dict:
+    """MNIST t10k accuracy with the output restricted to the ten digits."""
+    from textrecog.data.images import load_mnist_idx
+    from textrecog.model import load_info
+
+    folder = Path(folder)
+    x, y = load_mnist_idx(folder / "t10k-images-idx3-ubyte.gz", folder / "t10k-labels-idx1-ubyte.gz")
+    spec = load_info(model_dir).spec
+    images = np.stack([to_model_uint8(img, spec) for img in x])
+    pred = predict_labels(model_dir, images, restrict=DIGITS)
+    return {"n": len(y), "accuracy": round(float(np.mean([p == t for p, t in zip(pred, y)])), 4)}

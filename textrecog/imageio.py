@@ -1,0 +1,142 @@
+"""Load any common image as normalised grayscale: dark ink on light paper.
+
+Handles EXIF orientation, alpha (flattened onto white), 16-bit and palette
+images, GIF/TIFF first frames, light-on-dark inversion, and refuses or
+downscales huge images before decoding them fully.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PIXELS = 80_000_000  # refuse to decode more than this (decompression bombs)
+MAX_SIDE = 4000  # larger images are downscaled: handwriting needs far less
+
+ImageSource = Union[str, os.PathLike, Image.Image, np.ndarray]
+
+
+class ImageError(ValueError):
+    """An input that cannot be read as an image; ``str()`` is one clear line."""
+
+    def __init__(self, source: object, reason: str):
+        self.source = str(source)
+        self.reason = reason
+        super().__init__(f"{self.source}: {reason}")
+
+
+def _open(path: Path) -> Image.Image:
+    """Open a file lazily, turning every failure into an ImageError."""
+    if not path.exists():
+        raise ImageError(path, "no such file")
+    if path.is_dir():
+        raise ImageError(path, "is a directory, not an image")
+    if path.stat().st_size == 0:
+        raise ImageError(path, "empty file (0 bytes)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(path)
+    except PermissionError:
+        raise ImageError(path, "permission denied") from None
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(path, "not a recognised image format") from None
+    except OSError as exc:
+        raise ImageError(path, f"cannot read image ({exc})") from None
+
+
+def _limit_size(img: Image.Image, name: object) -> Image.Image:
+    """Use JPEG draft decoding to shrink big photos; refuse what stays huge."""
+    w, h = img.size
+    if max(w, h) > MAX_SIDE and img.format == "JPEG":
+        img.draft(img.mode, (w * MAX_SIDE // max(w, h), h * MAX_SIDE // max(w, h)))
+        w, h = img.size
+    if w * h > MAX_PIXELS:
+        raise ImageError(name, f"image too large: {w}x{h} pixels (limit {MAX_PIXELS // 1_000_000} megapixels)")
+    if w == 0 or h == 0:
+        raise ImageError(name, "image has no pixels")
+    return img
+
+
+def _to_gray(img: Image.Image) -> np.ndarray:
+    """Flatten any mode (alpha, palette, 16-bit, CMYK) to uint8 grayscale."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = float(arr.min()), float(arr.max())
+        arr = (arr - lo) * (255.0 / (hi - lo)) if hi > lo else np.full_like(arr, 255.0)
+        return arr.astype(np.uint8)
+    if img.mode == "P":
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    return np.asarray(img.convert("L"), dtype=np.uint8)
+
+
+def _downscale(gray: np.ndarray) -> np.ndarray:
+    h, w = gray.shape
+    if max(h, w) <= MAX_SIDE:
+        return gray
+    import cv2
+
+    k = MAX_SIDE / max(h, w)
+    return cv2.resize(gray, (max(1, round(w * k)), max(1, round(h * k))), interpolation=cv2.INTER_AREA)
+
+
+def normalise_polarity(gray: np.ndarray) -> np.ndarray:
+    """Invert light-on-dark images so that ink is always dark on light."""
+    # The background is the majority of pixels, so the median tells it.
+    return 255 - gray if np.median(gray) < 128 else gray
+
+
+def _array_to_gray(arr: np.ndarray) -> np.ndarray:
+    arr = np.asarray(arr)
+    if arr.ndim == 3 and arr.shape[2] in (3, 4):
+        mode = "RGBA" if arr.shape[2] == 4 else "RGB"
+        return _to_gray(Image.fromarray(arr.astype(np.uint8), mode))
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim != 2:
+        raise ImageError("<array>", f"expected a 2-D or 3-D image array, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ImageError("<array>", "image has no pixels")
+    if arr.dtype == np.uint8:
+        return arr
+    if arr.dtype == bool:
+        return np.where(arr, 0, 255).astype(np.uint8)  # True = ink
+    arr = arr.astype(np.float64)
+    if arr.max() <= 1.0 and arr.min() >= 0.0:
+        return (arr * 255).astype(np.uint8)
+    return _to_gray(Image.fromarray(arr.astype(np.float32), "F"))
+
+
+def load_gray(source: ImageSource) -> np.ndarray:
+    """Load a path, PIL image or array as uint8 grayscale, ink dark on light."""
+    if isinstance(source, np.ndarray):
+        return normalise_polarity(_downscale(_array_to_gray(source)))
+    if isinstance(source, Image.Image):
+        img, name = source, "<image>"
+    else:
+        name = source
+        img = _open(Path(source))
+    try:
+        img = _limit_size(img, name)
+        img.seek(0)  # first frame of GIF/TIFF/WebP animations
+        img = ImageOps.exif_transpose(img) or img
+        gray = _to_gray(img)
+    except ImageError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ImageError(name, f"corrupt or truncated image ({exc})") from None
+    return normalise_polarity(_downscale(gray))
+
+
+def to_ink(gray: np.ndarray) -> np.ndarray:
+    """Ink image (bright strokes on 0) from dark-on-light grayscale."""
+    return 255 - gray

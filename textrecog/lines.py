@@ -1,0 +1,156 @@
+"""Line grouping and merging the parts of one character.
+
+Both work in units of the line's character height, so they behave the same
+for a 30-pixel and a 300-pixel handwriting.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from textrecog.types import Box
+
+BAND_WINDOW = 4  # a line's vertical band follows its last few glyphs (slanted lines)
+
+
+def _band(boxes: list[Box]) -> tuple[float, float]:
+    """Vertical band (median top, median bottom) of the last few boxes of a line."""
+    recent = boxes[-BAND_WINDOW:]
+    return float(np.median([b.y for b in recent])), float(np.median([b.bottom for b in recent]))
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
+    """Group box indices into text lines, top to bottom.
+
+    Character-sized boxes are swept left to right and join the line whose
+    recent vertical band they overlap most (so slanted lines are followed
+    and ascenders/descenders still overlap the band); small marks (dots,
+    commas) then join the line whose band is nearest.
+    """
+    big = [i for i, b in enumerate(boxes) if b.h >= 0.45 * char_h or b.w >= 0.8 * char_h]
+    small = [i for i in range(len(boxes)) if i not in set(big)]
+    if not big:
+        big, small = list(range(len(boxes))), []
+    lines: list[list[int]] = []
+    for i in sorted(big, key=lambda k: (boxes[k].x, boxes[k].y)):
+        b = boxes[i]
+        best, best_ov = -1, 0.4
+        for li, members in enumerate(lines):
+            top, bottom = _band([boxes[k] for k in members])
+            ov = _overlap(b.y, b.bottom, top, bottom) / max(1.0, min(b.h, bottom - top))
+            if ov > best_ov:
+                best, best_ov = li, ov
+        if best < 0:
+            lines.append([i])
+        else:
+            lines[best].append(i)
+    for i in small:
+        lines[_nearest_line(boxes, lines, boxes[i])].append(i)
+    return sorted(lines, key=lambda m: np.median([boxes[k].y + boxes[k].h / 2 for k in m]))
+
+
+def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:
+    """Index of the line whose band, near the mark horizontally, is closest to it."""
+    cy, cx = mark.y + mark.h / 2, mark.x + mark.w / 2
+    best, best_d = 0, float("inf")
+    for li, members in enumerate(lines):
+        near = sorted(members, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]
+        top, bottom = _band([boxes[k] for k in near])
+        # Marks above a line (i-dots, accents) are more common than marks
+        # hanging below one (commas), so distances below weigh more.
+        d = top - cy if cy < top else 1.5 * (cy - bottom) if cy > bottom else 0.0
+        dx = max(0.0, min(abs(boxes[k].x + boxes[k].w / 2 - cx) for k in members) - 2 * (bottom - top))
+        if d + dx < best_d:
+            best, best_d = li, d + dx
+    return best
+
+
+def _stacked(a: Box, b: Box, char_h: float) -> bool:
+    """Parts one above the other: i/j dots, =, :, ;, !, ?."""
+    if min(a.h, b.h) >= 0.6 * char_h:
+        return False  # one of them must be a small part (dot, bar, hook)
+    h_ov = _overlap(a.x, a.right, b.x, b.right)
+    dot = min(max(a.w, a.h), max(b.w, b.h)) < 0.35 * char_h
+    # A dot may drift sideways off its stem; larger parts must overlap.
+    if h_ov < (-0.15 * char_h if dot else min(0.4 * min(a.w, b.w), 0.25 * char_h)):
+        return False
+    gap = max(a.y, b.y) - min(a.bottom, b.bottom)  # > 0: vertical space between them
+    return -0.25 * min(a.h, b.h) <= gap <= 0.6 * char_h
+
+
+def _overlapping(a: Box, b: Box) -> bool:
+    """Boxes that largely overlap: a broken t, an E in strokes, %, x in two strokes."""
+    h_ov = _overlap(a.x, a.right, b.x, b.right)
+    v_ov = _overlap(a.y, a.bottom, b.y, b.bottom)
+    return h_ov >= 0.7 * min(a.w, b.w) and v_ov >= 0.7 * min(a.h, b.h)
+
+
+def _touching(labels: np.ndarray, a: frozenset[int], b: frozenset[int], box: Box, reach: int) -> bool:
+    """True if the inks of ``a`` and ``b`` come within ``reach`` pixels."""
+    crop = labels[box.y : box.bottom, box.x : box.right]
+    ma = np.isin(crop, list(a)).astype(np.uint8)
+    mb = np.isin(crop, list(b)).astype(np.uint8)
+    k = 2 * reach + 1
+    grown = cv2.dilate(ma, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return bool((grown & mb).any())
+
+
+class _Union:
+    """Disjoint sets over glyph indices."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, i: int, j: int) -> None:
+        self.parent[self.find(j)] = self.find(i)
+
+
+def _centre_x(b: Box) -> float:
+    return b.x + b.w / 2
+
+
+def merge_parts(boxes: list[Box], comps: list[frozenset[int]], labels: np.ndarray,
+                char_h: float, reach: int) -> list[tuple[Box, frozenset[int]]]:
+    """Merge the pieces of one character within a line.
+
+    Overlapping pieces whose inks nearly touch are merged (pen lifts);
+    each small part is stacked onto its single nearest partner, so the dot
+    of an i never glues two letters together.
+    """
+    sets = _Union(len(boxes))
+    order = sorted(range(len(boxes)), key=lambda k: boxes[k].x)
+    for pos, i in enumerate(order):
+        for j in order[pos + 1 :]:
+            a, b = boxes[i], boxes[j]
+            if b.x > a.right + 0.25 * char_h:
+                break
+            if _overlapping(a, b) and _touching(labels, comps[i], comps[j], a.union(b), reach):
+                sets.join(i, j)
+    lefts = np.array([b.x for b in boxes])
+    rights = np.array([b.right for b in boxes])
+    for i, a in enumerate(boxes):
+        near = np.nonzero((rights >= a.x - 0.2 * char_h) & (lefts <= a.right + 0.2 * char_h))[0]
+        cands = [int(j) for j in near if j != i and _stacked(a, boxes[int(j)], char_h)]
+        if cands:
+            sets.join(min(cands, key=lambda j: abs(_centre_x(boxes[j]) - _centre_x(a))), i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        groups.setdefault(sets.find(i), []).append(i)
+    merged = []
+    for members in groups.values():
+        box = boxes[members[0]]
+        for k in members[1:]:
+            box = box.union(boxes[k])
+        merged.append((box, frozenset().union(*(comps[k] for k in members))))
+    return sorted(merged, key=lambda m: (_centre_x(m[0]), m[0].y))

@@ -1,0 +1,133 @@
+"""Self-describing model directories: find, load and validate them.
+
+A model is a directory holding ``model.tflite``, ``labels.json`` (a JSON
+list: index → character) and ``manifest.json`` (input geometry, polarity,
+normalisation, class set, training data and command, measured accuracy).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textrecog.normalize import InputSpec
+
+FORMAT = "textrecog-model/1"
+DEFAULT_MODEL = "latin"
+MODEL_FILES = ("model.tflite", "labels.json", "manifest.json")
+
+
+class ModelError(ValueError):
+    """A model directory that is missing, incomplete or inconsistent."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A validated model directory (the weights are loaded by the classifier)."""
+
+    path: Path
+    name: str
+    labels: tuple[str, ...]
+    spec: InputSpec
+    manifest: dict = field(repr=False, compare=False)
+
+    @property
+    def tflite_path(self) -> Path:
+        return self.path / "model.tflite"
+
+
+def bundled_models_dir() -> Path:
+    """Where the models shipped with the package live (installed or source tree)."""
+    try:
+        from importlib.resources import files
+
+        root = Path(str(files("textrecog.models")))
+        if root.is_dir():
+            return root
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+def search_path() -> list[Path]:
+    """Model folders searched by name: ``$TEXTRECOG_MODELS`` entries, then bundled."""
+    extra = [Path(p) for p in os.environ.get("TEXTRECOG_MODELS", "").split(os.pathsep) if p]
+    return [*extra, bundled_models_dir()]
+
+
+def list_models() -> list[Path]:
+    """Every model directory found on the search path, by name order."""
+    found: dict[str, Path] = {}
+    for root in search_path():
+        if root.is_dir():
+            for d in sorted(root.iterdir()):
+                if (d / "manifest.json").is_file() and d.name not in found:
+                    found[d.name] = d
+    return [found[k] for k in sorted(found)]
+
+
+def resolve(name_or_path: str | os.PathLike | None) -> Path:
+    """Turn ``--model NAME|PATH`` into a model directory path."""
+    ref = str(name_or_path or DEFAULT_MODEL)
+    path = Path(ref).expanduser()
+    if path.is_dir() or os.sep in ref or ref.startswith("."):
+        if not path.is_dir():
+            raise ModelError(f"{ref}: model directory not found")
+        return path
+    for root in search_path():
+        if (root / ref).is_dir():
+            return root / ref
+    names = ", ".join(p.name for p in list_models()) or "none installed"
+    raise ModelError(f"model {ref!r} not found (available: {names})")
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{path}: invalid JSON ({exc})") from None
+
+
+def _spec_from_manifest(path: Path, manifest: dict) -> InputSpec:
+    inp = manifest.get("input")
+    if not isinstance(inp, dict):
+        raise ModelError(f"{path}: manifest.json has no 'input' section")
+    try:
+        return InputSpec(size=int(inp["size"]), inner=int(inp["inner"]),
+                         transpose=bool(inp["transpose"]), polarity=str(inp["polarity"]),
+                         scale=float(inp.get("scale", 1.0 / 255.0)))
+    except KeyError as exc:
+        raise ModelError(f"{path}: manifest.json 'input' lacks {exc}") from None
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: manifest.json 'input' is invalid ({exc})") from None
+
+
+def load_info(name_or_path: str | os.PathLike | None = None) -> ModelInfo:
+    """Find a model directory and validate its files and manifest."""
+    path = resolve(name_or_path)
+    for fname in MODEL_FILES:
+        if not (path / fname).is_file():
+            raise ModelError(f"{path}: missing {fname}")
+    manifest = _read_json(path / "manifest.json")
+    labels = _read_json(path / "labels.json")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ModelError(f"{path}: manifest.json is not a {FORMAT} manifest")
+    if not isinstance(labels, list) or not all(isinstance(c, str) and c for c in labels):
+        raise ModelError(f"{path}: labels.json must be a list of non-empty strings")
+    if manifest.get("num_classes") != len(labels):
+        raise ModelError(f"{path}: labels.json has {len(labels)} classes, "
+                         f"manifest says {manifest.get('num_classes')}")
+    spec = _spec_from_manifest(path, manifest)
+    return ModelInfo(path, str(manifest.get("name", path.name)), tuple(labels), spec, manifest)
+
+
+def write_model_dir(path: Path, tflite: bytes, labels: list[str], manifest: dict) -> None:
+    """Write a model directory; the manifest gets the format tag and class count."""
+    path.mkdir(parents=True, exist_ok=True)
+    manifest = {"format": FORMAT, **manifest, "num_classes": len(labels)}
+    (path / "model.tflite").write_bytes(tflite)
+    (path / "labels.json").write_text(json.dumps(labels, ensure_ascii=False) + "\n", encoding="utf-8")
+    (path / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")

@@ -1,0 +1,85 @@
+"""Crop normalisation shared by training, the CLI, batch and the UI.
+
+Every character image that reaches the classifier goes through
+:func:`normalize_crop`, whether it was cut out of a photo at run time or
+rendered from pen strokes for training, so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+POLARITIES = ("white_on_black", "black_on_white")
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """How a model wants its character images (read from its manifest)."""
+
+    size: int = 28  # side of the square input tensor
+    inner: int = 20  # side of the box the glyph is scaled into
+    transpose: bool = False  # EMNIST stores images transposed
+    polarity: str = "white_on_black"  # ink bright on dark, as MNIST
+    scale: float = 1.0 / 255.0  # pixel value multiplier after polarity
+
+    def __post_init__(self) -> None:
+        if not 0 < self.inner <= self.size:
+            raise ValueError(f"inner size {self.inner} must be in 1..{self.size}")
+        if self.polarity not in POLARITIES:
+            raise ValueError(f"polarity must be one of {POLARITIES}, got {self.polarity!r}")
+
+
+def _trim(ink: np.ndarray) -> np.ndarray:
+    """Cut the image down to the bounding box of its non-zero pixels."""
+    ys, xs = np.nonzero(ink)
+    if len(ys) == 0:
+        return ink[:0, :0]
+    return ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
+def pad_to_square(ink: np.ndarray) -> np.ndarray:
+    """Pad with background (0) to a centred square, keeping the aspect ratio."""
+    h, w = ink.shape
+    side = max(h, w)
+    top, left = (side - h) // 2, (side - w) // 2
+    out = np.zeros((side, side), dtype=ink.dtype)
+    out[top : top + h, left : left + w] = ink
+    return out
+
+
+def normalize_crop(ink: np.ndarray, spec: InputSpec) -> np.ndarray:
+    """Turn one character's ink image (uint8, ink > 0 on 0) into a model input.
+
+    Trim to the ink, pad to a square, resize into ``spec.inner``, centre in
+    ``spec.size``, transpose and set polarity as the model expects; returns
+    float32 of shape (size, size).
+    """
+    if ink.ndim != 2:
+        raise ValueError(f"expected a 2-D ink image, got shape {ink.shape}")
+    glyph = _trim(np.asarray(ink, dtype=np.uint8))
+    canvas = np.zeros((spec.size, spec.size), dtype=np.uint8)
+    if glyph.size:
+        square = pad_to_square(glyph)
+        # INTER_AREA averages when shrinking (keeps thin strokes visible);
+        # enlarging tiny marks such as dots wants a smooth interpolation.
+        interp = cv2.INTER_AREA if square.shape[0] >= spec.inner else cv2.INTER_LINEAR
+        small = cv2.resize(square, (spec.inner, spec.inner), interpolation=interp)
+        off = (spec.size - spec.inner) // 2
+        canvas[off : off + spec.inner, off : off + spec.inner] = small
+    if spec.transpose:
+        canvas = canvas.T
+    out = canvas.astype(np.float32)
+    if spec.polarity == "black_on_white":
+        out = 255.0 - out
+    return out * np.float32(spec.scale)
+
+
+def normalize_batch(inks: list[np.ndarray], spec: InputSpec) -> np.ndarray:
+    """Normalise many crops into one (N, size, size, 1) float32 batch."""
+    batch = np.zeros((len(inks), spec.size, spec.size, 1), dtype=np.float32)
+    for i, ink in enumerate(inks):
+        batch[i, :, :, 0] = normalize_crop(ink, spec)
+    return batch

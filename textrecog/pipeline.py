@@ -1,0 +1,96 @@
+"""recognize(): image → text, reading top-down through the pipeline stages."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from textrecog.binarize import binarize
+from textrecog.imageio import ImageSource, load_gray
+from textrecog.normalize import normalize_batch
+from textrecog.segment import Glyph, LineSeg, Segmentation, segment
+from textrecog.types import Box, Char, Geometry, Line, Prediction, Result, Word
+
+
+@lru_cache(maxsize=4)
+def get_classifier(model: str | None = None):
+    """Load (once per process) the classifier for a model name or path."""
+    from textrecog.classify import Classifier
+
+    return Classifier(model)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A result with the intermediate images that explain it (for --debug)."""
+
+    gray: np.ndarray
+    segmentation: Segmentation
+    result: Result
+
+
+def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3) -> Result:
+    """Recognise the handwritten text in a path, PIL image or numpy array."""
+    return analyze(image, model, top_k).result
+
+
+def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3) -> Analysis:
+    """Run the whole pipeline and keep the segmentation for inspection."""
+    classifier = get_classifier(None if model is None else str(model))
+    gray = load_gray(image)
+    seg = segment(binarize(gray))
+    glyphs = [g for line in seg.lines for g in line.glyphs]
+    batch = normalize_batch([glyph_ink(gray, seg.labels, g) for g in glyphs], classifier.info.spec)
+    predictions = classifier.classify(batch, top_k=top_k)
+    return Analysis(gray, seg, assemble(seg, predictions, gray.shape, classifier.info.name))
+
+
+def glyph_ink(gray: np.ndarray, labels: np.ndarray, glyph: Glyph) -> np.ndarray:
+    """Ink image (bright on 0) of one glyph, neighbours' ink masked out.
+
+    Contrast is stretched between the paper and the darkest ink of the
+    glyph, so a faint pencil photo and a black render look alike.
+    """
+    b = glyph.box
+    crop = gray[b.y : b.bottom, b.x : b.right].astype(np.float32)
+    own = np.isin(labels[b.y : b.bottom, b.x : b.right], list(glyph.components)).astype(np.uint8)
+    # one pixel of margin keeps the antialiased edge the mask cut off
+    near = cv2.dilate(own, np.ones((3, 3), np.uint8)).astype(bool)
+    outside = crop[~near]
+    paper = float(np.median(outside)) if outside.size else 255.0
+    darkest = float(np.percentile(crop[own.astype(bool)], 5)) if own.any() else 0.0
+    ink = (paper - crop) / max(1.0, paper - darkest)
+    return (np.clip(ink, 0.0, 1.0) * 255.0 * near).astype(np.uint8)
+
+
+def _char(glyph: Glyph, pred: Prediction, line: LineSeg) -> Char:
+    b = glyph.box
+    geom = Geometry(rel_height=b.h / line.char_height,
+                    baseline_offset=(line.baseline - b.bottom) / line.char_height)
+    return Char(b, pred.char, pred.confidence, pred.alternatives, geom)
+
+
+def _union(boxes: list[Box]) -> Box:
+    out = boxes[0]
+    for b in boxes[1:]:
+        out = out.union(b)
+    return out
+
+
+def assemble(seg: Segmentation, predictions: list[Prediction], shape: tuple[int, ...], model: str) -> Result:
+    """Build the Result tree (lines → words → chars) from segmentation and predictions."""
+    it = iter(predictions)
+    lines = []
+    for line in seg.lines:
+        words, current = [], []
+        for i, glyph in enumerate(line.glyphs):
+            current.append(_char(glyph, next(it), line))
+            if i == len(line.glyphs) - 1 or line.spaces[i]:
+                words.append(Word(_union([c.box for c in current]), tuple(current)))
+                current = []
+        lines.append(Line(line.box, tuple(words)))
+    return Result(tuple(lines), int(shape[1]), int(shape[0]), model)

@@ -1,0 +1,126 @@
+"""Segmentation engine: ink mask → lines of character glyphs and word spaces.
+
+Steps, each a small function: contours → boxes, nested-box removal, line
+grouping, merging the parts of one character, left-to-right order, and
+word spaces from gaps (:mod:`textrecog.spacing`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from textrecog.lines import group_lines, merge_parts
+from textrecog.spacing import word_spaces
+from textrecog.types import Box
+
+MAX_COMPONENTS = 5000  # beyond this the image is texture or noise, not writing
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One character candidate: its box and the ink components forming it."""
+
+    box: Box
+    components: frozenset[int]  # ids in Segmentation.labels
+
+
+@dataclass(frozen=True)
+class LineSeg:
+    """A text line: glyphs left to right and where word spaces fall."""
+
+    box: Box
+    glyphs: tuple[Glyph, ...]
+    spaces: tuple[bool, ...]  # spaces[i]: a word space between glyph i and i+1
+    char_height: float  # median height of the line's characters
+    baseline: float  # y of the line's baseline (median glyph bottom)
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """Everything the classifier and the debug overlay need."""
+
+    labels: np.ndarray  # int32 connected-component label image (0 = paper)
+    lines: tuple[LineSeg, ...]
+
+
+def find_components(mask: np.ndarray) -> tuple[np.ndarray, list[Glyph]]:
+    """Contour detection: one box per contour (outer borders and holes).
+
+    Returns the component label image and a glyph per contour; hole
+    contours carry the id of the component around them.
+    """
+    n, labels = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_32S)
+    if n - 1 > MAX_COMPONENTS:
+        return labels, []
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    glyphs = []
+    for c in contours:
+        x, y, w, h = cv2.boundingRect(c)
+        px, py = c[0, 0]
+        comp = int(labels[py, px])
+        if comp:
+            glyphs.append(Glyph(Box(int(x), int(y), int(w), int(h)), frozenset({comp})))
+    return labels, glyphs
+
+
+def remove_nested(glyphs: list[Glyph]) -> list[Glyph]:
+    """Drop boxes lying inside a box of the same ink (holes of a, e, o, 0, 8 ...).
+
+    A separate component inside another's box (a letter tucked under the
+    foot of an L, a dot inside a C) stays: the merge step decides about it.
+    """
+    order = sorted(range(len(glyphs)), key=lambda i: (-glyphs[i].box.area, i))
+    kept: list[Glyph] = []
+    arr = np.zeros((0, 4), dtype=np.int64)  # x, y, right, bottom of kept boxes
+    for i in order:
+        g = glyphs[i]
+        b = g.box
+        inside = np.nonzero((arr[:, 0] <= b.x) & (arr[:, 1] <= b.y)
+                            & (arr[:, 2] >= b.right) & (arr[:, 3] >= b.bottom))[0]
+        if any(kept[int(j)].components & g.components for j in inside):
+            continue
+        kept.append(g)
+        arr = np.vstack([arr, [b.x, b.y, b.right, b.bottom]])
+    return kept
+
+
+def typical_height(glyphs: list[Glyph]) -> float:
+    """Median height of the glyphs that are not small marks (dots, commas)."""
+    if not glyphs:
+        return 1.0
+    heights = np.array([g.box.h for g in glyphs], dtype=np.float64)
+    big = heights[heights >= 0.5 * np.percentile(heights, 75)]
+    return float(np.median(big)) if big.size else float(np.median(heights))
+
+
+def _line_seg(glyphs: list[Glyph], labels: np.ndarray, reach: int) -> LineSeg:
+    """Merge a line's parts, order them left to right and find word spaces."""
+    char_h = typical_height(glyphs)
+    merged = merge_parts([g.box for g in glyphs], [g.components for g in glyphs], labels, char_h, reach)
+    out = [Glyph(box, comps) for box, comps in merged]
+    char_h = typical_height(out)
+    spaces = word_spaces([g.box.x for g in out], [g.box.right for g in out], char_h)
+    tall = [g.box.bottom for g in out if g.box.h >= 0.5 * char_h] or [g.box.bottom for g in out]
+    box = out[0].box
+    for g in out[1:]:
+        box = box.union(g.box)
+    return LineSeg(box, tuple(out), tuple(spaces), char_h, float(np.median(tall)))
+
+
+def segment(mask: np.ndarray) -> Segmentation:
+    """Segment an ink mask (uint8, 1 = ink) into lines of character glyphs."""
+    from textrecog.binarize import stroke_width
+
+    mask = np.ascontiguousarray(mask, dtype=np.uint8)
+    labels, glyphs = find_components(mask)
+    glyphs = remove_nested(glyphs)
+    if not glyphs:
+        return Segmentation(labels, ())
+    char_h = typical_height(glyphs)
+    groups = group_lines([g.box for g in glyphs], char_h)
+    reach = max(1, int(round(max(stroke_width(mask), 0.12 * char_h))))
+    lines = tuple(_line_seg([glyphs[i] for i in members], labels, reach) for members in groups)
+    return Segmentation(labels, lines)

