@@ -44,7 +44,9 @@ def _open(path: Path) -> Image.Image:
             return Image.open(path)
     except PermissionError:
         raise ImageError(path, "permission denied") from None
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(path, "image too large (refused as a possible decompression bomb)") from None
+    except UnidentifiedImageError:
         raise ImageError(path, "not a recognised image format") from None
     except OSError as exc:
         raise ImageError(path, f"cannot read image ({exc})") from None

@@ -11,13 +11,30 @@ import numpy as np
 
 from textrecog.types import Box
 
-BAND_WINDOW = 4  # a line's vertical band follows its last few glyphs (slanted lines)
+BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
 
 
-def _band(boxes: list[Box]) -> tuple[float, float]:
-    """Vertical band (median top, median bottom) of the last few boxes of a line."""
+def _band(boxes: list[Box], at_x: float | None = None) -> tuple[float, float]:
+    """Vertical band (top, bottom) of a line's last few boxes, extended to ``at_x``.
+
+    The band follows the line's slope (the median of pairwise slopes of
+    the recent box centres, clipped to ±0.3), so a slanted line is not cut
+    in pieces; two boxes are too few to trust a slope.
+    """
     recent = boxes[-BAND_WINDOW:]
-    return float(np.median([b.y for b in recent])), float(np.median([b.bottom for b in recent]))
+    top = float(np.median([b.y for b in recent]))
+    bottom = float(np.median([b.bottom for b in recent]))
+    if at_x is None or len(recent) < 3:
+        return top, bottom
+    cx = np.array([b.x + b.w / 2 for b in recent])
+    cy = np.array([b.y + b.h / 2 for b in recent])
+    pairs = [(cy[j] - cy[i]) / (cx[j] - cx[i]) for i in range(len(cx)) for j in range(i + 1, len(cx))
+             if abs(cx[j] - cx[i]) >= 1]
+    if not pairs:
+        return top, bottom
+    slope = float(np.clip(np.median(pairs), -0.3, 0.3))
+    shift = float(np.median(cy - slope * cx)) + slope * at_x - (top + bottom) / 2
+    return top + shift, bottom + shift
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -32,7 +49,7 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     and ascenders/descenders still overlap the band); small marks (dots,
     commas) then join the line whose band is nearest.
     """
-    big = [i for i, b in enumerate(boxes) if b.h >= 0.45 * char_h or b.w >= 0.8 * char_h]
+    big = [i for i, b in enumerate(boxes) if b.h >= 0.45 * char_h]
     small = [i for i in range(len(boxes)) if i not in set(big)]
     if not big:
         big, small = list(range(len(boxes))), []
@@ -41,7 +58,7 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
         b = boxes[i]
         best, best_ov = -1, 0.4
         for li, members in enumerate(lines):
-            top, bottom = _band([boxes[k] for k in members])
+            top, bottom = _band([boxes[k] for k in members], b.x + b.w / 2)
             ov = _overlap(b.y, b.bottom, top, bottom) / max(1.0, min(b.h, bottom - top))
             if ov > best_ov:
                 best, best_ov = li, ov
@@ -83,11 +100,20 @@ def _stacked(a: Box, b: Box, char_h: float) -> bool:
     return -0.25 * min(a.h, b.h) <= gap <= 0.6 * char_h
 
 
-def _overlapping(a: Box, b: Box) -> bool:
-    """Boxes that largely overlap: a broken t, an E in strokes, %, x in two strokes."""
+def _overlapping(a: Box, b: Box, reach: int) -> bool:
+    """Pieces of one letter after a pen lift: a broken t, an E in strokes, %, x.
+
+    Either the boxes largely overlap, or a flat bar sits beside a taller
+    stroke within its height, at most ``reach`` pixels away.
+    """
     h_ov = _overlap(a.x, a.right, b.x, b.right)
     v_ov = _overlap(a.y, a.bottom, b.y, b.bottom)
-    return h_ov >= 0.7 * min(a.w, b.w) and v_ov >= 0.7 * min(a.h, b.h)
+    if v_ov < 0.7 * min(a.h, b.h):
+        return False
+    if h_ov >= 0.7 * min(a.w, b.w):
+        return True
+    bar, other = (a, b) if a.h <= b.h else (b, a)
+    return h_ov >= -reach and bar.w >= 2 * bar.h and other.h >= 2 * bar.h
 
 
 def _touching(labels: np.ndarray, a: frozenset[int], b: frozenset[int], box: Box, reach: int) -> bool:
@@ -133,9 +159,9 @@ def merge_parts(boxes: list[Box], comps: list[frozenset[int]], labels: np.ndarra
     for pos, i in enumerate(order):
         for j in order[pos + 1 :]:
             a, b = boxes[i], boxes[j]
-            if b.x > a.right + 0.25 * char_h:
+            if b.x > a.right + max(reach, 0.25 * char_h):
                 break
-            if _overlapping(a, b) and _touching(labels, comps[i], comps[j], a.union(b), reach):
+            if _overlapping(a, b, reach) and _touching(labels, comps[i], comps[j], a.union(b), reach):
                 sets.join(i, j)
     lefts = np.array([b.x for b in boxes])
     rights = np.array([b.right for b in boxes])

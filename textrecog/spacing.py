@@ -7,7 +7,7 @@ above the mean. Here a gap is a word space only if it is *both*
 * at least ``HEIGHT_FACTOR`` × the line's median character height, and
 * at least ``GAP_FACTOR`` × the typical gap between letters of one word:
   the median of the gaps below that height limit, or of all gaps when
-  most are wider (a writer who spaces letters widely),
+  most of three or more are wider (a writer who spaces letters widely),
 
 so a single word, whose gaps are all small next to its letter height,
 gets no space however uneven its letter spacing is, and a line of short
@@ -41,7 +41,10 @@ def word_spaces(lefts: Sequence[float], rights: Sequence[float], char_height: fl
     if g.size == 0:
         return []
     small = g[g < HEIGHT_FACTOR * char_height]
-    typical = float(np.median(small if 3 * len(small) >= len(g) else g))
+    if 3 * len(small) < len(g) and len(g) >= 3:
+        typical = float(np.median(g))  # mostly wide gaps: a widely spacing writer
+    else:
+        typical = float(np.median(small)) if len(small) else 0.0
     typical = max(typical, 0.05 * char_height)
     threshold = max(GAP_FACTOR * typical, HEIGHT_FACTOR * char_height)
     return [bool(x >= threshold) for x in g]

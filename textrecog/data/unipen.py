@@ -226,7 +226,11 @@ class UnipenCorpus:
         rel = path.relative_to(self.root / "data")
         site = rel.parts[1]
         seg_text = path.read_text(encoding="latin-1")
-        comps, pcol = self._resolve(seg_text)
+        try:
+            comps, pcol = self._resolve(seg_text)
+        except OSError as exc:  # a few segment files name pen files this copy lacks
+            log.warning("%s: skipped (%s)", rel, exc.strerror or exc)
+            return
         for m in re.finditer(r"^\.SEGMENT[ \t]+(.*)$", seg_text, re.M):
             sm = _SEGMENT.match(m.group(1))
             if not sm:

@@ -1,0 +1,56 @@
+"""The LiteRT classifier runtime on the tiny fixture model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+
+from textrecog.classify import Classifier, predictions_from_probs
+from textrecog.data.chars import to_model_uint8
+from textrecog.normalize import InputSpec, normalize_batch
+
+
+def digit_ink(ch: str) -> np.ndarray:
+    img = np.zeros((64, 64), np.uint8)
+    cv2.putText(img, ch, (12, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 255, 3, cv2.LINE_AA)
+    return img
+
+
+def test_batched_topk(tiny_model):
+    clf = Classifier(tiny_model)
+    batch = normalize_batch([digit_ink(c) for c in "0123456789"], clf.info.spec)
+    preds = clf.classify(batch, top_k=3)
+    assert len(preds) == 10
+    assert all(len(p.alternatives) == 3 for p in preds)
+    assert all(p.alternatives[0].prob >= p.alternatives[1].prob >= p.alternatives[2].prob for p in preds)
+    assert sum(p.char == c for p, c in zip(preds, "0123456789")) >= 8
+
+
+def test_batch_sizes_change_freely(tiny_model):
+    clf = Classifier(tiny_model)
+    x = normalize_batch([digit_ink("7")] * 5, clf.info.spec)
+    a = clf.probabilities(x)
+    b = clf.probabilities(x[:1])
+    np.testing.assert_allclose(a[0], b[0], atol=1e-5)
+    assert clf.probabilities(x[:0]).shape == (0, 10)
+
+
+def test_predictions_from_probs():
+    probs = np.array([[0.1, 0.7, 0.2]])
+    (p,) = predictions_from_probs(probs, ("a", "b", "c"), top_k=5)
+    assert p.char == "b" and [a.char for a in p.alternatives] == ["b", "c", "a"]
+
+
+def test_runtime_does_not_import_tensorflow(tiny_model):
+    code = ("import sys; from textrecog.classify import Classifier; "
+            f"Classifier({str(tiny_model)!r}); assert 'tensorflow' not in sys.modules, 'tf loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_uint8_storage_roundtrip():
+    spec = InputSpec()
+    u8 = to_model_uint8(digit_ink("3"), spec)
+    assert u8.dtype == np.uint8 and u8.max() == 255

@@ -1,0 +1,88 @@
+"""Model directory discovery and validation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from textrecog.classify import Classifier
+from textrecog.model import ModelError, bundled_models_dir, load_info, resolve
+
+
+def copy_model(src, tmp_path):
+    dst = tmp_path / "m"
+    shutil.copytree(src, dst)
+    return dst
+
+
+def edit_manifest(path, **changes):
+    manifest = json.loads((path / "manifest.json").read_text())
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            manifest[key].update(value)
+        else:
+            manifest[key] = value
+    (path / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_valid_model_loads(tiny_model):
+    info = load_info(tiny_model)
+    assert info.labels == tuple("0123456789") and info.spec.size == 28
+    assert Classifier(info).labels == info.labels
+
+
+@pytest.mark.parametrize("missing", ["model.tflite", "labels.json", "manifest.json"])
+def test_missing_file(tiny_model, tmp_path, missing):
+    m = copy_model(tiny_model, tmp_path)
+    (m / missing).unlink()
+    with pytest.raises(ModelError, match=f"missing {missing}"):
+        load_info(m)
+
+
+def test_wrong_input_size(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    edit_manifest(m, input={"size": 32, "inner": 24})
+    with pytest.raises(ModelError, match="does not match manifest size 32x32"):
+        Classifier(m)
+
+
+def test_labels_and_outputs_mismatch(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    (m / "labels.json").write_text(json.dumps(list("0123456789ab")))
+    edit_manifest(m, num_classes=12)
+    with pytest.raises(ModelError, match="10 outputs but labels.json lists 12"):
+        Classifier(m)
+
+
+def test_labels_count_disagrees_with_manifest(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    (m / "labels.json").write_text(json.dumps(list("012")))
+    with pytest.raises(ModelError, match="labels.json has 3 classes, manifest says 10"):
+        load_info(m)
+
+
+def test_corrupt_files(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    (m / "manifest.json").write_text("{not json")
+    with pytest.raises(ModelError, match="invalid JSON"):
+        load_info(m)
+    m2 = copy_model(tiny_model, tmp_path / "b")
+    (m2 / "model.tflite").write_bytes(b"garbage" * 10)
+    with pytest.raises(ModelError, match="not a valid TFLite model"):
+        Classifier(m2)
+
+
+def test_unknown_name_lists_available():
+    with pytest.raises(ModelError, match="not found"):
+        resolve("no-such-model")
+
+
+def test_bundled_default_model_is_valid():
+    info = load_info("latin")
+    assert info.path.parent == bundled_models_dir()
+    assert len(info.labels) >= 62
+    for key in ("data", "command", "split"):
+        assert key in info.manifest["training"]
+    assert "test" in info.manifest["accuracy"]
