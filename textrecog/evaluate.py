@@ -6,6 +6,7 @@ Used by ``textrecog train`` for the manifest and by ``textrecog eval``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -99,3 +100,52 @@ def mnist_report(model_dir: Path | str, folder: str | Path) -> dict:
     images = np.stack([to_model_uint8(img, spec) for img in x])
     pred = predict_labels(model_dir, images, restrict=DIGITS)
     return {"n": len(y), "accuracy": round(float(np.mean([p == t for p, t in zip(pred, y)])), 4)}
+
+
+def edit_distance(a: Sequence, b: Sequence) -> int:
+    """Levenshtein distance between two sequences (strings or word lists)."""
+    if len(a) < len(b):
+        a, b = b, a
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def error_rates(truths: list[str], preds: list[str], fold_case: bool = False) -> dict[str, float]:
+    """Corpus CER and WER: total edits over total reference characters / words."""
+    if fold_case:
+        truths, preds = [t.lower() for t in truths], [p.lower() for p in preds]
+    norm = [(" ".join(t.split()), " ".join(p.split())) for t, p in zip(truths, preds)]
+    char_edits = sum(edit_distance(t, p) for t, p in norm)
+    word_edits = sum(edit_distance(t.split(), p.split()) for t, p in norm)
+    chars = sum(len(t) for t, _ in norm)
+    words = sum(len(t.split()) for t, _ in norm)
+    return {"cer": round(char_edits / max(1, chars), 4), "wer": round(word_edits / max(1, words), 4),
+            "n": len(norm)}
+
+
+def confusion_png(truth: list[str], pred: list[str], classes: Sequence[str], path: Path) -> None:
+    """Write a row-normalised confusion matrix image (rows: truth, columns: prediction)."""
+    import cv2
+
+    index = {c: i for i, c in enumerate(classes)}
+    n = len(classes)
+    mat = np.zeros((n, n), np.float64)
+    for t, p in zip(truth, pred):
+        if t in index and p in index:
+            mat[index[t], index[p]] += 1
+    mat /= np.maximum(mat.sum(axis=1, keepdims=True), 1)
+    cell, pad = 12, 24
+    img = np.full((pad + n * cell, pad + n * cell, 3), 255, np.uint8)
+    heat = (255 * (1 - np.sqrt(mat))).astype(np.uint8)
+    block = cv2.resize(heat, (n * cell, n * cell), interpolation=cv2.INTER_NEAREST)
+    img[pad:, pad:] = cv2.applyColorMap(255 - block, cv2.COLORMAP_INFERNO)
+    for i, c in enumerate(classes):
+        pos = pad + i * cell + 9
+        cv2.putText(img, c, (pad + i * cell + 2, 16), cv2.FONT_HERSHEY_PLAIN, 0.7, (0, 0, 0), 1)
+        cv2.putText(img, c, (6, pos), cv2.FONT_HERSHEY_PLAIN, 0.7, (0, 0, 0), 1)
+    cv2.imwrite(str(path), img)

@@ -97,7 +97,8 @@ def _stacked(a: Box, b: Box, char_h: float) -> bool:
     if h_ov < (-0.15 * char_h if dot else min(0.4 * min(a.w, b.w), 0.25 * char_h)):
         return False
     gap = max(a.y, b.y) - min(a.bottom, b.bottom)  # > 0: vertical space between them
-    return -0.25 * min(a.h, b.h) <= gap <= 0.6 * char_h
+    # i-dots float high above short stems; bars of = and : sit closer
+    return -0.25 * min(a.h, b.h) <= gap <= (0.9 if dot else 0.6) * char_h
 
 
 def _overlapping(a: Box, b: Box, reach: int) -> bool:

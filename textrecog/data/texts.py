@@ -57,9 +57,9 @@ def render_text(sample: InkSample, char_height: float = 40.0) -> TextSample:
     return TextSample(image, text, sample.site, sample.session, sample.section, printed, lines)
 
 
-def iter_texts(corpus: UnipenCorpus, sections: Sequence[str], sites: Iterable[str] | None,
-               charset: str, max_len: int = 60) -> Iterator[TextSample]:
-    """Rendered WORD/TEXT samples of the given sites whose text uses only ``charset``."""
+def iter_text_samples(corpus: UnipenCorpus, sections: Sequence[str], sites: Iterable[str] | None,
+                      charset: str, max_len: int = 60) -> Iterator[InkSample]:
+    """WORD/TEXT ink samples of the given sites whose text uses only ``charset``."""
     allowed = set(charset) | {" "}
     wanted = set(sites) if sites is not None else None
     for section in sections:
@@ -70,4 +70,11 @@ def iter_texts(corpus: UnipenCorpus, sections: Sequence[str], sites: Iterable[st
             for sample in corpus.iter_file(path, section, kinds={"WORD", "TEXT"}):
                 text = clean_label(sample.label)
                 if text and len(text) <= max_len and set(text) <= allowed:
-                    yield render_text(sample)
+                    yield sample
+
+
+def iter_texts(corpus: UnipenCorpus, sections: Sequence[str], sites: Iterable[str] | None,
+               charset: str, max_len: int = 60) -> Iterator[TextSample]:
+    """Rendered WORD/TEXT samples of the given sites whose text uses only ``charset``."""
+    for sample in iter_text_samples(corpus, sections, sites, charset, max_len):
+        yield render_text(sample)

@@ -1,0 +1,78 @@
+"""Recognition speed: cold start of the command, time per line, classifier throughput.
+
+    python benchmarks/bench_recognize.py [--model latin] [--repeat 5]
+
+Prints one figure per line; the README quotes them with this command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples").glob("*.png"))
+
+
+def cold_start(model: str, repeat: int) -> float:
+    """Median wall time of `textrecog SAMPLE` in a fresh process (seconds)."""
+    cmd = [sys.executable, "-m", "textrecog", "--model", model, str(SAMPLES[0])]
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def per_line(model: str, repeat: int) -> tuple[float, float]:
+    """Median and p95 milliseconds to recognise one sample line, warm process."""
+    from textrecog.pipeline import recognize
+
+    lines = [p for p in SAMPLES if p.name.startswith("line")] or SAMPLES
+    recognize(lines[0], model)  # load the model once
+    times = []
+    for _ in range(repeat):
+        for path in lines:
+            t0 = time.perf_counter()
+            recognize(path, model)
+            times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), float(np.percentile(times, 95))
+
+
+def throughput(model: str, batch: int = 1024, rounds: int = 10) -> float:
+    """Classifier characters per second on batches of normalised crops."""
+    from textrecog.classify import Classifier
+
+    clf = Classifier(model)
+    size = clf.info.spec.size
+    x = np.random.default_rng(0).random((batch, size, size, 1), dtype=np.float32)
+    clf.probabilities(x)
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        clf.probabilities(x)
+    return batch * rounds / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", default="latin")
+    p.add_argument("--repeat", type=int, default=5)
+    args = p.parse_args()
+    print(f"cold one-image run (python -m textrecog {SAMPLES[0].name}): "
+          f"{cold_start(args.model, args.repeat) * 1000:.0f} ms median of {args.repeat}")
+    med, p95 = per_line(args.model, args.repeat)
+    print(f"per line, warm ({len([s for s in SAMPLES if s.name.startswith('line')])} sample lines): "
+          f"{med:.1f} ms median, {p95:.1f} ms p95")
+    print(f"classifier throughput (batch 1024): {throughput(args.model):,.0f} characters/s")
+    print(f"tensorflow imported by recognition: {'tensorflow' in sys.modules}")
+
+
+if __name__ == "__main__":
+    main()

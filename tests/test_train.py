@@ -1,0 +1,119 @@
+"""Training and evaluation smoke tests on a tiny synthetic UNIPEN tree (seconds)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow")
+
+# Simple stroke templates (x right, y up as UNIPEN stores them).
+SHAPES = {
+    "0": [[(0, 0), (10, 0), (10, 20), (0, 20), (0, 0)]],
+    "1": [[(5, 0), (5, 20)]],
+    "7": [[(0, 20), (10, 20), (3, 0)]],
+}
+
+
+def pen_file(rng, count: int) -> tuple[str, list[str]]:
+    """A pen file with ``count`` jittered samples of each shape, and its segment lines."""
+    blocks, segs, comp = [".COORD X Y"], [], 0
+    for _ in range(count):
+        for label, strokes in SHAPES.items():
+            first = comp
+            for stroke in strokes:
+                pts = np.array(stroke, float) * rng.uniform(0.8, 1.2) + rng.normal(0, 0.6, (len(stroke), 2))
+                blocks.append(".PEN_DOWN\n" + "\n".join(f" {x:.0f} {y:.0f}" for x, y in pts))
+                blocks.append(".PEN_UP\n 0 0")
+                comp += 2
+            segs.append(f'.SEGMENT CHARACTER {first}-{comp - 2} ? "{label}"')
+    return "\n".join(blocks) + "\n", segs
+
+
+def make_tree(root, rng):
+    for section, site in [("1a", "trn"), ("1a", "vvv"), ("1a", "tst"), ("7", "wrd")]:
+        pen, segs = pen_file(rng, 12)
+        if section == "7":  # one "word": three digits side by side in one segment
+            segs = []
+        (root / "include" / site).mkdir(parents=True, exist_ok=True)
+        (root / "include" / site / "w.dat").write_text(pen)
+        (root / "data" / section / site).mkdir(parents=True, exist_ok=True)
+        (root / "data" / section / site / "w.dat").write_text(
+            f".INCLUDE {site}/w.dat\n" + "\n".join(segs) + "\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    from textrecog.train import main
+
+    tmp = tmp_path_factory.mktemp("train")
+    tree = make_tree(tmp / "unipen", np.random.default_rng(0))
+    out = tmp / "model"
+    code = main(["--unipen", str(tree), "--out", str(out), "--classes", "digits", "--epochs", "2",
+                 "--variants", "2", "--batch", "16", "--val-sites", "vvv", "--test-sites", "tst",
+                 "--jobs", "1", "--widths", "8,16", "--dense", "16", "--workdir", str(tmp / "work")])
+    assert code == 0
+    return tree, out, tmp / "work"
+
+
+def test_model_dir_written_and_valid(trained):
+    from textrecog.model import load_info
+
+    _, out, work = trained
+    info = load_info(out)
+    assert info.labels == tuple("0123456789")
+    manifest = info.manifest
+    assert manifest["training"]["split"]["test_sites"] == ["tst"]
+    assert manifest["training"]["command"].startswith("textrecog train")
+    assert manifest["accuracy"]["agreement_tflite_keras_val"] >= 0.99
+    assert set(manifest["accuracy"]["test"]["summary"]["all"]) == {"exact", "merged"}
+    assert (work / "history.csv").is_file() and (work / "best.keras").is_file()
+
+
+def test_interrupted_training_resumes(trained, tmp_path, monkeypatch):
+    """Interrupt after the first epoch; the rerun continues at epoch 2, not from scratch."""
+    import keras
+
+    from textrecog import train
+
+    tree, _, _ = trained
+    real = train._callbacks
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise KeyboardInterrupt
+
+    args = ["--unipen", str(tree), "--out", str(tmp_path / "m"), "--classes", "digits", "--epochs", "2",
+            "--variants", "1", "--batch", "16", "--val-sites", "vvv", "--test-sites", "tst", "--jobs", "1",
+            "--widths", "8", "--dense", "8", "--workdir", str(tmp_path / "w")]
+    monkeypatch.setattr(train, "_callbacks", lambda *a: real(*a) + [Interrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        train.main(args)
+    monkeypatch.setattr(train, "_callbacks", real)
+    assert train.main(args) == 0
+    rows = (tmp_path / "w" / "history.csv").read_text().strip().splitlines()
+    assert [r.split(",")[0] for r in rows[1:]] == ["0", "1"]  # epoch 0 was not repeated
+
+
+def test_eval_writes_report_files(trained, tmp_path):
+    from textrecog.eval_cli import main
+
+    tree, out, _ = trained
+    report_dir = tmp_path / "report"
+    assert main(["--model", str(out), "--unipen", str(tree), "--out", str(report_dir)]) == 0
+    for name in ("report.json", "report.md", "confusion.png"):
+        assert (report_dir / name).is_file()
+    report = json.loads((report_dir / "report.json").read_text())
+    assert report["chars"]["sites"] == ["tst"]
+    assert report["chars"]["sections"]["all"]["n"] == 36
+    assert set(report["chars"]["per_class"]) <= set("0123456789")
+
+
+def test_class_weights_balance():
+    from textrecog.train import class_weights
+
+    w = class_weights(np.array([0, 0, 0, 0, 1]), 3)
+    assert w[1] > w[0] and w[2] == 0
