@@ -20,14 +20,15 @@ from textrecog.data.unipen import UnipenCorpus
 
 # (file stem, section, site, index among that site's suitable samples)
 PICKS = [
-    ("line-sta", "8", "sta", 0),
-    ("line-dar", "8", "dar", 1),
-    ("line-apd", "8", "apd", 0),
-    ("line-hpp", "8", "hpp", 0),
-    ("line-bbb", "8", "bbb", 2),
-    ("word-anj", "7", "anj", 0),
+    ("line-lex", "8", "lex", 0),
+    ("line-lex2", "8", "lex", 4),
+    ("line-att", "8", "att", 1),
+    ("line-atu", "8", "atu", 2),
+    ("line-scr", "8", "scr", 1),
+    ("line-hpb", "8", "hpb", 3),
     ("word-nic", "7", "nic", 3),
-    ("word-hpb", "7", "hpb", 1),
+    ("word-hpb", "7", "hpb", 2),
+    ("word-par", "7", "par", 0),
 ]
 
 

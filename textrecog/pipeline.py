@@ -10,6 +10,8 @@ import cv2
 import numpy as np
 
 from textrecog.binarize import binarize
+from textrecog.classify import predictions_from_probs
+from textrecog.decode import decode
 from textrecog.imageio import ImageSource, load_gray
 from textrecog.normalize import normalize_batch
 from textrecog.segment import Glyph, LineSeg, Segmentation, segment
@@ -45,7 +47,8 @@ def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: i
     seg = segment(binarize(gray))
     glyphs = [g for line in seg.lines for g in line.glyphs]
     batch = normalize_batch([glyph_ink(gray, seg.labels, g) for g in glyphs], classifier.info.spec)
-    predictions = classifier.classify(batch, top_k=top_k)
+    probs = decode(seg.lines, classifier.probabilities(batch), classifier.labels)
+    predictions = predictions_from_probs(probs, classifier.labels, top_k)
     return Analysis(gray, seg, assemble(seg, predictions, gray.shape, classifier.info.name))
 
 

@@ -1,0 +1,116 @@
+"""Context decoding: use line geometry and word context to settle what a
+character classifier cannot see in one size-normalised crop.
+
+* **Case by size.** A glyph as short as the line's x-height is read in
+  lower case (capitals are always tall); a tall glyph is never a short
+  lower-case letter (a c e m n o r s u v w x z), so o/O, s/S, m/M, n/N,
+  x/X ... become upper case.
+  Heights are compared with the line's x-height and capital height.
+* **Digits among digits.** In a word that is mostly digits, a glyph that
+  could be a digit is read as one (0 not O, 1 not l); in a word that is
+  mostly letters, the reverse.
+
+Works on probability rows, so the top-k alternatives stay meaningful.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from textrecog.segment import LineSeg
+
+SHORT_SHAPES = set("acemnorsuvwxz")  # lower-case letters without ascender or descender
+MIN_SPLIT = 1.25  # capital height must exceed x-height by this ratio to be trusted
+
+
+def size_levels(heights: Sequence[float]) -> tuple[float, float] | None:
+    """(x-height, capital height) of a line by 1-D 2-means, or None if one size only."""
+    h = np.sort(np.asarray(heights, dtype=float))
+    if len(h) < 2:
+        return None
+    best, best_cost = None, float("inf")
+    for k in range(1, len(h)):
+        lo, hi = h[:k], h[k:]
+        cost = lo.var() * len(lo) + hi.var() * len(hi)
+        if cost < best_cost:
+            best, best_cost = (float(np.median(lo)), float(np.median(hi))), cost
+    if best is None or best[1] < MIN_SPLIT * best[0]:
+        return None
+    return best
+
+
+def _case_pairs(labels: Sequence[str]) -> dict[int, int]:
+    """Index of each letter → index of its other case, for letters with both."""
+    index = {c: i for i, c in enumerate(labels)}
+    return {i: index[c.swapcase()] for i, c in enumerate(labels)
+            if c.isalpha() and c.swapcase() != c and c.swapcase() in index}
+
+
+def apply_case(probs: np.ndarray, heights: Sequence[float], labels: Sequence[str]) -> np.ndarray:
+    """Move probability between the cases of size-only letters by glyph height."""
+    levels = size_levels(heights)
+    if levels is None:
+        return probs
+    x_h, cap_h = levels
+    pairs = _case_pairs(labels)
+    out = probs.copy()
+    for row, h in zip(out, heights):
+        tall = (h - x_h) / (cap_h - x_h) > 0.5
+        for i, j in pairs.items():
+            c = labels[i]
+            if not c.islower():
+                continue
+            if not tall:  # capitals are never x-height: any short glyph is lower case
+                row[i] += row[j]
+                row[j] = 0.0
+            elif c in SHORT_SHAPES:  # tall, yet lower case would be short: upper case
+                row[j] += row[i]
+                row[i] = 0.0
+    return out
+
+
+def apply_word_class(probs: np.ndarray, labels: Sequence[str], threshold: float = 0.6) -> np.ndarray:
+    """In a word of 2+ glyphs that is mostly digits (or letters), prefer that class."""
+    if len(probs) < 2:
+        return probs
+    is_digit = np.array([c.isdigit() for c in labels])
+    is_letter = np.array([c.isalpha() for c in labels])
+    top = probs.argmax(axis=1)
+    digit_share = float(np.mean(is_digit[top]))
+    letter_share = float(np.mean(is_letter[top]))
+    keep = is_digit if digit_share >= threshold else is_letter if letter_share >= threshold else None
+    if keep is None:
+        return probs
+    out = probs.copy()
+    for row in out:
+        # only glyphs that are plausibly of the word's kind are pulled over
+        if row[keep].sum() >= 0.05:
+            row[~keep] *= 0.05
+            row /= row.sum()
+    return out
+
+
+def decode_line(line: LineSeg, probs: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """Contextual probabilities for one line's glyphs (rows in glyph order)."""
+    if len(probs) == 0:
+        return probs
+    heights = [g.box.h for g in line.glyphs]
+    out = apply_case(probs, heights, labels)
+    start = 0
+    for end in [i + 1 for i, s in enumerate(line.spaces) if s] + [len(line.glyphs)]:
+        out[start:end] = apply_word_class(out[start:end], labels)
+        start = end
+    return out
+
+
+def decode(lines: Sequence[LineSeg], probs: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """Apply :func:`decode_line` to every line of a page (rows in reading order)."""
+    out = np.asarray(probs, dtype=np.float32).copy()
+    start = 0
+    for line in lines:
+        end = start + len(line.glyphs)
+        out[start:end] = decode_line(line, out[start:end], labels)
+        start = end
+    return out
