@@ -110,6 +110,9 @@ def test_help_and_run_do_not_import_tensorflow(tiny_model, digits_png):
 
 
 def test_console_script_installed(tiny_model, digits_png):
-    proc = subprocess.run(["textrecog", str(digits_png), "--model", str(tiny_model)],
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "textrecog"
+    proc = subprocess.run([str(script), str(digits_png), "--model", str(tiny_model)],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip()

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-SUBCOMMANDS = {"train": "textrecog.train", "eval": "textrecog.eval_cli"}
+SUBCOMMANDS = {"train": "textrecog.train", "eval": "textrecog.eval_cli", "batch": "textrecog.batch"}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="textrecog",
         description="Recognise handwritten text in images. Prints each image's text, one line "
                     "per text line; with several images each line starts with the file name.",
-        epilog="subcommands: textrecog train --help | textrecog eval --help")
+        epilog="A folder is searched for images (like textrecog batch). Subcommands: "
+               "textrecog batch --help | textrecog train --help | textrecog eval --help")
     p.add_argument("images", nargs="*", metavar="IMAGE", help="image files (PNG, JPEG, BMP, TIFF, WebP, GIF)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per image (JSONL) with lines, words, characters")
@@ -96,6 +97,14 @@ def recognize_files(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failures else EXIT_OK
 
 
+def _batch_from_cli(args: argparse.Namespace) -> int:
+    """`textrecog DIR ...`: the batch engine, results on stdout."""
+    from textrecog import batch
+
+    argv = [*args.images, "--top-k", str(args.top_k), "--format", "jsonl" if args.json else "txt"]
+    return batch.main(argv + (["--model", args.model] if args.model else []))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``textrecog IMAGE...`` or ``textrecog SUBCOMMAND ...``."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -110,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_usage(sys.stderr)
         _err("give at least one IMAGE (or --help)")
         return EXIT_USAGE
+    if any(Path(p).is_dir() for p in args.images):
+        return _batch_from_cli(args)
     if args.top_k < 1:
         _err("--top-k must be at least 1")
         return EXIT_USAGE

@@ -41,33 +41,33 @@ def size_levels(heights: Sequence[float]) -> tuple[float, float] | None:
     return best
 
 
-def _case_pairs(labels: Sequence[str]) -> dict[int, int]:
-    """Index of each letter → index of its other case, for letters with both."""
+def _case_pairs(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices (lower, upper) of letters present in both cases, and which lower
+    ones are short shapes."""
     index = {c: i for i, c in enumerate(labels)}
-    return {i: index[c.swapcase()] for i, c in enumerate(labels)
-            if c.isalpha() and c.swapcase() != c and c.swapcase() in index}
+    lower = [c for c in labels if c.islower() and c.upper() in index]
+    return (np.array([index[c] for c in lower], dtype=int),
+            np.array([index[c.upper()] for c in lower], dtype=int),
+            np.array([c in SHORT_SHAPES for c in lower], dtype=bool))
 
 
 def apply_case(probs: np.ndarray, heights: Sequence[float], labels: Sequence[str]) -> np.ndarray:
-    """Move probability between the cases of size-only letters by glyph height."""
+    """Move probability between the two cases of letters by glyph height."""
     levels = size_levels(heights)
     if levels is None:
         return probs
     x_h, cap_h = levels
-    pairs = _case_pairs(labels)
+    lower, upper, short_shape = _case_pairs(labels)
+    tall = (np.asarray(heights, dtype=float) - x_h) / (cap_h - x_h) > 0.5
     out = probs.copy()
-    for row, h in zip(out, heights):
-        tall = (h - x_h) / (cap_h - x_h) > 0.5
-        for i, j in pairs.items():
-            c = labels[i]
-            if not c.islower():
-                continue
-            if not tall:  # capitals are never x-height: any short glyph is lower case
-                row[i] += row[j]
-                row[j] = 0.0
-            elif c in SHORT_SHAPES:  # tall, yet lower case would be short: upper case
-                row[j] += row[i]
-                row[i] = 0.0
+    # capitals are never x-height: in a short glyph every letter is lower case
+    s = ~tall
+    out[np.ix_(s, lower)] += out[np.ix_(s, upper)]
+    out[np.ix_(s, upper)] = 0.0
+    # tall, yet lower case would be short (o, s, x, m ...): upper case
+    lo, up = lower[short_shape], upper[short_shape]
+    out[np.ix_(tall, up)] += out[np.ix_(tall, lo)]
+    out[np.ix_(tall, lo)] = 0.0
     return out
 
 

@@ -31,6 +31,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", required=True, type=Path, help="report folder")
     p.add_argument("--max-texts", type=int, default=400, help="words and texts per section (0: all)")
     p.add_argument("--skip-texts", action="store_true", help="character level only")
+    p.add_argument("--update-model", action="store_true",
+                   help="store the end-to-end figures in the model's manifest and write its MODEL_CARD.md")
     return p.parse_args(argv)
 
 
@@ -179,4 +181,18 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     (args.out / "report.md").write_text(markdown(report))
     sys.stdout.write(markdown(report))
+    if args.update_model:
+        update_model(info.path, report, args.out / "report.json")
     return 0
+
+
+def update_model(model_dir: Path, report: dict, report_path: Path) -> None:
+    """Record end-to-end figures in the manifest and (re)write the model card."""
+    from textrecog.modelcard import write_card
+
+    path = model_dir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if "texts" in report:
+        manifest.setdefault("accuracy", {})["end_to_end"] = report["texts"]
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    log.info("updated %s and wrote %s", path, write_card(model_dir, report_path))

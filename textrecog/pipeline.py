@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,8 +13,8 @@ import numpy as np
 from textrecog.binarize import binarize
 from textrecog.classify import predictions_from_probs
 from textrecog.decode import decode
-from textrecog.imageio import ImageSource, load_gray
-from textrecog.normalize import normalize_batch
+from textrecog.imageio import ImageError, ImageSource, load_gray
+from textrecog.normalize import InputSpec, normalize_batch
 from textrecog.segment import Glyph, LineSeg, Segmentation, segment
 from textrecog.types import Box, Char, Geometry, Line, Prediction, Result, Word
 
@@ -43,11 +44,48 @@ def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k:
 def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3) -> Analysis:
     """Run the whole pipeline and keep the segmentation for inspection."""
     classifier = get_classifier(None if model is None else str(model))
+    gray, seg, batch = prepare(image, classifier.info.spec)
+    return finish(gray, seg, classifier.probabilities(batch), classifier, top_k)
+
+
+def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | None = None,
+                   top_k: int = 3) -> list[Result | ImageError]:
+    """Recognise several images with one classifier call for all their characters.
+
+    An image that cannot be read yields its ImageError in its place.
+    """
+    classifier = get_classifier(None if model is None else str(model))
+    prepared: list[tuple | ImageError] = []
+    for image in images:
+        try:
+            prepared.append(prepare(image, classifier.info.spec))
+        except ImageError as exc:
+            prepared.append(exc)
+    batches = [p[2] for p in prepared if not isinstance(p, ImageError)]
+    probs = classifier.probabilities(np.concatenate(batches)) if batches else None
+    out: list[Result | ImageError] = []
+    start = 0
+    for p in prepared:
+        if isinstance(p, ImageError):
+            out.append(p)
+            continue
+        gray, seg, batch = p
+        out.append(finish(gray, seg, probs[start : start + len(batch)], classifier, top_k).result)
+        start += len(batch)
+    return out
+
+
+def prepare(image: ImageSource, spec: InputSpec) -> tuple[np.ndarray, Segmentation, np.ndarray]:
+    """Load, binarise and segment an image; normalise its glyphs into a model batch."""
     gray = load_gray(image)
     seg = segment(binarize(gray))
     glyphs = [g for line in seg.lines for g in line.glyphs]
-    batch = normalize_batch([glyph_ink(gray, seg.labels, g) for g in glyphs], classifier.info.spec)
-    probs = decode(seg.lines, classifier.probabilities(batch), classifier.labels)
+    return gray, seg, normalize_batch([glyph_ink(gray, seg.labels, g) for g in glyphs], spec)
+
+
+def finish(gray: np.ndarray, seg: Segmentation, probs: np.ndarray, classifier, top_k: int) -> Analysis:
+    """Decode in context, take the top-k and build the result tree."""
+    probs = decode(seg.lines, probs, classifier.labels)
     predictions = predictions_from_probs(probs, classifier.labels, top_k)
     return Analysis(gray, seg, assemble(seg, predictions, gray.shape, classifier.info.name))
 
@@ -64,8 +102,10 @@ def glyph_ink(gray: np.ndarray, labels: np.ndarray, glyph: Glyph) -> np.ndarray:
     # one pixel of margin keeps the antialiased edge the mask cut off
     near = cv2.dilate(own, np.ones((3, 3), np.uint8)).astype(bool)
     outside = crop[~near]
-    paper = float(np.median(outside)) if outside.size else 255.0
-    darkest = float(np.percentile(crop[own.astype(bool)], 5)) if own.any() else 0.0
+    paper = float(outside.mean()) if outside.size else 255.0
+    inked = crop[own.astype(bool)]
+    # a low percentile, not the minimum, so one noisy pixel cannot set the scale
+    darkest = float(np.partition(inked, len(inked) // 20)[len(inked) // 20]) if inked.size else 0.0
     ink = (paper - crop) / max(1.0, paper - darkest)
     return (np.clip(ink, 0.0, 1.0) * 255.0 * near).astype(np.uint8)
 

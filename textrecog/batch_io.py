@@ -1,0 +1,135 @@
+"""Batch output: records, crash-safe appending writers, resume, sidecars.
+
+Every record is one physical line written with a single ``write`` and
+flushed, so a killed run leaves at worst one partial last line; opening the
+file again for ``--resume`` cuts that line off before appending.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from textrecog.types import Result
+
+FORMATS = ("jsonl", "csv", "txt")
+CSV_FIELDS = ("path", "text", "error", "lines", "chars", "seconds")
+
+
+def result_record(path: str, result: Result, seconds: float) -> dict:
+    """JSON-ready record of a recognised file."""
+    return {"path": path, **result.to_dict(), "seconds": round(seconds, 4)}
+
+
+def error_record(path: str, reason: str) -> dict:
+    """Record of a file that could not be recognised."""
+    return {"path": path, "error": reason}
+
+
+def format_record(record: dict, fmt: str) -> str:
+    """One record as text ending in exactly one newline."""
+    if fmt == "jsonl":
+        return json.dumps(record, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        text = record.get("text", "")
+        csv.writer(buf, lineterminator="\n").writerow([
+            record["path"], text.replace("\n", "\\n"), record.get("error", ""),
+            len(record.get("lines", [])), len(text.replace("\n", "").replace(" ", "")),
+            record.get("seconds", "")])
+        return buf.getvalue()
+    if "error" in record:
+        return f"{record['path']}:[error] {record['error']}\n"
+    lines = record["text"].split("\n") if record["text"] else [""]
+    return "".join(f"{record['path']}:{line}\n" for line in lines)
+
+
+def _cut_partial_line(path: Path) -> None:
+    """Drop an unterminated last line left by a killed run."""
+    with open(path, "rb+") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        if size == 0:
+            return
+        fh.seek(max(0, size - 65536))
+        tail = fh.read()
+        if tail.endswith(b"\n"):
+            return
+        cut = tail.rfind(b"\n")
+        fh.truncate(size - len(tail) + cut + 1 if cut >= 0 else (0 if size <= 65536 else size))
+
+
+def done_paths(path: Path, fmt: str, candidates: set[str]) -> set[str]:
+    """Paths that already have a record in an existing output file."""
+    if not path.exists():
+        return set()
+    _cut_partial_line(path)
+    done: set[str] = set()
+    with open(path, encoding="utf-8", newline="") as fh:
+        if fmt == "jsonl":
+            for line in fh:
+                try:
+                    done.add(json.loads(line)["path"])
+                except (ValueError, KeyError, TypeError):
+                    continue
+        elif fmt == "csv":
+            done = {row[0] for row in csv.reader(fh) if row and row[0] != "path"}
+        else:
+            for line in fh:
+                done.update(line[:i] for i, ch in enumerate(line) if ch == ":" and line[:i] in candidates)
+    return done
+
+
+class RecordWriter:
+    """Appends formatted records to a file (or stdout), flushing each one."""
+
+    def __init__(self, out: Path | None, fmt: str, append: bool):
+        self.fmt = fmt
+        self._fh: TextIO
+        if out is None:
+            self._fh, self._close = sys.stdout, False
+        else:
+            new = not (append and out.exists() and out.stat().st_size > 0)
+            if not new:
+                _cut_partial_line(out)
+            self._fh, self._close = open(out, "a" if append else "w", encoding="utf-8", newline=""), True
+            if new and fmt == "csv":
+                self._write(",".join(CSV_FIELDS) + "\n")
+
+    def _write(self, text: str) -> None:
+        self._fh.write(text)
+        self._fh.flush()
+
+    def write(self, record: dict) -> None:
+        """Write one record completely, then flush it to the OS."""
+        self._write(format_record(record, self.fmt))
+
+    def close(self) -> None:
+        """Close the file (stdout stays open)."""
+        if self._close:
+            self._fh.close()
+
+
+def sidecar_path(image: Path) -> Path:
+    """``scan.png`` → ``scan.txt`` beside it."""
+    return image.with_suffix(".txt")
+
+
+def write_sidecar(image: Path, text: str, overwrite: bool) -> str | None:
+    """Write the text beside the image atomically; returns an error or None."""
+    target = sidecar_path(image)
+    if target.exists() and not overwrite:
+        return f"{target} exists (use --overwrite to replace it)"
+    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        return f"cannot write {target} ({exc.strerror or exc})"
+    return None
