@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Recognise handwritten text in images. Prints each image's text, one line "
                     "per text line; with several images each line starts with the file name.",
         epilog="A folder is searched for images (like textrecog batch). Subcommands: "
-               "textrecog batch --help | textrecog train --help | textrecog eval --help")
+               "textrecog batch --help | textrecog train --help | textrecog eval --help | textrecog ui")
     p.add_argument("images", nargs="*", metavar="IMAGE", help="image files (PNG, JPEG, BMP, TIFF, WebP, GIF)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per image (JSONL) with lines, words, characters")
@@ -108,6 +108,10 @@ def _batch_from_cli(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``textrecog IMAGE...`` or ``textrecog SUBCOMMAND ...``."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "ui":
+        from ui.app import main as ui_main
+
+        return ui_main(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
         import importlib
 

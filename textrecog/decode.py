@@ -28,17 +28,17 @@ MIN_SPLIT = 1.25  # capital height must exceed x-height by this ratio to be trus
 def size_levels(heights: Sequence[float]) -> tuple[float, float] | None:
     """(x-height, capital height) of a line by 1-D 2-means, or None if one size only."""
     h = np.sort(np.asarray(heights, dtype=float))
-    if len(h) < 2:
+    n = len(h)
+    if n < 2:
         return None
-    best, best_cost = None, float("inf")
-    for k in range(1, len(h)):
-        lo, hi = h[:k], h[k:]
-        cost = lo.var() * len(lo) + hi.var() * len(hi)
-        if cost < best_cost:
-            best, best_cost = (float(np.median(lo)), float(np.median(hi))), cost
-    if best is None or best[1] < MIN_SPLIT * best[0]:
-        return None
-    return best
+    # within-cluster sum of squares for every split point, from prefix sums
+    c1, c2 = np.cumsum(h), np.cumsum(h * h)
+    k = np.arange(1, n)
+    lo_ss = c2[k - 1] - c1[k - 1] ** 2 / k
+    hi_ss = (c2[-1] - c2[k - 1]) - (c1[-1] - c1[k - 1]) ** 2 / (n - k)
+    split = int(k[np.argmin(lo_ss + hi_ss)])
+    x_h, cap_h = float(np.median(h[:split])), float(np.median(h[split:]))
+    return None if cap_h < MIN_SPLIT * x_h else (x_h, cap_h)
 
 
 def _case_pairs(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

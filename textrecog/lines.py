@@ -6,6 +6,8 @@ for a 30-pixel and a 300-pixel handwriting.
 
 from __future__ import annotations
 
+from statistics import median
+
 import cv2
 import numpy as np
 
@@ -22,8 +24,8 @@ def _band(boxes: list[Box], at_x: float | None = None) -> tuple[float, float]:
     in pieces; two boxes are too few to trust a slope.
     """
     recent = boxes[-BAND_WINDOW:]
-    top = float(np.median([b.y for b in recent]))
-    bottom = float(np.median([b.bottom for b in recent]))
+    top = median([b.y for b in recent])
+    bottom = median([b.bottom for b in recent])
     if at_x is None or len(recent) < 3:
         return top, bottom
     cx = np.array([b.x + b.w / 2 for b in recent])
@@ -32,8 +34,8 @@ def _band(boxes: list[Box], at_x: float | None = None) -> tuple[float, float]:
              if abs(cx[j] - cx[i]) >= 1]
     if not pairs:
         return top, bottom
-    slope = float(np.clip(np.median(pairs), -0.3, 0.3))
-    shift = float(np.median(cy - slope * cx)) + slope * at_x - (top + bottom) / 2
+    slope = float(np.clip(median(pairs), -0.3, 0.3))
+    shift = median(list(cy - slope * cx)) + slope * at_x - (top + bottom) / 2
     return top + shift, bottom + shift
 
 

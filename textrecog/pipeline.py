@@ -98,7 +98,11 @@ def glyph_ink(gray: np.ndarray, labels: np.ndarray, glyph: Glyph) -> np.ndarray:
     """
     b = glyph.box
     crop = gray[b.y : b.bottom, b.x : b.right].astype(np.float32)
-    own = np.isin(labels[b.y : b.bottom, b.x : b.right], list(glyph.components)).astype(np.uint8)
+    region = labels[b.y : b.bottom, b.x : b.right]
+    if len(glyph.components) == 1:
+        own = (region == next(iter(glyph.components))).astype(np.uint8)
+    else:
+        own = np.isin(region, list(glyph.components)).astype(np.uint8)
     # one pixel of margin keeps the antialiased edge the mask cut off
     near = cv2.dilate(own, np.ones((3, 3), np.uint8)).astype(bool)
     outside = crop[~near]

@@ -1,0 +1,75 @@
+"""Batch throughput: N real handwritten line images, --jobs 1 and --jobs 2.
+
+    python benchmarks/bench_batch.py --unipen ../shared/data/unipen_train_r01_v07.tar.xz [--count 2000]
+
+Renders N text lines from UNIPEN section 8 strokes into a temporary folder
+(once; reused from --cache), then times `textrecog batch` over it and
+prints files/s, characters/s and the peak memory of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def make_images(unipen: str, count: int, folder: Path) -> int:
+    """Render ``count`` section-8 texts (any writer, any style) as PNG files."""
+    import cv2
+
+    from textrecog.charset import LATIN62
+    from textrecog.data.texts import iter_text_samples
+    from textrecog.data.render import render_page
+    from textrecog.data.unipen import UnipenCorpus
+
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = len(list(folder.glob("*.png")))
+    if existing >= count:
+        return count
+    corpus = UnipenCorpus(unipen)
+    for i, sample in enumerate(iter_text_samples(corpus, ["8"], None, LATIN62, max_len=80)):
+        if i >= count:
+            break
+        cv2.imwrite(str(folder / f"line{i:05d}.png"), render_page(sample.strokes, 40.0))
+    return min(count, len(list(folder.glob("*.png"))))
+
+
+def run_batch(folder: Path, jobs: int, model: str) -> dict:
+    """Time one batch run; returns files/s, chars/s and peak memory (MiB)."""
+    out = Path(tempfile.mkdtemp()) / "r.jsonl"
+    cmd = [sys.executable, "-m", "textrecog", "batch", str(folder), "--out", str(out),
+           "--jobs", str(jobs), "--model", model]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=False, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    chars = sum(len(r.get("text", "").replace(" ", "").replace("\n", "")) for r in recs)
+    return {"files": len(recs), "seconds": seconds, "files_per_s": len(recs) / seconds,
+            "chars_per_s": chars / seconds, "peak_mib": max(peak, before) / 1024}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--unipen", required=True)
+    p.add_argument("--count", type=int, default=2000)
+    p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "textrecog-bench-lines")
+    p.add_argument("--model", default="latin")
+    args = p.parse_args()
+    n = make_images(args.unipen, args.count, args.cache)
+    print(f"{n} line images in {args.cache}")
+    for jobs in (1, 2):
+        r = run_batch(args.cache, jobs, args.model)
+        print(f"--jobs {jobs}: {r['files']} files in {r['seconds']:.1f} s: {r['files_per_s']:.1f} files/s, "
+              f"{r['chars_per_s']:,.0f} characters/s, peak memory {r['peak_mib']:.0f} MiB (largest process)")
+
+
+if __name__ == "__main__":
+    main()

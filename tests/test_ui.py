@@ -1,0 +1,188 @@
+"""The drawing window, driven offscreen through its automation contract."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+pytest.importorskip("PyQt6")
+pytest.importorskip("pytestqt")
+
+from PyQt6.QtCore import QEvent, QPointF, Qt, QTimer  # noqa: E402
+from PyQt6.QtGui import QMouseEvent  # noqa: E402
+from PyQt6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
+
+# Block capitals as pen strokes (x right, y down), 36×60 units each.
+SHAPES = {
+    "T": [[(0, 0), (40, 0)], [(20, 0), (20, 60)]],
+    "H": [[(0, 0), (0, 60)], [(36, 0), (36, 60)], [(0, 30), (36, 30)]],
+    "E": [[(0, 0), (0, 60), (34, 60)], [(0, 0), (34, 0)], [(0, 30), (28, 30)]],
+    "A": [[(0, 60), (18, 0), (36, 60)], [(8, 36), (28, 36)]],
+    "X": [[(0, 0), (36, 60)], [(36, 0), (0, 60)]],
+    "L": [[(0, 0), (0, 60), (34, 60)]],
+}
+
+
+def send(widget: QWidget, kind: QEvent.Type, x: float, y: float, pressed: bool) -> None:
+    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
+    buttons = Qt.MouseButton.LeftButton if pressed else Qt.MouseButton.NoButton
+    pos = QPointF(x, y)
+    event = QMouseEvent(kind, pos, widget.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def draw(widget: QWidget, points: list[tuple[float, float]], steps: int = 10) -> None:
+    """One stroke through ``points`` as press, moves and release events."""
+    send(widget, QEvent.Type.MouseButtonPress, *points[0], True)
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        for t in np.linspace(0, 1, steps)[1:]:
+            send(widget, QEvent.Type.MouseMove, x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, True)
+    send(widget, QEvent.Type.MouseButtonRelease, *points[-1], False)
+
+
+def write(window, text: str, x0: float = 60, y0: float = 90) -> None:
+    canvas = window.findChild(QWidget, "canvas")
+    for i, ch in enumerate(text):
+        for stroke in SHAPES[ch]:
+            draw(canvas, [(x0 + 60 * i + x, y0 + y) for x, y in stroke])
+
+
+@pytest.fixture()
+def window(qtbot):
+    from ui.app import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def result_text(window) -> str:
+    return window.findChild(QLineEdit, "resultText").text()
+
+
+def wait_text(qtbot, window, expected: str, timeout: int = 10000) -> None:
+    qtbot.waitUntil(lambda: result_text(window) == expected, timeout=timeout)
+
+
+def test_contract_widgets(window):
+    assert window.findChild(QWidget, "canvas") is window.canvas
+    assert isinstance(window.findChild(QLineEdit, "resultText"), QLineEdit)
+
+
+def test_writing_is_recognised(qtbot, window):
+    write(window, "THE")
+    wait_text(qtbot, window, "THE")
+    assert "ms" in window.statusBar().currentMessage()
+
+
+def test_undo_redo_clear(qtbot, window):
+    write(window, "HAT")
+    wait_text(qtbot, window, "HAT")
+    window.canvas.undo()  # removes the T's stem: the bar alone is not a T
+    qtbot.waitUntil(lambda: result_text(window) != "HAT", timeout=10000)
+    assert len(window.canvas.strokes) == 6  # H: 3 strokes, A: 2, T: 2 − 1
+    window.canvas.redo()
+    wait_text(qtbot, window, "HAT")
+    window.canvas.clear()
+    wait_text(qtbot, window, "")
+    assert window.canvas.strokes == []
+    window.canvas.undo()
+    wait_text(qtbot, window, "HAT")
+
+
+def test_two_lines(qtbot, window):
+    write(window, "TEX", y0=60)
+    write(window, "ALE", y0=200)
+    wait_text(qtbot, window, "TEX / ALE")
+    assert window.text() == "TEX\nALE"
+
+
+def test_alternative_corrects_text(qtbot, window):
+    write(window, "LAX")
+    wait_text(qtbot, window, "LAX")
+    alts = window.chars()[0].alternatives
+    assert len(alts) == 3 and alts[0].char == "L"
+    window.choose_alternative(0, alts[1].char)
+    assert result_text(window) == alts[1].char + "AX"
+
+
+def test_stale_result_never_overwrites_newer(qtbot, window):
+    import textrecog
+
+    newer = textrecog.recognize(np.full((40, 40), 255, np.uint8))
+    window._requested = 10
+    window._on_result(9, newer, 1.0, "")
+    shown = result_text(window)
+    window._on_result(7, None, 1.0, "stale error")  # older: ignored
+    assert result_text(window) == shown and "stale" not in window.statusBar().currentMessage()
+
+
+def test_eraser_removes_a_stroke(qtbot, window):
+    write(window, "L")
+    qtbot.waitUntil(lambda: bool(window.chars()), timeout=10000)
+    window.eraser_action.trigger()
+    draw(window.canvas, [(60, 100), (60, 140)])  # over the L's stem
+    assert window.canvas.strokes == []
+    wait_text(qtbot, window, "")
+
+
+def test_burst_of_strokes_never_blocks_the_event_loop(qtbot, window):
+    """200 strokes, one every 5 ms; the longest event-loop stall must stay under 50 ms."""
+    ticks: list[float] = []
+    probe = QTimer(interval=1)
+    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    strokes = [[(40 + (i % 40) * 22, 60 + (i // 40) * 60 + k * 4) for k in range(8)] for i in range(200)]
+    feeder = QTimer(interval=5)
+    feeder.timeout.connect(lambda: draw(window.canvas, strokes.pop(), steps=3) if strokes else feeder.stop())
+    probe.start()
+    feeder.start()
+    qtbot.waitUntil(lambda: not strokes, timeout=20000)
+    qtbot.wait(800)  # let the final recognition run in the background
+    probe.stop()
+    stall = max(np.diff(ticks)) * 1000
+    assert len(window.canvas.strokes) == 200
+    assert stall < 50, f"event loop stalled {stall:.0f} ms"
+
+
+def test_corrupt_image_reports_and_window_stays_usable(qtbot, window, tmp_path):
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    assert window.open_image(str(bad)) is False
+    assert "broken.png" in window.statusBar().currentMessage()
+    write(window, "TE")
+    wait_text(qtbot, window, "TE")
+
+
+def test_open_image_recognises_it(qtbot, window):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "line-scr.png"
+    assert window.open_image(str(sample))
+    qtbot.waitUntil(lambda: len(result_text(window).replace(" ", "")) >= 8, timeout=10000)
+
+
+def test_save_png(qtbot, window, tmp_path):
+    write(window, "T")
+    out = tmp_path / "drawing.png"
+    assert window.save_png(str(out))
+    import cv2
+
+    img = cv2.imread(str(out), cv2.IMREAD_GRAYSCALE)
+    assert img is not None and img.min() < 50 and img.max() == 255
+
+
+def test_ui_never_imports_tensorflow():
+    code = ("import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+            "from PyQt6.QtWidgets import QApplication; app = QApplication([])\n"
+            "from ui.app import MainWindow; import numpy as np\n"
+            "w = MainWindow(); w.recognizer._run(1, np.full((50, 50), 255, np.uint8), None)\n"
+            "w.recognizer.stop(); assert 'tensorflow' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -1,0 +1,1 @@
+"""The PyQt6 drawing window of textrecog (``textrecog-ui``)."""
