@@ -6,13 +6,37 @@ which case TensorFlow's own ``tf.lite`` interpreter is the fallback.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 
 import numpy as np
 
 from textrecog.model import ModelError, ModelInfo, load_info
 from textrecog.types import Alternative, Prediction
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence the runtime's C++ banner ("INFO: Created ... delegate") on stderr.
+
+    Errors still surface as Python exceptions; only fd 2 is muted, briefly.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # stderr replaced (pytest capture, IDEs)
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
 
 
 def _interpreter_class():
@@ -64,7 +88,11 @@ class Classifier:
         with self._lock:
             if self._batch != len(batch):
                 self._interp.resize_tensor_input(self._in["index"], batch.shape)
-                self._interp.allocate_tensors()
+                if self._batch < 0:
+                    with _quiet_native_stderr():
+                        self._interp.allocate_tensors()
+                else:
+                    self._interp.allocate_tensors()
                 self._batch = len(batch)
             self._interp.set_tensor(self._in["index"], batch)
             self._interp.invoke()

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 GAP_FACTOR = 2.0
-HEIGHT_FACTOR = 0.45
+HEIGHT_FACTOR = 0.65  # chosen on 120 hand-printed UNIPEN lines (benchmarks/tune_spacing.py)
 
 
 def gaps(lefts: Sequence[float], rights: Sequence[float]) -> np.ndarray:
