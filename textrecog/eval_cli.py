@@ -66,9 +66,22 @@ def char_level(corpus, info, args: argparse.Namespace) -> dict:
     confusion_png(truth, pred, info.labels, args.out / "confusion.png")
     report["per_class"] = per_class(truth, pred)
     report["sites"] = sites
+    report["digits_restricted"] = digits_restricted(info.path, data, truth)
     if args.mnist_test:
         report["mnist_test_digits_only"] = mnist_report(info.path, args.mnist_test)
     return report
+
+
+def digits_restricted(model_dir: Path, data, truth: list[str]) -> dict:
+    """Accuracy on the held-out digits when the output may only be a digit (a digit field)."""
+    from textrecog.charset import DIGITS
+    from textrecog.evaluate import predict_labels
+
+    idx = [i for i, t in enumerate(truth) if t in DIGITS]
+    if not idx:
+        return {"n": 0, "accuracy": 0.0}
+    pred = predict_labels(model_dir, data.images[idx], restrict=DIGITS)
+    return {"n": len(idx), "accuracy": round(float(np.mean([p == truth[i] for p, i in zip(pred, idx)])), 4)}
 
 
 def _subsample(items: list, n: int) -> list:
@@ -143,6 +156,8 @@ def markdown(report: dict) -> str:
         out += [f"Character level, held-out sites {', '.join(chars['sites'])}:", "",
                 "| section | n | exact | lookalikes merged |", "|---|---|---|---|"]
         out += [f"| {k} | {v['n']} | {v['exact']:.2%} | {v['merged']:.2%} |" for k, v in chars["sections"].items()]
+        if chars.get("digits_restricted", {}).get("n"):
+            out += ["", f"Held-out digits, output restricted to digits: {chars['digits_restricted']['accuracy']:.2%}"]
         if "mnist_test_digits_only" in chars:
             out += ["", f"MNIST test (digits only): {chars['mnist_test_digits_only']['accuracy']:.2%}"]
         out += ["", "Most confused (truth → read): " + ", ".join(

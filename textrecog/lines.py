@@ -70,7 +70,33 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
             lines[best].append(i)
     for i in small:
         lines[_nearest_line(boxes, lines, boxes[i])].append(i)
+    lines = _absorb_fragments(boxes, lines, char_h)
     return sorted(lines, key=lambda m: np.median([boxes[k].y + boxes[k].h / 2 for k in m]))
+
+
+def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -> list[list[int]]:
+    """Fold "lines" made only of small parts (a big i-dot, T-bars drawn apart,
+    accents) into the real line just below or above them."""
+    real = [m for m in lines if any(boxes[k].h >= 0.6 * char_h for k in m)]
+    if not real or len(real) == len(lines):
+        return lines
+    out = [list(m) for m in real]
+    for frag in (m for m in lines if not any(boxes[k].h >= 0.6 * char_h for k in m)):
+        top, bottom = min(boxes[k].y for k in frag), max(boxes[k].bottom for k in frag)
+        x0, x1 = min(boxes[k].x for k in frag), max(boxes[k].right for k in frag)
+
+        def distance(m: list[int]) -> float:
+            near = [boxes[k] for k in m if _overlap(boxes[k].x, boxes[k].right, x0, x1) > -char_h] or \
+                [boxes[k] for k in m]
+            m_top, m_bottom = min(b.y for b in near), max(b.bottom for b in near)
+            return max(0.0, m_top - bottom, top - m_bottom)
+
+        best = min(out, key=distance)
+        if distance(best) <= char_h:
+            best.extend(frag)
+        else:
+            out.append(list(frag))
+    return out
 
 
 def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:

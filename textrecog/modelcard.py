@@ -55,6 +55,9 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
         lines += ["", f"MNIST test set, output restricted to digits: {_pct(acc['mnist_test_digits_only']['accuracy'])}."]
     if "agreement_tflite_keras_val" in acc:
         lines += [f".tflite and Keras agree on {_pct(acc['agreement_tflite_keras_val'])} of validation images."]
+    if report and report.get("chars", {}).get("digits_restricted", {}).get("n"):
+        lines += [f"Held-out digits with the output restricted to digits (a digit field): "
+                  f"{_pct(report['chars']['digits_restricted']['accuracy'])}."]
     if report and report.get("texts"):
         lines += ["", "## End to end (segmentation + classifier + decoding), held-out sites", "",
                   "UNIPEN words (section 7) and texts (section 8) rendered from strokes; "
@@ -62,6 +65,8 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     if report and report.get("chars", {}).get("confused"):
         pairs = ", ".join(f"{c['truth']}→{c['pred']} ({c['count']})" for c in report["chars"]["confused"][:15])
         lines += ["", f"Most confused (truth→read): {pairs}."]
+    if manifest.get("notes"):
+        lines += ["", "## Limitations and targets", "", manifest["notes"]]
     return "\n".join(lines) + "\n"
 
 

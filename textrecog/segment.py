@@ -112,8 +112,6 @@ def _line_seg(glyphs: list[Glyph], labels: np.ndarray, reach: int) -> LineSeg:
 
 def segment(mask: np.ndarray) -> Segmentation:
     """Segment an ink mask (uint8, 1 = ink) into lines of character glyphs."""
-    from textrecog.binarize import stroke_width
-
     mask = np.ascontiguousarray(mask, dtype=np.uint8)
     labels, glyphs = find_components(mask)
     glyphs = remove_nested(glyphs)
@@ -121,6 +119,7 @@ def segment(mask: np.ndarray) -> Segmentation:
         return Segmentation(labels, ())
     char_h = typical_height(glyphs)
     groups = group_lines([g.box for g in glyphs], char_h)
-    reach = max(1, int(round(max(stroke_width(mask), 0.12 * char_h))))
+    # how close two pieces' inks must come to be one letter after a pen lift
+    reach = max(2, int(round(0.12 * char_h)))
     lines = tuple(_line_seg([glyphs[i] for i in members], labels, reach) for members in groups)
     return Segmentation(labels, lines)

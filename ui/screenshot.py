@@ -1,0 +1,56 @@
+"""Screenshot of the window for the README: ``xvfb-run python -m ui.screenshot OUT.png``.
+
+Opens a bundled handwriting sample, writes a few block capitals under it
+with simulated pen strokes, waits for recognition and grabs the X screen.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from PyQt6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parent.parent
+STROKES = {  # block capitals, 36×60 units
+    "T": [[(0, 0), (40, 0)], [(20, 0), (20, 60)]],
+    "E": [[(0, 0), (0, 60), (34, 60)], [(0, 0), (34, 0)], [(0, 30), (28, 30)]],
+    "X": [[(0, 0), (36, 60)], [(36, 0), (0, 60)]],
+}
+
+
+def _wait(app: QApplication, seconds: float) -> None:
+    end = time.time() + seconds
+    while time.time() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main(out: str) -> None:
+    app = QApplication(sys.argv[:1])
+    from ui.app import MainWindow
+
+    window = MainWindow()
+    window.resize(1100, 560)
+    window.show()
+    _wait(app, 0.5)
+    window.open_image(str(ROOT / "samples" / "line-att.png"))
+    for i, ch in enumerate("TEXT"):
+        for stroke in STROKES[ch]:
+            pts = []
+            for (xa, ya), (xb, yb) in zip(stroke, stroke[1:]):
+                pts += [(60 + 70 * i + xa + (xb - xa) * t / 10, 230 + ya + (yb - ya) * t / 10, 0.5)
+                        for t in range(11)]
+            window.canvas.add_stroke(pts)
+    _wait(app, 3.0)
+    screen = app.primaryScreen()
+    shot = screen.grabWindow(0, window.x(), window.y(), window.frameGeometry().width(),
+                             window.frameGeometry().height())
+    shot.save(out)
+    print(f"{out}: {window.result_text.text()!r}")
+    window.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "ui-screenshot.png")
