@@ -18,25 +18,14 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SHAPES = {  # block capitals, 36×60 units
-    "T": [[(0, 0), (40, 0)], [(20, 0), (20, 60)]],
-    "H": [[(0, 0), (0, 60)], [(36, 0), (36, 60)], [(0, 30), (36, 30)]],
-    "E": [[(0, 0), (0, 60), (34, 60)], [(0, 0), (34, 0)], [(0, 30), (28, 30)]],
-    "A": [[(0, 60), (18, 0), (36, 60)], [(8, 36), (28, 36)]],
-    "X": [[(0, 0), (36, 60)], [(36, 0), (0, 60)]],
-}
-
-
 def fill(canvas, count: int) -> None:
     """Write ``count`` capitals in rows of 15, as finished strokes."""
+    from ui.templates import letter_strokes
+
     letters = "THEAX"
     for i in range(count):
-        x0, y0 = 40 + (i % 15) * 60, 60 + (i // 15) * 110
-        for stroke in SHAPES[letters[i % len(letters)]]:
-            pts = []
-            for (xa, ya), (xb, yb) in zip(stroke, stroke[1:]):
-                pts += [(x0 + xa + (xb - xa) * t, y0 + ya + (yb - ya) * t, 0.5) for t in np.linspace(0, 1, 10)]
-            canvas.add_stroke(pts)
+        for stroke in letter_strokes(letters[i % len(letters)], 40 + (i % 15) * 60, 60 + (i // 15) * 110):
+            canvas.add_stroke(stroke)
 
 
 def main() -> None:

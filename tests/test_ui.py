@@ -18,15 +18,6 @@ from PyQt6.QtCore import QEvent, QPointF, Qt, QTimer  # noqa: E402
 from PyQt6.QtGui import QMouseEvent  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
 
-# Block capitals as pen strokes (x right, y down), 36×60 units each.
-SHAPES = {
-    "T": [[(0, 0), (40, 0)], [(20, 0), (20, 60)]],
-    "H": [[(0, 0), (0, 60)], [(36, 0), (36, 60)], [(0, 30), (36, 30)]],
-    "E": [[(0, 0), (0, 60), (34, 60)], [(0, 0), (34, 0)], [(0, 30), (28, 30)]],
-    "A": [[(0, 60), (18, 0), (36, 60)], [(8, 36), (28, 36)]],
-    "X": [[(0, 0), (36, 60)], [(36, 0), (0, 60)]],
-    "L": [[(0, 0), (0, 60), (34, 60)]],
-}
 
 
 def send(widget: QWidget, kind: QEvent.Type, x: float, y: float, pressed: bool) -> None:
@@ -47,9 +38,12 @@ def draw(widget: QWidget, points: list[tuple[float, float]], steps: int = 10) ->
 
 
 def write(window, text: str, x0: float = 60, y0: float = 90) -> None:
+    """Write block capitals with mouse events, one drag per stroke."""
+    from ui.templates import LETTERS
+
     canvas = window.findChild(QWidget, "canvas")
     for i, ch in enumerate(text):
-        for stroke in SHAPES[ch]:
+        for stroke in LETTERS[ch]:
             draw(canvas, [(x0 + 60 * i + x, y0 + y) for x, y in stroke])
 
 

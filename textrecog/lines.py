@@ -82,21 +82,24 @@ def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -
         return lines
     out = [list(m) for m in real]
     for frag in (m for m in lines if not any(boxes[k].h >= 0.6 * char_h for k in m)):
-        top, bottom = min(boxes[k].y for k in frag), max(boxes[k].bottom for k in frag)
-        x0, x1 = min(boxes[k].x for k in frag), max(boxes[k].right for k in frag)
-
-        def distance(m: list[int]) -> float:
-            near = [boxes[k] for k in m if _overlap(boxes[k].x, boxes[k].right, x0, x1) > -char_h] or \
-                [boxes[k] for k in m]
-            m_top, m_bottom = min(b.y for b in near), max(b.bottom for b in near)
-            return max(0.0, m_top - bottom, top - m_bottom)
-
-        best = min(out, key=distance)
-        if distance(best) <= char_h:
-            best.extend(frag)
+        span = boxes[frag[0]]
+        for k in frag[1:]:
+            span = span.union(boxes[k])
+        dists = [_gap_to_line(boxes, m, span, char_h) for m in out]
+        best = int(np.argmin(dists))
+        if dists[best] <= char_h:
+            out[best].extend(frag)
         else:
             out.append(list(frag))
     return out
+
+
+def _gap_to_line(boxes: list[Box], members: list[int], span: Box, char_h: float) -> float:
+    """Vertical gap between ``span`` and the part of a line horizontally near it."""
+    near = [boxes[k] for k in members if _overlap(boxes[k].x, boxes[k].right, span.x, span.right) > -char_h]
+    near = near or [boxes[k] for k in members]
+    top, bottom = min(b.y for b in near), max(b.bottom for b in near)
+    return max(0.0, top - span.bottom, span.y - bottom)
 
 
 def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:

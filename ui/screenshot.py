@@ -12,12 +12,9 @@ from pathlib import Path
 
 from PyQt6.QtWidgets import QApplication
 
+from ui.templates import letter_strokes
+
 ROOT = Path(__file__).resolve().parent.parent
-STROKES = {  # block capitals, 36×60 units
-    "T": [[(0, 0), (40, 0)], [(20, 0), (20, 60)]],
-    "E": [[(0, 0), (0, 60), (34, 60)], [(0, 0), (34, 0)], [(0, 30), (28, 30)]],
-    "X": [[(0, 0), (36, 60)], [(36, 0), (0, 60)]],
-}
 
 
 def _wait(app: QApplication, seconds: float) -> None:
@@ -37,12 +34,8 @@ def main(out: str) -> None:
     _wait(app, 0.5)
     window.open_image(str(ROOT / "samples" / "line-att.png"))
     for i, ch in enumerate("TEXT"):
-        for stroke in STROKES[ch]:
-            pts = []
-            for (xa, ya), (xb, yb) in zip(stroke, stroke[1:]):
-                pts += [(60 + 70 * i + xa + (xb - xa) * t / 10, 230 + ya + (yb - ya) * t / 10, 0.5)
-                        for t in range(11)]
-            window.canvas.add_stroke(pts)
+        for stroke in letter_strokes(ch, 60 + 70 * i, 230):
+            window.canvas.add_stroke(stroke)
     _wait(app, 3.0)
     screen = app.primaryScreen()
     shot = screen.grabWindow(0, window.x(), window.y(), window.frameGeometry().width(),
