@@ -84,6 +84,11 @@ class Classifier:
         """Class probabilities (N, C) for a (N, size, size, 1) float32 batch."""
         if len(batch) == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
+        n = len(batch)
+        # Pad to a bucket size so that the interpreter re-allocates rarely.
+        size = max(16, 1 << (n - 1).bit_length())
+        if size != n:
+            batch = np.concatenate([batch, np.zeros((size - n, *batch.shape[1:]), batch.dtype)])
         batch = np.ascontiguousarray(batch, dtype=np.float32)
         with self._lock:
             if self._batch != len(batch):
@@ -96,7 +101,7 @@ class Classifier:
                 self._batch = len(batch)
             self._interp.set_tensor(self._in["index"], batch)
             self._interp.invoke()
-            return self._interp.get_tensor(self._out["index"]).copy()
+            return self._interp.get_tensor(self._out["index"])[:n].copy()
 
     def classify(self, batch: np.ndarray, top_k: int = 3) -> list[Prediction]:
         """Top-k predictions per crop, best first."""
