@@ -58,21 +58,23 @@ def training_sites(corpus, info) -> set[str]:
 
 def char_level(corpus, info, args: argparse.Namespace) -> dict:
     """Character accuracy, per-class figures, confusions and the confusion PNG."""
+    from textrecog.classify import Classifier
     from textrecog.evaluate import char_report, confusion_png, mnist_report, per_class
 
     data, sites = held_out_chars(corpus, info)
-    report = char_report(info.path, data, detail=True)
+    clf = Classifier(info)
+    report = char_report(clf, data, detail=True)
     truth, pred = report.pop("truth"), report.pop("pred")
     confusion_png(truth, pred, info.labels, args.out / "confusion.png")
     report["per_class"] = per_class(truth, pred)
     report["sites"] = sites
-    report["digits_restricted"] = digits_restricted(info.path, data, truth)
+    report["digits_restricted"] = digits_restricted(clf, data, truth)
     if args.mnist_test:
-        report["mnist_test_digits_only"] = mnist_report(info.path, args.mnist_test)
+        report["mnist_test_digits_only"] = mnist_report(clf, args.mnist_test)
     return report
 
 
-def digits_restricted(model_dir: Path, data, truth: list[str]) -> dict:
+def digits_restricted(clf, data, truth: list[str]) -> dict:
     """Accuracy on the held-out digits when the output may only be a digit (a digit field)."""
     from textrecog.charset import DIGITS
     from textrecog.evaluate import predict_labels
@@ -80,7 +82,7 @@ def digits_restricted(model_dir: Path, data, truth: list[str]) -> dict:
     idx = [i for i, t in enumerate(truth) if t in DIGITS]
     if not idx:
         return {"n": 0, "accuracy": 0.0}
-    pred = predict_labels(model_dir, data.images[idx], restrict=DIGITS)
+    pred = predict_labels(clf, data.images[idx], restrict=DIGITS)
     return {"n": len(idx), "accuracy": round(float(np.mean([p == truth[i] for p, i in zip(pred, idx)])), 4)}
 
 

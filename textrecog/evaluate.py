@@ -12,16 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from textrecog.charset import DIGITS, merge_case, section_of
+from textrecog.classify import Classifier
 from textrecog.data.chars import CharData, to_model_uint8
 
 SECTIONS = ("digit", "upper", "lower", "punct")
 
 
-def predict_labels(model_dir: Path | str, images: np.ndarray, restrict: str | None = None) -> list[str]:
+def predict_labels(clf: Classifier, images: np.ndarray, restrict: str | None = None) -> list[str]:
     """Top-1 characters for uint8 model-ready images, optionally restricted to a subset."""
-    from textrecog.classify import Classifier
-
-    clf = Classifier(model_dir)
     scale = np.float32(clf.info.spec.scale)
     probs = np.concatenate([clf.probabilities(images[i : i + 2048, ..., None].astype(np.float32) * scale)
                             for i in range(0, len(images), 2048)]) if len(images) else np.zeros((0, 1))
@@ -72,13 +70,10 @@ def confused_pairs(truth: list[str], pred: list[str], top: int = 20) -> list[dic
     return [{"truth": t, "pred": p, "count": n} for (t, p), n in pairs.most_common(top)]
 
 
-def char_report(model_dir: Path | str, data: CharData, detail: bool = False) -> dict:
-    """Evaluate a model directory on a CharData set."""
-    from textrecog.classify import Classifier
-
-    labels = Classifier(model_dir).labels
-    truth = [labels[i] for i in data.labels]
-    pred = predict_labels(model_dir, data.images)
+def char_report(clf: Classifier, data: CharData, detail: bool = False) -> dict:
+    """Evaluate a loaded model on a CharData set."""
+    truth = [clf.labels[i] for i in data.labels]
+    pred = predict_labels(clf, data.images)
     sections = accuracy_by_section(truth, pred)
     report = {"summary": {k: {"exact": v["exact"], "merged": v["merged"]} for k, v in sections.items()},
               "sections": sections, "confused": confused_pairs(truth, pred, 10)}
@@ -89,16 +84,14 @@ def char_report(model_dir: Path | str, data: CharData, detail: bool = False) -> 
     return report
 
 
-def mnist_report(model_dir: Path | str, folder: str | Path) -> dict:
+def mnist_report(clf: Classifier, folder: str | Path) -> dict:
     """MNIST t10k accuracy with the output restricted to the ten digits."""
     from textrecog.data.images import load_mnist_idx
-    from textrecog.model import load_info
 
     folder = Path(folder)
     x, y = load_mnist_idx(folder / "t10k-images-idx3-ubyte.gz", folder / "t10k-labels-idx1-ubyte.gz")
-    spec = load_info(model_dir).spec
-    images = np.stack([to_model_uint8(img, spec) for img in x])
-    pred = predict_labels(model_dir, images, restrict=DIGITS)
+    images = np.stack([to_model_uint8(img, clf.info.spec) for img in x])
+    pred = predict_labels(clf, images, restrict=DIGITS)
     return {"n": len(y), "accuracy": round(float(np.mean([p == t for p, t in zip(pred, y)])), 4)}
 
 
