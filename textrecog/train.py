@@ -252,7 +252,9 @@ def check_agreement(model, clf, data: CharData) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``textrecog train``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
+    args.command = "textrecog train " + shlex.join(argv)  # recorded in the manifest
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     import keras
 
@@ -284,8 +286,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _manifest(args: argparse.Namespace, spec: InputSpec, classes: str, data: dict[str, CharData]) -> dict:
-    command = "textrecog train " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
-        if sys.argv[1:2] == ["train"] else "textrecog train " + " ".join(sys.argv[1:])
     sources = [{"name": "UNIPEN train_r01_v07 sections 1a,1b,1c (isolated characters)",
                 "licence": "CC BY 4.0", "reference": "Guyon et al., ICPR 1994; doi:10.5281/zenodo.1195803"}]
     if args.fonts:
@@ -305,7 +305,7 @@ def _manifest(args: argparse.Namespace, spec: InputSpec, classes: str, data: dic
                       "val_sites": _sites(args.val_sites), "test_sites": _sites(args.test_sites),
                       "sizes": {k: len(v) for k, v in data.items()},
                       "train_class_counts": class_counts(data["train"], classes)},
-            "command": command,
+            "command": args.command,
             "date": dt.date.today().isoformat(),
             "seed": args.seed, "epochs_max": args.epochs, "variants": args.variants,
             "architecture": f"conv {args.widths} + dense {args.dense}",
