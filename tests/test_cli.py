@@ -90,6 +90,8 @@ def test_debug_overlay_written(tiny_model, digits_png, tmp_path):
     overlay = cv2.imread(str(out_dir / "digits.png.debug.png"))
     assert overlay is not None and overlay.shape[:2] == (120, 500)
     assert (np.abs(overlay[..., 2].astype(int) - overlay[..., 0]) > 50).any()  # coloured marks
+    main([str(digits_png), "--debug", str(out_dir), "--model", str(tiny_model)])
+    assert (out_dir / "digits.png.debug-1.png").is_file()  # the first overlay was kept
 
 
 def test_bad_model_is_a_usage_error(digits_png, tmp_path, capsys):

@@ -112,6 +112,16 @@ def test_eval_writes_report_files(trained, tmp_path):
     assert set(report["chars"]["per_class"]) <= set("0123456789")
 
 
+def test_existing_model_is_not_replaced(trained, tmp_path, capsys):
+    from textrecog.train import main
+
+    tree, out, _ = trained
+    before = (out / "model.tflite").read_bytes()
+    assert main(["--unipen", str(tree), "--out", str(out), "--classes", "digits"]) == 2
+    assert "already holds a model" in capsys.readouterr().err
+    assert (out / "model.tflite").read_bytes() == before
+
+
 def test_class_weights_balance():
     from textrecog.train import class_weights
 

@@ -42,9 +42,13 @@ def draw_overlay(analysis: Analysis) -> np.ndarray:
 
 
 def write_overlay(analysis: Analysis, source: str, folder: Path) -> Path:
-    """Write ``<folder>/<image name>.debug.png`` and return its path."""
+    """Write ``<folder>/<image name>.debug.png`` (or ``.debug-N.png`` if taken); return its path."""
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{Path(source).name}.debug.png"
+    n = 1
+    while out.exists():  # never replace a file already there
+        out = folder / f"{Path(source).name}.debug-{n}.png"
+        n += 1
     if not cv2.imwrite(str(out), draw_overlay(analysis)):
         raise OSError(f"{out}: could not write debug image")
     return out

@@ -111,6 +111,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--font-variants", type=int, default=4, help="renders per font and class")
     p.add_argument("--classes", default="latin62", choices=sorted(CLASS_SETS))
     p.add_argument("--out", required=True, help="model directory to write")
+    p.add_argument("--overwrite", action="store_true", help="replace a model already in --out")
     p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--batch", type=int, default=256)
@@ -255,6 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
     args.command = "textrecog train " + shlex.join(argv)  # recorded in the manifest
+    if (Path(args.out) / "manifest.json").exists() and not args.overwrite:
+        # checked before hours of training, not after
+        print(f"textrecog train: {args.out} already holds a model; give --overwrite to replace it "
+              "or another --out", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     import keras
 
