@@ -70,8 +70,9 @@ def _walk(folder: Path, recursive: bool, seen: set, problems: list) -> Iterator[
 _WORKER: dict = {}
 
 
-def _init_worker(model: str | None, top_k: int) -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+def _init_worker(model: str | None, top_k: int, threads: int = 0) -> None:
+    if threads:  # one interpreter thread per worker process: N workers fill N cores
+        os.environ["TEXTRECOG_THREADS"] = str(threads)
     from textrecog.pipeline import get_classifier
 
     _WORKER.update(model=model, top_k=top_k)
@@ -139,7 +140,7 @@ def _results(todo: list[str], args: argparse.Namespace) -> Iterator[list[dict]]:
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn" if sys.platform == "darwin" else "fork")
-    with ctx.Pool(args.jobs, initializer=_init_worker, initargs=(args.model, args.top_k)) as pool:
+    with ctx.Pool(args.jobs, initializer=_init_worker, initargs=(args.model, args.top_k, 1)) as pool:
         yield from pool.imap(_run_chunk, chunks)
 
 

@@ -50,6 +50,12 @@ def _interpreter_class():
     return Interpreter
 
 
+def default_threads() -> int:
+    """Interpreter threads: ``$TEXTRECOG_THREADS`` if set (batch workers use 1), else up to 4."""
+    env = os.environ.get("TEXTRECOG_THREADS", "")
+    return int(env) if env.isdigit() and int(env) > 0 else min(4, os.cpu_count() or 1)
+
+
 class Classifier:
     """Loads a model directory once and classifies batches of normalised crops."""
 
@@ -57,7 +63,7 @@ class Classifier:
         self.info = model if isinstance(model, ModelInfo) else load_info(model)
         try:
             self._interp = _interpreter_class()(model_path=str(self.info.tflite_path),
-                                                num_threads=threads or min(4, os.cpu_count() or 1))
+                                                num_threads=threads or default_threads())
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"{self.info.tflite_path}: not a valid TFLite model ({exc})") from None
         self._in = self._interp.get_input_details()[0]
