@@ -1,10 +1,9 @@
 """Binarisation: Otsu for clean pages, adaptive for uneven light, specks removed."""
 
-import cv2
 import numpy as np
 
 from conftest import blank, draw_word
-from textrecog.binarize import binarize, is_uneven, stroke_width
+from textrecog.binarize import binarize, is_uneven, speck_area, stroke_width
 
 
 def text_image():
@@ -35,13 +34,12 @@ def test_photo_with_shadow_keeps_strokes_and_drops_the_shadow():
     assert len(lines) == 1 and len(lines[0].glyphs) == 5  # every letter of "hello" found
 
 
-def test_specks_removed_but_dots_kept():
-    img = blank(120, 200)
-    cv2.circle(img, (60, 60), 6, 0, -1)  # an i-dot sized mark
-    cv2.line(img, (100, 20), (100, 100), 0, 5)
-    img[10, 10] = 0  # a one-pixel speck
-    mask = binarize(img)
-    assert mask[10, 10] == 0 and mask[60, 60] == 1 and mask[60, 100] == 1
+def test_speck_area_follows_stroke_width():
+    thin, thick = np.zeros((60, 60), np.uint8), np.zeros((60, 60), np.uint8)
+    thin[10:50, 20:22] = 1
+    thick[10:50, 20:30] = 1
+    assert speck_area(thin) == 3.0  # never below 3 pixels
+    assert speck_area(thick) > 3 * speck_area(thin)
 
 
 def test_low_contrast_is_blank():

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import blank, draw_line, draw_word
 from textrecog.binarize import binarize
-from textrecog.segment import find_components, remove_nested, segment
+from textrecog.segment import find_components, segment
 
 
 def seg_of(img):
@@ -27,24 +27,34 @@ def test_one_box_per_separate_letter():
     assert len(seg.lines[0].glyphs) == 4
 
 
-def test_holes_are_removed():
+def test_holes_give_no_boxes():
     img = blank()
     draw_word(img, "o80B", 20, 80, gap=14)
     mask = binarize(img)
-    _, raw = find_components(mask)
-    kept = remove_nested(raw)
-    assert len(raw) > 4  # contours include the holes
-    assert len(kept) == 4
+    n_contours = len(cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0])
+    _, glyphs = find_components(mask)
+    assert n_contours > 4  # a contour list would include the holes
+    assert len(glyphs) == 4
     assert len(seg_of(img).lines[0].glyphs) == 4
+
+
+def test_specks_give_no_glyphs_but_dots_do():
+    img = blank(120, 200)
+    cv2.circle(img, (60, 60), 6, 0, -1)  # an i-dot sized mark
+    cv2.line(img, (100, 20), (100, 100), 0, 5)
+    img[10, 10] = 0  # a one-pixel speck
+    seg = seg_of(img)
+    boxes = [g.box for line in seg.lines for g in line.glyphs]
+    assert len(boxes) == 2
+    assert not any(b.x <= 10 < b.right and b.y <= 10 < b.bottom for b in boxes)
 
 
 def test_separate_component_inside_a_box_is_kept():
     img = blank(200, 200)
     cv2.rectangle(img, (20, 20), (180, 180), 0, 3)  # a frame (its own component)
     cv2.circle(img, (100, 100), 20, 0, 3)  # a ring inside the frame's box
-    _, raw = find_components(binarize(img))
-    kept = remove_nested(raw)
-    assert len({c for g in kept for c in g.components}) == 2
+    _, glyphs = find_components(binarize(img))
+    assert len({c for g in glyphs for c in g.components}) == 2
 
 
 def test_dots_of_i_and_j_are_merged():

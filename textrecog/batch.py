@@ -14,10 +14,11 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from textrecog.batch_io import (FORMATS, RecordWriter, done_paths, error_record, result_record,
-                                write_sidecar)
+from textrecog.batch_io import (FORMATS, RecordWriter, done_paths, error_record, format_record,
+                                result_record, write_sidecar)
 from textrecog.data.images import IMAGE_SUFFIXES
 from textrecog.progress import Progress
 
@@ -67,20 +68,40 @@ def _walk(folder: Path, recursive: bool, seen: set, problems: list) -> Iterator[
             problems.append((str(path), f"cannot read ({exc.strerror or exc})"))
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One file done by a worker: its output text, ready to write, and counts for the summary."""
+
+    path: str
+    output: str  # the formatted record (one or more complete lines)
+    error: str | None  # why the file could not be recognised
+    sidecar_error: str | None
+    lines: int
+    chars: int
+
+
 _WORKER: dict = {}
 
 
-def _init_worker(model: str | None, top_k: int, threads: int = 0) -> None:
+def _init_worker(args: argparse.Namespace, threads: int = 0) -> None:
     if threads:  # one interpreter thread per worker process: N workers fill N cores
         os.environ["TEXTRECOG_THREADS"] = str(threads)
     from textrecog.pipeline import get_classifier
 
-    _WORKER.update(model=model, top_k=top_k)
-    get_classifier(model)  # load the model once per worker
+    _WORKER.update(model=args.model, top_k=args.top_k, fmt=args.format, sidecar=args.sidecar,
+                   overwrite=args.overwrite)
+    get_classifier(args.model)  # load the model once per worker
 
 
-def _run_chunk(paths: list[str]) -> list[dict]:
-    """Recognise a chunk of files; every file yields exactly one record."""
+def _run_chunk(paths: list[str]) -> list[Outcome]:
+    """Recognise a chunk of files; every file yields exactly one outcome.
+
+    Formatting and sidecars happen here, in the worker, so the parent only writes.
+    """
+    return [_outcome(rec) for rec in _records(paths)]
+
+
+def _records(paths: list[str]) -> list[dict]:
     from textrecog.imageio import ImageError
     from textrecog.pipeline import recognize_many
 
@@ -90,10 +111,21 @@ def _run_chunk(paths: list[str]) -> list[dict]:
     except Exception:  # noqa: BLE001 - one bad file must not sink its chunk
         if len(paths) == 1:
             return [error_record(paths[0], f"internal error: {sys.exc_info()[1]!r}")]
-        return [r for p in paths for r in _run_chunk([p])]
+        return [r for p in paths for r in _records([p])]
     seconds = (time.perf_counter() - t0) / max(1, len(paths))
     return [error_record(p, r.reason) if isinstance(r, ImageError) else result_record(p, r, seconds)
             for p, r in zip(paths, results)]
+
+
+def _outcome(rec: dict) -> Outcome:
+    if "error" not in rec and _WORKER.get("sidecar"):
+        err = write_sidecar(Path(rec["path"]), rec["text"], _WORKER.get("overwrite", False))
+        if err:
+            rec = {**rec, "sidecar_error": err}
+    text = rec.get("text", "")
+    return Outcome(rec["path"], format_record(rec, _WORKER.get("fmt", "jsonl")), rec.get("error"),
+                   rec.get("sidecar_error"), len(rec.get("lines", [])),
+                   len(text.replace("\n", "").replace(" ", "")))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -130,17 +162,17 @@ def _chunks(paths: list[str], size: int) -> list[list[str]]:
     return [paths[i : i + size] for i in range(0, len(paths), size)]
 
 
-def _results(todo: list[str], args: argparse.Namespace) -> Iterator[list[dict]]:
-    """Records chunk by chunk, in input order, from a worker pool (or in-process)."""
+def _results(todo: list[str], args: argparse.Namespace) -> Iterator[list[Outcome]]:
+    """Outcomes chunk by chunk, in input order, from a worker pool (or in-process)."""
     chunks = _chunks(todo, CHUNK if len(todo) > CHUNK * args.jobs else max(1, len(todo) // max(1, args.jobs)))
     if args.jobs <= 1 or len(chunks) <= 1:
-        _init_worker(args.model, args.top_k)
+        _init_worker(args)
         yield from map(_run_chunk, chunks)
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn" if sys.platform == "darwin" else "fork")
-    with ctx.Pool(args.jobs, initializer=_init_worker, initargs=(args.model, args.top_k, 1)) as pool:
+    with ctx.Pool(args.jobs, initializer=_init_worker, initargs=(args, 1)) as pool:
         yield from pool.imap(_run_chunk, chunks)
 
 
@@ -164,14 +196,14 @@ def run(args: argparse.Namespace) -> int:
     writer = RecordWriter(args.out, args.format, append=args.resume)
     stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0}
     for path, reason in problems:
-        writer.write(error_record(path, reason))
+        writer.write_text(format_record(error_record(path, reason), args.format))
         stats["failed"] += 1
     progress = Progress(len(todo))
     t0 = time.monotonic()
     try:
-        for records in _results(todo, args):
-            for rec in records:
-                _finish_record(rec, args, writer, stats, progress)
+        for outcomes in _results(todo, args):
+            for done_file in outcomes:
+                _finish(done_file, writer, stats, progress)
     except KeyboardInterrupt:
         progress.close()
         print(f"textrecog batch: interrupted after {stats['files']} files; rerun with --resume to finish",
@@ -184,21 +216,18 @@ def run(args: argparse.Namespace) -> int:
     return 1 if stats["failed"] else 0
 
 
-def _finish_record(rec: dict, args: argparse.Namespace, writer: RecordWriter, stats: dict,
-                   progress: Progress) -> None:
-    if "error" not in rec and args.sidecar:
-        err = write_sidecar(Path(rec["path"]), rec["text"], args.overwrite)
-        if err:
-            rec = {**rec, "sidecar_error": err}
-            print(f"textrecog batch: {err}", file=sys.stderr)
-    writer.write(rec)
-    failed = "error" in rec or "sidecar_error" in rec
-    if "error" in rec:
-        print(f"\rtextrecog batch: {rec['path']}: {rec['error']}", file=sys.stderr)
+def _finish(done: Outcome, writer: RecordWriter, stats: dict, progress: Progress) -> None:
+    writer.write_text(done.output)
+    for problem in (done.error, done.sidecar_error):
+        if problem:
+            # the sidecar error already names its file
+            print(f"\rtextrecog batch: {problem if problem is done.sidecar_error else f'{done.path}: {problem}'}",
+                  file=sys.stderr)
+    failed = bool(done.error or done.sidecar_error)
     stats["files"] += 1
     stats["failed"] += failed
-    stats["lines"] += len(rec.get("lines", []))
-    stats["chars"] += len(rec.get("text", "").replace("\n", "").replace(" ", ""))
+    stats["lines"] += done.lines
+    stats["chars"] += done.chars
     progress.update(1, int(failed))
 
 

@@ -99,15 +99,16 @@ class RecordWriter:
                 _cut_partial_line(out)
             self._fh, self._close = open(out, "a" if append else "w", encoding="utf-8", newline=""), True
             if new and fmt == "csv":
-                self._write(",".join(CSV_FIELDS) + "\n")
+                self.write_text(",".join(CSV_FIELDS) + "\n")
 
-    def _write(self, text: str) -> None:
+    def write_text(self, text: str) -> None:
+        """Write one formatted record completely, then flush it to the OS."""
         self._fh.write(text)
         self._fh.flush()
 
     def write(self, record: dict) -> None:
-        """Write one record completely, then flush it to the OS."""
-        self._write(format_record(record, self.fmt))
+        """Format and write one record."""
+        self.write_text(format_record(record, self.fmt))
 
     def close(self) -> None:
         """Close the file (stdout stays open)."""
@@ -124,6 +125,8 @@ def write_sidecar(image: Path, text: str, overwrite: bool) -> str | None:
     """Write the text beside the image atomically; returns an error or None."""
     target = sidecar_path(image)
     if target.exists() and not overwrite:
+        if _holds(target, text + "\n"):
+            return None  # written by an earlier (interrupted) run: nothing to do
         return f"{target} exists (use --overwrite to replace it)"
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
     try:
@@ -133,3 +136,11 @@ def write_sidecar(image: Path, text: str, overwrite: bool) -> str | None:
         tmp.unlink(missing_ok=True)
         return f"cannot write {target} ({exc.strerror or exc})"
     return None
+
+
+def _holds(path: Path, text: str) -> bool:
+    """True if the file already contains exactly ``text``."""
+    try:
+        return path.stat().st_size == len(text.encode("utf-8")) and path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False

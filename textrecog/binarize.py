@@ -1,4 +1,4 @@
-"""Binarisation: grayscale (ink dark on light) → ink mask, specks removed.
+"""Binarisation: grayscale (ink dark on light) → ink mask; the speck size.
 
 Otsu's global threshold suits clean scans and renders; photos of paper
 with uneven lighting get a local (adaptive) threshold instead.
@@ -14,13 +14,12 @@ UNEVEN_SPREAD = 40  # background brightness range that counts as uneven lighting
 
 
 def background(gray: np.ndarray) -> np.ndarray:
-    """Estimate the paper brightness: a large max filter (removes dark ink) on a reduced image."""
+    """Paper brightness on a reduced image (at most ~256 px a side): a large max filter removes the ink."""
     h, w = gray.shape
     k = max(1, max(h, w) // 256)
     small = cv2.resize(gray, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA)
     size = max(3, (min(small.shape) // 6) | 1)
-    bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    return cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
 
 
 def is_uneven(gray: np.ndarray) -> bool:
@@ -31,8 +30,12 @@ def is_uneven(gray: np.ndarray) -> bool:
     return bool(hi - lo > UNEVEN_SPREAD)
 
 
-def threshold(gray: np.ndarray) -> np.ndarray:
-    """Raw ink mask (uint8 0/1) by Otsu or, for uneven lighting, adaptive threshold."""
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (uint8, 1 = ink) by Otsu or, for uneven lighting, adaptive threshold.
+
+    Specks stay in the mask: segmentation drops components smaller than
+    :func:`speck_area` while it labels them, so the image is labelled once.
+    """
     if gray.size == 0 or int(gray.max()) - int(gray.min()) < MIN_CONTRAST:
         return np.zeros(gray.shape, dtype=np.uint8)
     if is_uneven(gray):
@@ -53,17 +56,13 @@ def stroke_width(mask: np.ndarray) -> float:
     return float(max(1.0, 2.0 * np.mean(ridge))) if ridge.size else 1.0
 
 
-def remove_specks(mask: np.ndarray, fraction: float = 0.4) -> np.ndarray:
-    """Drop components smaller than ``fraction`` × stroke width² (at least 3 px)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    if n <= 1:
-        return mask
-    min_area = max(3.0, fraction * stroke_width(mask) ** 2)
-    keep = stats[:, cv2.CC_STAT_AREA] >= min_area
-    keep[0] = False
-    return keep[labels].astype(np.uint8)
+def speck_area(mask: np.ndarray, fraction: float = 0.4) -> float:
+    """Smallest ink component (pixels) that is not a speck: ``fraction`` × stroke width², at least 3."""
+    return max(3.0, fraction * stroke_width(mask) ** 2)
 
 
-def binarize(gray: np.ndarray) -> np.ndarray:
-    """Ink mask (uint8, 1 = ink) of a dark-on-light grayscale image."""
-    return remove_specks(threshold(gray))
+def component_mask(labels: np.ndarray, components: frozenset[int]) -> np.ndarray:
+    """uint8 mask (1 = ink) of the pixels of ``labels`` that belong to ``components``."""
+    if len(components) == 1:
+        return (labels == next(iter(components))).view(np.uint8)
+    return np.isin(labels, list(components)).view(np.uint8)

@@ -117,9 +117,12 @@ class Classifier:
 def predictions_from_probs(probs: np.ndarray, labels: tuple[str, ...], top_k: int = 3) -> list[Prediction]:
     """Turn a probability matrix into Prediction objects with top-k alternatives."""
     k = max(1, min(top_k, probs.shape[1] if probs.ndim == 2 else 1))
+    if len(probs) == 0:
+        return []
+    order = np.argsort(-probs, axis=1, kind="stable")[:, :k]
+    values = np.take_along_axis(probs, order, axis=1).tolist()
     out = []
-    for row in probs:
-        order = np.argsort(-row)[:k]
-        alts = tuple(Alternative(labels[i], float(row[i])) for i in order)
+    for idx, vals in zip(order.tolist(), values):
+        alts = tuple(Alternative(labels[i], p) for i, p in zip(idx, vals))
         out.append(Prediction(alts[0].char, alts[0].prob, alts))
     return out

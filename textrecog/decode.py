@@ -16,6 +16,7 @@ Works on probability rows, so the top-k alternatives stay meaningful.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -41,7 +42,8 @@ def size_levels(heights: Sequence[float]) -> tuple[float, float] | None:
     return None if cap_h < MIN_SPLIT * x_h else (x_h, cap_h)
 
 
-def _case_pairs(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@lru_cache(maxsize=8)
+def _case_pairs(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices (lower, upper) of letters present in both cases, and which lower
     ones are short shapes."""
     index = {c: i for i, c in enumerate(labels)}
@@ -57,7 +59,7 @@ def apply_case(probs: np.ndarray, heights: Sequence[float], labels: Sequence[str
     if levels is None:
         return probs
     x_h, cap_h = levels
-    lower, upper, short_shape = _case_pairs(labels)
+    lower, upper, short_shape = _case_pairs(tuple(labels))
     tall = (np.asarray(heights, dtype=float) - x_h) / (cap_h - x_h) > 0.5
     out = probs.copy()
     # capitals are never x-height: in a short glyph every letter is lower case
@@ -75,8 +77,7 @@ def apply_word_class(probs: np.ndarray, labels: Sequence[str], threshold: float 
     """In a word of 2+ glyphs that is mostly digits (or letters), prefer that class."""
     if len(probs) < 2:
         return probs
-    is_digit = np.array([c.isdigit() for c in labels])
-    is_letter = np.array([c.isalpha() for c in labels])
+    is_digit, is_letter = _kinds(tuple(labels))
     top = probs.argmax(axis=1)
     digit_share = float(np.mean(is_digit[top]))
     letter_share = float(np.mean(is_letter[top]))
@@ -84,12 +85,17 @@ def apply_word_class(probs: np.ndarray, labels: Sequence[str], threshold: float 
     if keep is None:
         return probs
     out = probs.copy()
-    for row in out:
-        # only glyphs that are plausibly of the word's kind are pulled over
-        if row[keep].sum() >= 0.05:
-            row[~keep] *= 0.05
-            row /= row.sum()
+    # only glyphs that are plausibly of the word's kind are pulled over
+    pull = out[:, keep].sum(axis=1) >= 0.05
+    out[np.ix_(pull, ~keep)] *= 0.05
+    out[pull] /= out[pull].sum(axis=1, keepdims=True)
     return out
+
+
+@lru_cache(maxsize=8)
+def _kinds(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Which classes are digits and which are letters."""
+    return np.array([c.isdigit() for c in labels]), np.array([c.isalpha() for c in labels])
 
 
 def decode_line(line: LineSeg, probs: np.ndarray, labels: Sequence[str]) -> np.ndarray:

@@ -6,18 +6,37 @@ for a 30-pixel and a 300-pixel handwriting.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from statistics import median
 
 import cv2
 import numpy as np
 
+from textrecog.binarize import component_mask
 from textrecog.types import Box
 
 BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
 
 
-def _band(boxes: list[Box], at_x: float | None = None) -> tuple[float, float]:
-    """Vertical band (top, bottom) of a line's last few boxes, extended to ``at_x``.
+@dataclass(frozen=True)
+class _Band:
+    """A line's vertical band near its recent boxes, and the slope it follows."""
+
+    top: float
+    bottom: float
+    slope: float = 0.0
+    offset: float | None = None  # median of (centre y - slope · centre x); None: too few boxes
+
+    def at(self, x: float | None) -> tuple[float, float]:
+        """(top, bottom) of the band extended to ``x`` (as is if x is None or no slope is known)."""
+        if x is None or self.offset is None:
+            return self.top, self.bottom
+        shift = self.offset + self.slope * x - (self.top + self.bottom) / 2
+        return self.top + shift, self.bottom + shift
+
+
+def _fit_band(boxes: list[Box]) -> _Band:
+    """Band of a line's last few boxes.
 
     The band follows the line's slope (the median of pairwise slopes of
     the recent box centres, clipped to ±0.3), so a slanted line is not cut
@@ -26,17 +45,16 @@ def _band(boxes: list[Box], at_x: float | None = None) -> tuple[float, float]:
     recent = boxes[-BAND_WINDOW:]
     top = median([b.y for b in recent])
     bottom = median([b.bottom for b in recent])
-    if at_x is None or len(recent) < 3:
-        return top, bottom
-    cx = np.array([b.x + b.w / 2 for b in recent])
-    cy = np.array([b.y + b.h / 2 for b in recent])
+    if len(recent) < 3:
+        return _Band(top, bottom)
+    cx = [b.x + b.w / 2 for b in recent]
+    cy = [b.y + b.h / 2 for b in recent]
     pairs = [(cy[j] - cy[i]) / (cx[j] - cx[i]) for i in range(len(cx)) for j in range(i + 1, len(cx))
              if abs(cx[j] - cx[i]) >= 1]
     if not pairs:
-        return top, bottom
-    slope = float(np.clip(median(pairs), -0.3, 0.3))
-    shift = median(list(cy - slope * cx)) + slope * at_x - (top + bottom) / 2
-    return top + shift, bottom + shift
+        return _Band(top, bottom)
+    slope = min(0.3, max(-0.3, median(pairs)))
+    return _Band(top, bottom, slope, median([y - slope * x for x, y in zip(cx, cy)]))
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -52,23 +70,26 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     commas) then join the line whose band is nearest.
     """
     big = [i for i, b in enumerate(boxes) if b.h >= 0.45 * char_h]
-    small = [i for i in range(len(boxes)) if i not in set(big)]
+    small = [i for i, b in enumerate(boxes) if b.h < 0.45 * char_h]
     if not big:
         big, small = list(range(len(boxes))), []
     lines: list[list[int]] = []
+    bands: list[_Band] = []  # refitted only when its line grows
     for i in sorted(big, key=lambda k: (boxes[k].x, boxes[k].y)):
         b = boxes[i]
         best, best_ov = -1, 0.4
-        for li, members in enumerate(lines):
-            top, bottom = _band([boxes[k] for k in members], b.x + b.w / 2)
+        for li, band in enumerate(bands):
+            top, bottom = band.at(b.x + b.w / 2)
             ov = _overlap(b.y, b.bottom, top, bottom) / max(1.0, min(b.h, bottom - top))
             if ov > best_ov:
                 best, best_ov = li, ov
         if best < 0:
             lines.append([i])
+            bands.append(_fit_band([b]))
         else:
             lines[best].append(i)
-    for i in small:
+            bands[best] = _fit_band([boxes[k] for k in lines[best][-BAND_WINDOW:]])
+    for i in sorted(small, key=lambda k: (boxes[k].x, boxes[k].y)):
         lines[_nearest_line(boxes, lines, boxes[i])].append(i)
     lines = _absorb_fragments(boxes, lines, char_h)
     return sorted(lines, key=lambda m: np.median([boxes[k].y + boxes[k].h / 2 for k in m]))
@@ -108,7 +129,7 @@ def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:
     best, best_d = 0, float("inf")
     for li, members in enumerate(lines):
         near = sorted(members, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]
-        top, bottom = _band([boxes[k] for k in near])
+        top, bottom = _fit_band([boxes[k] for k in near]).at(None)
         # Marks above a line (i-dots, accents) are more common than marks
         # hanging below one (commas), so distances below weigh more.
         d = top - cy if cy < top else 1.5 * (cy - bottom) if cy > bottom else 0.0
@@ -151,11 +172,9 @@ def _overlapping(a: Box, b: Box, reach: int) -> bool:
 def _touching(labels: np.ndarray, a: frozenset[int], b: frozenset[int], box: Box, reach: int) -> bool:
     """True if the inks of ``a`` and ``b`` come within ``reach`` pixels."""
     crop = labels[box.y : box.bottom, box.x : box.right]
-    ma = np.isin(crop, list(a)).astype(np.uint8)
-    mb = np.isin(crop, list(b)).astype(np.uint8)
     k = 2 * reach + 1
-    grown = cv2.dilate(ma, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    return bool((grown & mb).any())
+    grown = cv2.dilate(component_mask(crop, a), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return bool((grown & component_mask(crop, b)).any())
 
 
 class _Union:

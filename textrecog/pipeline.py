@@ -10,7 +10,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from textrecog.binarize import binarize
+from textrecog.binarize import binarize, component_mask
 from textrecog.classify import predictions_from_probs
 from textrecog.decode import decode
 from textrecog.imageio import ImageError, ImageSource, load_gray
@@ -97,21 +97,21 @@ def glyph_ink(gray: np.ndarray, labels: np.ndarray, glyph: Glyph) -> np.ndarray:
     glyph, so a faint pencil photo and a black render look alike.
     """
     b = glyph.box
-    crop = gray[b.y : b.bottom, b.x : b.right].astype(np.float32)
-    region = labels[b.y : b.bottom, b.x : b.right]
-    if len(glyph.components) == 1:
-        own = (region == next(iter(glyph.components))).astype(np.uint8)
-    else:
-        own = np.isin(region, list(glyph.components)).astype(np.uint8)
+    crop = gray[b.y : b.bottom, b.x : b.right]
+    own = component_mask(labels[b.y : b.bottom, b.x : b.right], glyph.components)
     # one pixel of margin keeps the antialiased edge the mask cut off
-    near = cv2.dilate(own, np.ones((3, 3), np.uint8)).astype(bool)
-    outside = crop[~near]
-    paper = float(outside.mean()) if outside.size else 255.0
-    inked = crop[own.astype(bool)]
+    near = cv2.dilate(own, _MARGIN)
+    n_outside = crop.size - cv2.countNonZero(near)
+    paper = cv2.mean(crop, mask=1 - near)[0] if n_outside else 255.0
     # a low percentile, not the minimum, so one noisy pixel cannot set the scale
-    darkest = float(np.partition(inked, len(inked) // 20)[len(inked) // 20]) if inked.size else 0.0
-    ink = (paper - crop) / max(1.0, paper - darkest)
-    return (np.clip(ink, 0.0, 1.0) * 255.0 * near).astype(np.uint8)
+    counts = np.cumsum(cv2.calcHist([crop], [0], own, [256], [0, 256]).ravel())
+    darkest = float(np.searchsorted(counts, counts[-1] // 20 + 1)) if counts[-1] else 0.0
+    # every grey level maps through one table: paper → 0, darkest ink → 255
+    lut = np.clip((paper - np.arange(256, dtype=np.float32)) / max(1.0, paper - darkest), 0.0, 1.0)
+    return cv2.LUT(crop, (lut * 255.0).astype(np.uint8)) * near
+
+
+_MARGIN = np.ones((3, 3), np.uint8)
 
 
 def _char(glyph: Glyph, pred: Prediction, line: LineSeg) -> Char:

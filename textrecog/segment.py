@@ -1,8 +1,13 @@
 """Segmentation engine: ink mask → lines of character glyphs and word spaces.
 
-Steps, each a small function: contours → boxes, nested-box removal, line
-grouping, merging the parts of one character, left-to-right order, and
-word spaces from gaps (:mod:`textrecog.spacing`).
+Steps, each a small function: ink components → boxes (specks dropped),
+line grouping, merging the parts of one character, left-to-right order,
+and word spaces from gaps (:mod:`textrecog.spacing`).
+
+Boxes come from one connected-component pass with statistics: each is the
+bounding box of a component's outer contour. Holes (a, e, o, 0, 8) never
+become boxes, so the nested-box removal that a contour list would need is
+built in, and a separate mark inside another's box (a dot in a C) is kept.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from textrecog.binarize import speck_area
 from textrecog.lines import group_lines, merge_parts
 from textrecog.spacing import word_spaces
 from textrecog.types import Box
@@ -42,49 +48,21 @@ class LineSeg:
 class Segmentation:
     """Everything the classifier and the debug overlay need."""
 
-    labels: np.ndarray  # int32 connected-component label image (0 = paper)
+    labels: np.ndarray  # int32 component label image (0 = paper; specks belong to no glyph)
     lines: tuple[LineSeg, ...]
 
 
-def find_components(mask: np.ndarray) -> tuple[np.ndarray, list[Glyph]]:
-    """Contour detection: one box per contour (outer borders and holes).
+def find_components(mask: np.ndarray, min_area: float = 1.0) -> tuple[np.ndarray, list[Glyph]]:
+    """Label the ink components; one glyph per component of at least ``min_area`` pixels.
 
-    Returns the component label image and a glyph per contour; hole
-    contours carry the id of the component around them.
+    Returns the int32 label image and the glyphs, in label order.
     """
-    n, labels = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_32S)
-    if n - 1 > MAX_COMPONENTS:
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_32S)
+    keep = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area) + 1
+    if len(keep) > MAX_COMPONENTS:
         return labels, []
-    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    glyphs = []
-    for c in contours:
-        x, y, w, h = cv2.boundingRect(c)
-        px, py = c[0, 0]
-        comp = int(labels[py, px])
-        if comp:
-            glyphs.append(Glyph(Box(int(x), int(y), int(w), int(h)), frozenset({comp})))
-    return labels, glyphs
-
-
-def remove_nested(glyphs: list[Glyph]) -> list[Glyph]:
-    """Drop boxes lying inside a box of the same ink (holes of a, e, o, 0, 8 ...).
-
-    A separate component inside another's box (a letter tucked under the
-    foot of an L, a dot inside a C) stays: the merge step decides about it.
-    """
-    order = sorted(range(len(glyphs)), key=lambda i: (-glyphs[i].box.area, i))
-    kept: list[Glyph] = []
-    arr = np.zeros((0, 4), dtype=np.int64)  # x, y, right, bottom of kept boxes
-    for i in order:
-        g = glyphs[i]
-        b = g.box
-        inside = np.nonzero((arr[:, 0] <= b.x) & (arr[:, 1] <= b.y)
-                            & (arr[:, 2] >= b.right) & (arr[:, 3] >= b.bottom))[0]
-        if any(kept[int(j)].components & g.components for j in inside):
-            continue
-        kept.append(g)
-        arr = np.vstack([arr, [b.x, b.y, b.right, b.bottom]])
-    return kept
+    return labels, [Glyph(Box(int(x), int(y), int(w), int(h)), frozenset({int(k)}))
+                    for k, (x, y, w, h) in zip(keep, stats[keep, :4].tolist())]
 
 
 def typical_height(glyphs: list[Glyph]) -> float:
@@ -113,8 +91,7 @@ def _line_seg(glyphs: list[Glyph], labels: np.ndarray, reach: int) -> LineSeg:
 def segment(mask: np.ndarray) -> Segmentation:
     """Segment an ink mask (uint8, 1 = ink) into lines of character glyphs."""
     mask = np.ascontiguousarray(mask, dtype=np.uint8)
-    labels, glyphs = find_components(mask)
-    glyphs = remove_nested(glyphs)
+    labels, glyphs = find_components(mask, speck_area(mask))
     if not glyphs:
         return Segmentation(labels, ())
     char_h = typical_height(glyphs)
