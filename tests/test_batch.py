@@ -83,6 +83,18 @@ def test_sidecars_never_overwrite_without_flag(tree, tiny_model, tmp_path):
     assert len((tree / "a.txt").read_text().strip()) == 2
 
 
+def test_rerun_accepts_sidecars_it_wrote_itself(tree, tiny_model, tmp_path):
+    args = [str(tree), "--sidecar", "--model", str(tiny_model), "--jobs", "1", "--glob", "*a.png"]
+    assert main(args + ["--out", str(tmp_path / "1.jsonl")]) == 0
+    sidecar = tree / "a.txt"
+    written = sidecar.read_text()
+    # as after a kill between the sidecar and the output record: same text, no error
+    assert main(args + ["--out", str(tmp_path / "2.jsonl")]) == 0
+    sidecar.write_text("edited by hand\n")
+    assert main(args + ["--out", str(tmp_path / "3.jsonl")]) == 1
+    assert sidecar.read_text() == "edited by hand\n" != written
+
+
 @pytest.mark.parametrize("fmt", ["csv", "txt"])
 def test_csv_and_txt_formats_resume(tree, tmp_path, tiny_model, fmt):
     out = tmp_path / f"r.{fmt}"
