@@ -8,7 +8,7 @@ import sys
 import cv2
 import numpy as np
 
-from textrecog.classify import Classifier, predictions_from_probs
+from textrecog.classify import BUCKETS, Classifier, pieces, predictions_from_probs
 from textrecog.data.chars import to_model_uint8
 from textrecog.normalize import InputSpec, normalize_batch
 
@@ -31,11 +31,21 @@ def test_batched_topk(tiny_model):
 
 def test_batch_sizes_change_freely(tiny_model):
     clf = Classifier(tiny_model)
-    x = normalize_batch([digit_ink("7")] * 5, clf.info.spec)
+    x = normalize_batch([digit_ink(c) for c in "0123456789"] * 15, clf.info.spec)  # 150: 64 + 64 + 22
     a = clf.probabilities(x)
-    b = clf.probabilities(x[:1])
-    np.testing.assert_allclose(a[0], b[0], atol=1e-5)
+    assert a.shape == (150, 10)
+    for n in (1, 9, 64, 70):  # every row comes back in its place, whatever the pieces
+        np.testing.assert_allclose(clf.probabilities(x[:n]), a[:n], atol=1e-5)
     assert clf.probabilities(x[:0]).shape == (0, 10)
+
+
+def test_pieces_cover_every_row_with_little_padding():
+    for n in range(1, 300):
+        parts = pieces(n)
+        assert sum(rows for rows, _ in parts) == n
+        assert all(rows <= size for rows, size in parts)
+        padding = sum(size - rows for rows, size in parts)
+        assert padding < BUCKETS[-1] / 2 and padding < n + BUCKETS[0]
 
 
 def test_predictions_from_probs():

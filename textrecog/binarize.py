@@ -52,8 +52,10 @@ def stroke_width(mask: np.ndarray) -> float:
     if not mask.any():
         return 1.0
     dist = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
-    ridge = dist[dist >= 1.0]
-    return float(max(1.0, 2.0 * np.mean(ridge))) if ridge.size else 1.0
+    ridge = cv2.compare(dist, 1.0, cv2.CMP_GE)
+    if not cv2.countNonZero(ridge):
+        return 1.0
+    return float(max(1.0, 2.0 * cv2.mean(dist, mask=ridge)[0]))
 
 
 def speck_area(mask: np.ndarray, fraction: float = 0.4) -> float:

@@ -56,21 +56,53 @@ def default_threads() -> int:
     return int(env) if env.isdigit() and int(env) > 0 else min(4, os.cpu_count() or 1)
 
 
+BUCKETS = (8, 16, 32, 64)  # batch sizes run; more characters go in pieces of the largest
+
+
+def pieces(n: int) -> list[tuple[int, int]]:
+    """Split ``n`` rows into (rows, bucket) pieces: full largest buckets, then the
+    smallest bucket that holds the rest (so padding stays below half a piece)."""
+    out = [(BUCKETS[-1], BUCKETS[-1])] * (n // BUCKETS[-1])
+    rest = n % BUCKETS[-1]
+    if rest:
+        out.append((rest, next(b for b in BUCKETS if b >= rest)))
+    return out
+
+
 class Classifier:
-    """Loads a model directory once and classifies batches of normalised crops."""
+    """Loads a model directory once and classifies batches of normalised crops.
+
+    Each bucket size gets its own interpreter, allocated once: resizing one
+    interpreter back and forth would re-plan it on every call.
+    """
 
     def __init__(self, model: ModelInfo | str | os.PathLike | None = None, threads: int | None = None):
         self.info = model if isinstance(model, ModelInfo) else load_info(model)
+        self._threads = threads or default_threads()
+        self._interps: dict[int, object] = {}
+        self._lock = threading.Lock()  # an interpreter is not thread-safe
+        first = self._new_interpreter()
+        self._in = first.get_input_details()[0]
+        self._out = first.get_output_details()[0]
+        self._validate()
+
+    def _new_interpreter(self):
         try:
-            self._interp = _interpreter_class()(model_path=str(self.info.tflite_path),
-                                                num_threads=threads or default_threads())
+            with _quiet_native_stderr():
+                return _interpreter_class()(model_path=str(self.info.tflite_path), num_threads=self._threads)
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"{self.info.tflite_path}: not a valid TFLite model ({exc})") from None
-        self._in = self._interp.get_input_details()[0]
-        self._out = self._interp.get_output_details()[0]
-        self._lock = threading.Lock()  # one interpreter is not thread-safe
-        self._batch = -1
-        self._validate()
+
+    def _interpreter(self, size: int):
+        """The interpreter for batches of ``size`` (created and allocated on first use)."""
+        interp = self._interps.get(size)
+        if interp is None:
+            interp = self._new_interpreter()
+            interp.resize_tensor_input(self._in["index"], (size, self.info.spec.size, self.info.spec.size, 1))
+            with _quiet_native_stderr():
+                interp.allocate_tensors()
+            self._interps[size] = interp
+        return interp
 
     def _validate(self) -> None:
         spec, shape = self.info.spec, tuple(self._in["shape"])
@@ -88,26 +120,20 @@ class Classifier:
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
         """Class probabilities (N, C) for a (N, size, size, 1) float32 batch."""
-        if len(batch) == 0:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
-        n = len(batch)
-        # Pad to a bucket size so that the interpreter re-allocates rarely.
-        size = max(16, 1 << (n - 1).bit_length())
-        if size != n:
-            batch = np.concatenate([batch, np.zeros((size - n, *batch.shape[1:]), batch.dtype)])
         batch = np.ascontiguousarray(batch, dtype=np.float32)
+        out = np.zeros((len(batch), len(self.labels)), dtype=np.float32)
+        start = 0
         with self._lock:
-            if self._batch != len(batch):
-                self._interp.resize_tensor_input(self._in["index"], batch.shape)
-                if self._batch < 0:
-                    with _quiet_native_stderr():
-                        self._interp.allocate_tensors()
-                else:
-                    self._interp.allocate_tensors()
-                self._batch = len(batch)
-            self._interp.set_tensor(self._in["index"], batch)
-            self._interp.invoke()
-            return self._interp.get_tensor(self._out["index"])[:n].copy()
+            for rows, size in pieces(len(batch)):
+                piece = batch[start : start + rows]
+                if rows < size:  # pad the last piece with blank images
+                    piece = np.concatenate([piece, np.zeros((size - rows, *batch.shape[1:]), np.float32)])
+                interp = self._interpreter(size)
+                interp.set_tensor(self._in["index"], piece)
+                interp.invoke()
+                out[start : start + rows] = interp.get_tensor(self._out["index"])[:rows]
+                start += rows
+        return out
 
     def classify(self, batch: np.ndarray, top_k: int = 3) -> list[Prediction]:
         """Top-k predictions per crop, best first."""

@@ -92,7 +92,7 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     for i in sorted(small, key=lambda k: (boxes[k].x, boxes[k].y)):
         lines[_nearest_line(boxes, lines, boxes[i])].append(i)
     lines = _absorb_fragments(boxes, lines, char_h)
-    return sorted(lines, key=lambda m: np.median([boxes[k].y + boxes[k].h / 2 for k in m]))
+    return sorted(lines, key=lambda m: median([boxes[k].y + boxes[k].h / 2 for k in m]))
 
 
 def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -> list[list[int]]:

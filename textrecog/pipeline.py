@@ -106,9 +106,10 @@ def glyph_ink(gray: np.ndarray, labels: np.ndarray, glyph: Glyph) -> np.ndarray:
     # a low percentile, not the minimum, so one noisy pixel cannot set the scale
     counts = np.cumsum(cv2.calcHist([crop], [0], own, [256], [0, 256]).ravel())
     darkest = float(np.searchsorted(counts, counts[-1] // 20 + 1)) if counts[-1] else 0.0
-    # every grey level maps through one table: paper → 0, darkest ink → 255
-    lut = np.clip((paper - np.arange(256, dtype=np.float32)) / max(1.0, paper - darkest), 0.0, 1.0)
-    return cv2.LUT(crop, (lut * 255.0).astype(np.uint8)) * near
+    # paper → 0, darkest ink → 255; lighter-than-paper pixels clamp to 0 first
+    scale = 255.0 / max(1.0, paper - darkest)
+    ink = cv2.convertScaleAbs(np.minimum(crop, np.uint8(min(255.0, paper))), alpha=-scale, beta=paper * scale)
+    return ink * near
 
 
 _MARGIN = np.ones((3, 3), np.uint8)
