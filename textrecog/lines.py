@@ -16,6 +16,7 @@ from textrecog.binarize import component_mask
 from textrecog.types import Box
 
 BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
+SLOPE_WINDOW = 12  # its slope is measured over a longer run
 
 
 @dataclass(frozen=True)
@@ -36,29 +37,37 @@ class _Band:
 
 
 def _fit_band(boxes: list[Box]) -> _Band:
-    """Band of a line's last few boxes.
+    """Band of a line's last few boxes, following the line's slope.
 
-    The band follows the line's slope (the median of pairwise slopes of
-    the recent box centres, clipped to ±0.3), so a slanted line is not cut
-    in pieces; two boxes are too few to trust a slope.
+    The slope is the median of pairwise slopes of box centres (Theil–Sen,
+    clipped to ±0.3) over the last ``SLOPE_WINDOW`` boxes, counting only
+    pairs at least two letter heights apart: ascenders and descenders move
+    neighbouring centres up and down, which over a short run reads as a
+    steep slope and, extended across a word gap, loses the line.
     """
     recent = boxes[-BAND_WINDOW:]
     top = median([b.y for b in recent])
     bottom = median([b.bottom for b in recent])
-    if len(recent) < 3:
-        return _Band(top, bottom)
-    cx = [b.x + b.w / 2 for b in recent]
-    cy = [b.y + b.h / 2 for b in recent]
+    span = boxes[-SLOPE_WINDOW:]
+    min_dx = 2.0 * (bottom - top)
+    cx = [b.x + b.w / 2 for b in span]
+    cy = [b.y + b.h / 2 for b in span]
     pairs = [(cy[j] - cy[i]) / (cx[j] - cx[i]) for i in range(len(cx)) for j in range(i + 1, len(cx))
-             if abs(cx[j] - cx[i]) >= 1]
+             if abs(cx[j] - cx[i]) >= min_dx]
     if not pairs:
-        return _Band(top, bottom)
+        return _Band(top, bottom)  # too short a run to trust a slope
     slope = min(0.3, max(-0.3, median(pairs)))
-    return _Band(top, bottom, slope, median([y - slope * x for x, y in zip(cx, cy)]))
+    k = len(recent)
+    return _Band(top, bottom, slope, median([y - slope * x for x, y in zip(cx[-k:], cy[-k:])]))
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
+
+
+def _band_overlap(b: Box, top: float, bottom: float) -> float:
+    """Vertical overlap of a box with a band, as a fraction of the smaller of the two."""
+    return _overlap(b.y, b.bottom, top, bottom) / max(1.0, min(b.h, bottom - top))
 
 
 def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
@@ -79,8 +88,8 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
         b = boxes[i]
         best, best_ov = -1, 0.4
         for li, band in enumerate(bands):
-            top, bottom = band.at(b.x + b.w / 2)
-            ov = _overlap(b.y, b.bottom, top, bottom) / max(1.0, min(b.h, bottom - top))
+            # a slope read from a few letters can be wrong: the band as it is counts too
+            ov = max(_band_overlap(b, *band.at(b.x + b.w / 2)), _band_overlap(b, band.top, band.bottom))
             if ov > best_ov:
                 best, best_ov = li, ov
         if best < 0:
@@ -88,7 +97,7 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
             bands.append(_fit_band([b]))
         else:
             lines[best].append(i)
-            bands[best] = _fit_band([boxes[k] for k in lines[best][-BAND_WINDOW:]])
+            bands[best] = _fit_band([boxes[k] for k in lines[best][-SLOPE_WINDOW:]])
     for i in sorted(small, key=lambda k: (boxes[k].x, boxes[k].y)):
         lines[_nearest_line(boxes, lines, boxes[i])].append(i)
     lines = _absorb_fragments(boxes, lines, char_h)
