@@ -49,9 +49,10 @@ def _fit_band(boxes: list[Box]) -> _Band:
     top = median([b.y for b in recent])
     bottom = median([b.bottom for b in recent])
     span = boxes[-SLOPE_WINDOW:]
-    min_dx = 2.0 * (bottom - top)
     cx = [b.x + b.w / 2 for b in span]
     cy = [b.y + b.h / 2 for b in span]
+    min_dx = 2.0 * (bottom - top)
+    # plain Python: a few dozen pairs, where numpy's per-call cost would dominate
     pairs = [(cy[j] - cy[i]) / (cx[j] - cx[i]) for i in range(len(cx)) for j in range(i + 1, len(cx))
              if abs(cx[j] - cx[i]) >= min_dx]
     if not pairs:

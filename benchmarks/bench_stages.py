@@ -1,0 +1,75 @@
+"""Where a file's time goes: milliseconds per stage, one process, one thread.
+
+    python benchmarks/bench_stages.py [FOLDER] [--count 300] [--model latin]
+
+FOLDER defaults to the line images bench_batch.py renders
+(/tmp/textrecog-bench-lines); any folder of images works. Run it before
+and after a change to a stage; bench_batch.py gives the end-to-end figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("folder", nargs="?", type=Path, default=Path(tempfile.gettempdir()) / "textrecog-bench-lines")
+    p.add_argument("--count", type=int, default=300)
+    p.add_argument("--model", default=None)
+    args = p.parse_args()
+    os.environ.setdefault("TEXTRECOG_THREADS", "1")  # as in a batch worker
+    import cv2
+
+    cv2.setNumThreads(1)
+    from textrecog.batch_io import format_record, result_record
+    from textrecog.binarize import binarize
+    from textrecog.classify import predictions_from_probs
+    from textrecog.decode import decode
+    from textrecog.imageio import load_gray
+    from textrecog.normalize import normalize_batch
+    from textrecog.pipeline import assemble, get_classifier, glyph_ink
+    from textrecog.segment import segment
+
+    files = sorted(f for f in args.folder.iterdir() if f.suffix.lower() in {".png", ".jpg", ".jpeg"})
+    files = files[: args.count]
+    if not files:
+        raise SystemExit(f"no images in {args.folder} (run benchmarks/bench_batch.py first)")
+    clf = get_classifier(args.model)
+    spent: Counter = Counter()
+
+    def timed(stage: str, fn, *a):
+        t0 = time.perf_counter()
+        out = fn(*a)
+        spent[stage] += time.perf_counter() - t0
+        return out
+
+    chars = 0
+    for f in files:
+        gray = timed("load", load_gray, str(f))
+        mask = timed("binarize", binarize, gray)
+        seg = timed("segment", segment, mask)
+        glyphs = [g for line in seg.lines for g in line.glyphs]
+        chars += len(glyphs)
+        inks = timed("glyph ink", lambda: [glyph_ink(gray, seg.labels, g) for g in glyphs])
+        batch = timed("normalise", normalize_batch, inks, clf.info.spec)
+        probs = timed("classify", clf.probabilities, batch)
+        probs = timed("decode", decode, seg.lines, probs, clf.labels)
+        preds = timed("top-k", predictions_from_probs, probs, clf.labels, 3)
+        result = timed("assemble", assemble, seg, preds, gray.shape, clf.info.name)
+        timed("json record", lambda: format_record(result_record(str(f), result, 0.0), "jsonl"))
+    n = len(files)
+    for stage, seconds in spent.items():
+        print(f"{stage:12s} {seconds / n * 1000:6.2f} ms/file")
+    total = sum(spent.values()) / n
+    print(f"{'total':12s} {total * 1000:6.2f} ms/file = {1 / total:.0f} files/s on one core "
+          f"({chars / n:.1f} characters/file; classifier batches of one file)")
+
+
+if __name__ == "__main__":
+    main()
