@@ -48,14 +48,20 @@ def binarize(gray: np.ndarray) -> np.ndarray:
 
 
 def stroke_width(mask: np.ndarray) -> float:
-    """Typical stroke width in pixels: twice the mean inner distance of ink pixels."""
-    if not mask.any():
+    """Typical stroke width in pixels: 2 × ink area / boundary pixels.
+
+    A stroke of width w and length L covers w·L pixels and has about 2·L
+    boundary pixels (those a 3×3 erosion removes); a distance transform
+    gives much the same figure at ten times the cost.
+    """
+    area = cv2.countNonZero(mask)
+    if not area:
         return 1.0
-    dist = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
-    ridge = cv2.compare(dist, 1.0, cv2.CMP_GE)
-    if not cv2.countNonZero(ridge):
-        return 1.0
-    return float(max(1.0, 2.0 * cv2.mean(dist, mask=ridge)[0]))
+    boundary = area - cv2.countNonZero(cv2.erode(mask, _SQUARE3, borderValue=0))
+    return float(max(1.0, 2.0 * area / max(1, boundary)))
+
+
+_SQUARE3 = np.ones((3, 3), np.uint8)
 
 
 def speck_area(mask: np.ndarray, fraction: float = 0.4) -> float:

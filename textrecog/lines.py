@@ -71,6 +71,38 @@ def _band_overlap(b: Box, top: float, bottom: float) -> float:
     return _overlap(b.y, b.bottom, top, bottom) / max(1.0, min(b.h, bottom - top))
 
 
+class _Track:
+    """A line while the sweep builds it: members, flat band, slope fitted only when needed."""
+
+    def __init__(self, boxes: list[Box], first: int):
+        self.boxes, self.members = boxes, [first]
+        self._refresh()
+
+    def add(self, i: int) -> None:
+        self.members.append(i)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        recent = [self.boxes[k] for k in self.members[-BAND_WINDOW:]]
+        self.top = median([b.y for b in recent])
+        self.bottom = median([b.bottom for b in recent])
+        self._sloped: _Band | None = None
+
+    def overlap(self, b: Box, enough: float = 1.0) -> float:
+        """How well ``b`` fits the band: as it is, or extended along the line's slope.
+
+        A slope read from a few letters can be wrong, so the band as it is
+        counts too. The slope is fitted only when the flat band's overlap is
+        not already ``enough`` to decide (most letters of a straight line).
+        """
+        flat = _band_overlap(b, self.top, self.bottom)
+        if flat >= min(1.0, enough):
+            return flat
+        if self._sloped is None:
+            self._sloped = _fit_band([self.boxes[k] for k in self.members[-SLOPE_WINDOW:]])
+        return max(flat, _band_overlap(b, *self._sloped.at(b.x + b.w / 2)))
+
+
 def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     """Group box indices into text lines, top to bottom.
 
@@ -83,22 +115,21 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     small = [i for i, b in enumerate(boxes) if b.h < 0.45 * char_h]
     if not big:
         big, small = list(range(len(boxes))), []
-    lines: list[list[int]] = []
-    bands: list[_Band] = []  # refitted only when its line grows
+    tracks: list[_Track] = []
     for i in sorted(big, key=lambda k: (boxes[k].x, boxes[k].y)):
         b = boxes[i]
         best, best_ov = -1, 0.4
-        for li, band in enumerate(bands):
-            # a slope read from a few letters can be wrong: the band as it is counts too
-            ov = max(_band_overlap(b, *band.at(b.x + b.w / 2)), _band_overlap(b, band.top, band.bottom))
+        # with one line so far, any overlap above the threshold decides
+        enough = 1.0 if len(tracks) > 1 else best_ov + 1e-9
+        for li, track in enumerate(tracks):
+            ov = track.overlap(b, enough)
             if ov > best_ov:
                 best, best_ov = li, ov
         if best < 0:
-            lines.append([i])
-            bands.append(_fit_band([b]))
+            tracks.append(_Track(boxes, i))
         else:
-            lines[best].append(i)
-            bands[best] = _fit_band([boxes[k] for k in lines[best][-SLOPE_WINDOW:]])
+            tracks[best].add(i)
+    lines = [t.members for t in tracks]
     for i in sorted(small, key=lambda k: (boxes[k].x, boxes[k].y)):
         lines[_nearest_line(boxes, lines, boxes[i])].append(i)
     lines = _absorb_fragments(boxes, lines, char_h)
@@ -224,11 +255,13 @@ def merge_parts(boxes: list[Box], comps: list[frozenset[int]], labels: np.ndarra
                 break
             if _overlapping(a, b, reach) and _touching(labels, comps[i], comps[j], a.union(b), reach):
                 sets.join(i, j)
-    lefts = np.array([b.x for b in boxes])
-    rights = np.array([b.right for b in boxes])
+    # stacking needs a small part (see _stacked): only pairs with one pay the full test
+    small = [k for k, b in enumerate(boxes) if b.h < 0.6 * char_h]
     for i, a in enumerate(boxes):
-        near = np.nonzero((rights >= a.x - 0.2 * char_h) & (lefts <= a.right + 0.2 * char_h))[0]
-        cands = [int(j) for j in near if j != i and _stacked(a, boxes[int(j)], char_h)]
+        partners = range(len(boxes)) if a.h < 0.6 * char_h else small
+        lo, hi = a.x - 0.2 * char_h, a.right + 0.2 * char_h
+        cands = [j for j in partners if j != i and boxes[j].right >= lo and boxes[j].x <= hi
+                 and _stacked(a, boxes[j], char_h)]
         if cands:
             sets.join(min(cands, key=lambda j: abs(_centre_x(boxes[j]) - _centre_x(a))), i)
     groups: dict[int, list[int]] = {}
