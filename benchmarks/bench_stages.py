@@ -33,7 +33,7 @@ def main() -> None:
     from textrecog.decode import decode
     from textrecog.imageio import load_gray
     from textrecog.normalize import normalize_batch
-    from textrecog.pipeline import assemble, get_classifier, glyph_ink
+    from textrecog.pipeline import assemble, get_classifier, glyph_inks
     from textrecog.segment import segment
 
     files = sorted(f for f in args.folder.iterdir() if f.suffix.lower() in {".png", ".jpg", ".jpeg"})
@@ -54,9 +54,8 @@ def main() -> None:
         gray = timed("load", load_gray, str(f))
         mask = timed("binarize", binarize, gray)
         seg = timed("segment", segment, mask)
-        glyphs = [g for line in seg.lines for g in line.glyphs]
-        chars += len(glyphs)
-        inks = timed("glyph ink", lambda: [glyph_ink(gray, seg.labels, g) for g in glyphs])
+        inks = timed("glyph ink", glyph_inks, gray, seg)
+        chars += len(inks)
         batch = timed("normalise", normalize_batch, inks, clf.info.spec)
         probs = timed("classify", clf.probabilities, batch)
         probs = timed("decode", decode, seg.lines, probs, clf.labels)

@@ -79,8 +79,7 @@ def prepare(image: ImageSource, spec: InputSpec) -> tuple[np.ndarray, Segmentati
     """Load, binarise and segment an image; normalise its glyphs into a model batch."""
     gray = load_gray(image)
     seg = segment(binarize(gray))
-    glyphs = [g for line in seg.lines for g in line.glyphs]
-    return gray, seg, normalize_batch([glyph_ink(gray, seg.labels, g) for g in glyphs], spec)
+    return gray, seg, normalize_batch(glyph_inks(gray, seg), spec)
 
 
 def finish(gray: np.ndarray, seg: Segmentation, probs: np.ndarray, classifier, top_k: int) -> Analysis:
@@ -90,26 +89,40 @@ def finish(gray: np.ndarray, seg: Segmentation, probs: np.ndarray, classifier, t
     return Analysis(gray, seg, assemble(seg, predictions, gray.shape, classifier.info.name))
 
 
-def glyph_ink(gray: np.ndarray, labels: np.ndarray, glyph: Glyph) -> np.ndarray:
-    """Ink image (bright on 0) of one glyph, neighbours' ink masked out.
+def glyph_inks(gray: np.ndarray, seg: Segmentation) -> list[np.ndarray]:
+    """Ink images (bright on 0) of every glyph in reading order, neighbours' ink masked out.
 
-    Contrast is stretched between the paper and the darkest ink of the
-    glyph, so a faint pencil photo and a black render look alike.
+    Contrast is stretched between the line's paper and its darkest ink, so
+    a faint pencil photo and a black render look alike. The stretch is
+    measured once a line and applied through a lookup table, which keeps
+    the per-character work to a few small calls.
     """
-    b = glyph.box
-    crop = gray[b.y : b.bottom, b.x : b.right]
-    own = component_mask(labels[b.y : b.bottom, b.x : b.right], glyph.components)
-    # one pixel of margin keeps the antialiased edge the mask cut off
-    near = cv2.dilate(own, _MARGIN)
-    n_outside = crop.size - cv2.countNonZero(near)
-    paper = cv2.mean(crop, mask=1 - near)[0] if n_outside else 255.0
+    out = []
+    for line in seg.lines:
+        lb = line.box
+        lut = contrast_lut(gray[lb.y : lb.bottom, lb.x : lb.right], seg.labels[lb.y : lb.bottom, lb.x : lb.right])
+        for glyph in line.glyphs:
+            b = glyph.box
+            own = component_mask(seg.labels[b.y : b.bottom, b.x : b.right], glyph.components)
+            # one pixel of margin keeps the antialiased edge the mask cut off
+            near = cv2.dilate(own, _MARGIN)
+            out.append(cv2.LUT(gray[b.y : b.bottom, b.x : b.right], lut) * near)
+    return out
+
+
+def contrast_lut(gray: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Grey level → ink table: paper (mean of the uninked pixels) → 0, darkest ink → 255.
+
+    Measured on every second pixel each way: the same levels at a quarter of the cost.
+    """
+    gray, inked = np.ascontiguousarray(gray[::2, ::2]), (labels[::2, ::2] > 0).view(np.uint8)
+    n_paper = gray.size - cv2.countNonZero(inked)
+    paper = cv2.mean(gray, mask=1 - inked)[0] if n_paper else 255.0
     # a low percentile, not the minimum, so one noisy pixel cannot set the scale
-    counts = np.cumsum(cv2.calcHist([crop], [0], own, [256], [0, 256]).ravel())
+    counts = np.cumsum(cv2.calcHist([gray], [0], inked, [256], [0, 256]).ravel())
     darkest = float(np.searchsorted(counts, counts[-1] // 20 + 1)) if counts[-1] else 0.0
-    # paper → 0, darkest ink → 255; lighter-than-paper pixels clamp to 0 first
-    scale = 255.0 / max(1.0, paper - darkest)
-    ink = cv2.convertScaleAbs(np.minimum(crop, np.uint8(min(255.0, paper))), alpha=-scale, beta=paper * scale)
-    return ink * near
+    levels = np.arange(256, dtype=np.float32)
+    return (np.clip((paper - levels) / max(1.0, paper - darkest), 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
 _MARGIN = np.ones((3, 3), np.uint8)
