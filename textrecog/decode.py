@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from statistics import median
 
 import numpy as np
 
@@ -28,17 +29,22 @@ MIN_SPLIT = 1.25  # capital height must exceed x-height by this ratio to be trus
 
 def size_levels(heights: Sequence[float]) -> tuple[float, float] | None:
     """(x-height, capital height) of a line by 1-D 2-means, or None if one size only."""
-    h = np.sort(np.asarray(heights, dtype=float))
+    h = sorted(float(v) for v in heights)
     n = len(h)
     if n < 2:
         return None
     # within-cluster sum of squares for every split point, from prefix sums
-    c1, c2 = np.cumsum(h), np.cumsum(h * h)
-    k = np.arange(1, n)
-    lo_ss = c2[k - 1] - c1[k - 1] ** 2 / k
-    hi_ss = (c2[-1] - c2[k - 1]) - (c1[-1] - c1[k - 1]) ** 2 / (n - k)
-    split = int(k[np.argmin(lo_ss + hi_ss)])
-    x_h, cap_h = float(np.median(h[:split])), float(np.median(h[split:]))
+    # (plain Python: a line has a few dozen glyphs, too few for numpy to pay off)
+    s1, s2 = [0.0], [0.0]
+    for v in h:
+        s1.append(s1[-1] + v)
+        s2.append(s2[-1] + v * v)
+    best, split = float("inf"), 1
+    for k in range(1, n):
+        ss = (s2[k] - s1[k] ** 2 / k) + (s2[n] - s2[k]) - (s1[n] - s1[k]) ** 2 / (n - k)
+        if ss < best:
+            best, split = ss, k
+    x_h, cap_h = median(h[:split]), median(h[split:])
     return None if cap_h < MIN_SPLIT * x_h else (x_h, cap_h)
 
 
