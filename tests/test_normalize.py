@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from textrecog.normalize import InputSpec, normalize_batch, normalize_crop, pad_to_square
+from textrecog.normalize import InputSpec, fit_crop, normalize_batch, normalize_crop
 
 
 def glyph(h=40, w=10):
@@ -43,9 +43,20 @@ def test_tiny_dot_is_enlarged_not_lost():
     assert normalize_crop(ink, InputSpec()).max() > 0.5
 
 
-def test_pad_to_square_keeps_content():
-    sq = pad_to_square(np.ones((2, 6), np.uint8))
-    assert sq.shape == (6, 6) and sq.sum() == 12
+def test_fit_keeps_aspect_ratio_and_centres():
+    fitted = fit_crop(np.full((6, 18), 255, np.uint8), InputSpec())  # a bar three times as wide as high
+    rows, cols = np.nonzero(fitted)
+    assert cols.min() == 4 and cols.max() == 23  # the full inner width, centred in 28
+    assert 6 <= rows.max() - rows.min() + 1 <= 8  # a third of it high
+    assert abs((rows.min() + rows.max()) / 2 - 13.5) <= 1
+
+
+def test_batch_equals_one_crop_at_a_time():
+    inks = [glyph(), glyph(20, 20), np.zeros((3, 3), np.uint8)]
+    for spec in (InputSpec(), InputSpec(transpose=True, polarity="black_on_white")):
+        batch = normalize_batch(inks, spec)
+        for i, ink in enumerate(inks):
+            np.testing.assert_array_equal(batch[i, :, :, 0], normalize_crop(ink, spec))
 
 
 def test_batch_shape():

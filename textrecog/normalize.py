@@ -38,14 +38,36 @@ def _trim(ink: np.ndarray) -> np.ndarray:
     return ink[y : y + h, x : x + w]
 
 
-def pad_to_square(ink: np.ndarray) -> np.ndarray:
-    """Pad with background (0) to a centred square, keeping the aspect ratio."""
-    h, w = ink.shape
-    side = max(h, w)
-    top, left = (side - h) // 2, (side - w) // 2
-    out = np.zeros((side, side), dtype=ink.dtype)
-    out[top : top + h, left : left + w] = ink
-    return out
+def fit_crop(ink: np.ndarray, spec: InputSpec) -> np.ndarray:
+    """The geometric half of :func:`normalize_crop`: uint8 (size, size), ink still bright on 0.
+
+    Trim to the ink, pad to a square, resize into ``spec.inner``, centre in
+    ``spec.size`` and transpose as the model expects.
+    """
+    if ink.ndim != 2:
+        raise ValueError(f"expected a 2-D ink image, got shape {ink.shape}")
+    glyph = _trim(np.asarray(ink, dtype=np.uint8))
+    canvas = np.zeros((spec.size, spec.size), dtype=np.uint8)
+    if glyph.size:
+        h, w = glyph.shape
+        side = max(h, w)
+        top, left = (side - h) // 2, (side - w) // 2
+        square = cv2.copyMakeBorder(glyph, top, side - h - top, left, side - w - left, cv2.BORDER_CONSTANT, value=0)
+        # INTER_AREA averages when shrinking (keeps thin strokes visible);
+        # enlarging tiny marks such as dots wants a smooth interpolation.
+        interp = cv2.INTER_AREA if side >= spec.inner else cv2.INTER_LINEAR
+        off = (spec.size - spec.inner) // 2
+        canvas[off : off + spec.inner, off : off + spec.inner] = cv2.resize(
+            square, (spec.inner, spec.inner), interpolation=interp)
+    return canvas.T if spec.transpose else canvas
+
+
+def to_input(fitted: np.ndarray, spec: InputSpec) -> np.ndarray:
+    """The value half of :func:`normalize_crop`: polarity and scale, float32, any leading shape."""
+    out = fitted.astype(np.float32)
+    if spec.polarity == "black_on_white":
+        out = 255.0 - out
+    return out * np.float32(spec.scale)
 
 
 def normalize_crop(ink: np.ndarray, spec: InputSpec) -> np.ndarray:
@@ -55,29 +77,13 @@ def normalize_crop(ink: np.ndarray, spec: InputSpec) -> np.ndarray:
     ``spec.size``, transpose and set polarity as the model expects; returns
     float32 of shape (size, size).
     """
-    if ink.ndim != 2:
-        raise ValueError(f"expected a 2-D ink image, got shape {ink.shape}")
-    glyph = _trim(np.asarray(ink, dtype=np.uint8))
-    canvas = np.zeros((spec.size, spec.size), dtype=np.uint8)
-    if glyph.size:
-        square = pad_to_square(glyph)
-        # INTER_AREA averages when shrinking (keeps thin strokes visible);
-        # enlarging tiny marks such as dots wants a smooth interpolation.
-        interp = cv2.INTER_AREA if square.shape[0] >= spec.inner else cv2.INTER_LINEAR
-        small = cv2.resize(square, (spec.inner, spec.inner), interpolation=interp)
-        off = (spec.size - spec.inner) // 2
-        canvas[off : off + spec.inner, off : off + spec.inner] = small
-    if spec.transpose:
-        canvas = canvas.T
-    out = canvas.astype(np.float32)
-    if spec.polarity == "black_on_white":
-        out = 255.0 - out
-    return out * np.float32(spec.scale)
+    return to_input(fit_crop(ink, spec), spec)
 
 
 def normalize_batch(inks: list[np.ndarray], spec: InputSpec) -> np.ndarray:
-    """Normalise many crops into one (N, size, size, 1) float32 batch."""
-    batch = np.zeros((len(inks), spec.size, spec.size, 1), dtype=np.float32)
+    """Normalise many crops into one (N, size, size, 1) float32 batch (as normalize_crop does each)."""
+    fitted = np.zeros((len(inks), spec.size, spec.size), dtype=np.uint8)
     for i, ink in enumerate(inks):
-        batch[i, :, :, 0] = normalize_crop(ink, spec)
-    return batch
+        fitted[i] = fit_crop(ink, spec)
+    # one conversion for the whole batch instead of one per crop
+    return to_input(fitted, spec)[..., None]
