@@ -166,11 +166,13 @@ def _gap_to_line(boxes: list[Box], members: list[int], span: Box, char_h: float)
 
 def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:
     """Index of the line whose band, near the mark horizontally, is closest to it."""
+    if len(lines) == 1:
+        return 0
     cy, cx = mark.y + mark.h / 2, mark.x + mark.w / 2
     best, best_d = 0, float("inf")
     for li, members in enumerate(lines):
-        near = sorted(members, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]
-        top, bottom = _fit_band([boxes[k] for k in near]).at(None)
+        near = [boxes[k] for k in sorted(members, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]]
+        top, bottom = median([b.y for b in near]), median([b.bottom for b in near])
         # Marks above a line (i-dots, accents) are more common than marks
         # hanging below one (commas), so distances below weigh more.
         d = top - cy if cy < top else 1.5 * (cy - bottom) if cy > bottom else 0.0
