@@ -69,13 +69,16 @@ def apply_case(probs: np.ndarray, heights: Sequence[float], labels: Sequence[str
     tall = (np.asarray(heights, dtype=float) - x_h) / (cap_h - x_h) > 0.5
     out = probs.copy()
     # capitals are never x-height: in a short glyph every letter is lower case
-    s = ~tall
-    out[np.ix_(s, lower)] += out[np.ix_(s, upper)]
-    out[np.ix_(s, upper)] = 0.0
+    short = out[~tall]
+    short[:, lower] += short[:, upper]
+    short[:, upper] = 0.0
+    out[~tall] = short
     # tall, yet lower case would be short (o, s, x, m ...): upper case
     lo, up = lower[short_shape], upper[short_shape]
-    out[np.ix_(tall, up)] += out[np.ix_(tall, lo)]
-    out[np.ix_(tall, lo)] = 0.0
+    big = out[tall]
+    big[:, up] += big[:, lo]
+    big[:, lo] = 0.0
+    out[tall] = big
     return out
 
 
