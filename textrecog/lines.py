@@ -87,6 +87,7 @@ class _Track:
         self.top = median([b.y for b in recent])
         self.bottom = median([b.bottom for b in recent])
         self._sloped: _Band | None = None
+        self._reach: tuple[float, float, float] | None = None  # see _slope_reach
 
     def overlap(self, b: Box, enough: float = 1.0) -> float:
         """How well ``b`` fits the band: as it is, or extended along the line's slope.
@@ -97,6 +98,18 @@ class _Track:
         """
         flat = _band_overlap(b, self.top, self.bottom)
         if flat >= min(1.0, enough):
+            return flat
+        # The sloped band is the flat one shifted by a median of terms
+        # cy_k + slope·(x - cx_k) - mid with |slope| <= 0.3: if the box lies
+        # further away than any such shift, no slope can bring it in.
+        if self._reach is None:
+            recent = [self.boxes[k] for k in self.members[-BAND_WINDOW:]]
+            mid = (self.top + self.bottom) / 2
+            centres = [b.x + b.w / 2 for b in recent]
+            self._reach = (max(abs(b.y + b.h / 2 - mid) for b in recent), min(centres), max(centres))
+        spread, x0, x1 = self._reach
+        x = b.x + b.w / 2
+        if max(self.top - b.bottom, b.y - self.bottom) >= spread + 0.3 * max(abs(x - x0), abs(x - x1)):
             return flat
         if self._sloped is None:
             self._sloped = _fit_band([self.boxes[k] for k in self.members[-SLOPE_WINDOW:]])
