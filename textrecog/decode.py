@@ -24,6 +24,7 @@ import numpy as np
 from textrecog.segment import LineSeg
 
 SHORT_SHAPES = set("acemnorsuvwxz")  # lower-case letters without ascender or descender
+WORD_SHARE = 0.6  # a word is "mostly digits" (or letters) from this share of its glyphs
 MIN_SPLIT = 1.25  # capital height must exceed x-height by this ratio to be trusted
 
 
@@ -82,17 +83,26 @@ def apply_case(probs: np.ndarray, heights: Sequence[float], labels: Sequence[str
     return out
 
 
-def apply_word_class(probs: np.ndarray, labels: Sequence[str], threshold: float = 0.6) -> np.ndarray:
+def apply_word_class(probs: np.ndarray, labels: Sequence[str], threshold: float = WORD_SHARE) -> np.ndarray:
     """In a word of 2+ glyphs that is mostly digits (or letters), prefer that class."""
-    if len(probs) < 2:
-        return probs
     is_digit, is_letter = _kinds(tuple(labels))
     top = probs.argmax(axis=1)
-    digit_share = float(np.mean(is_digit[top]))
-    letter_share = float(np.mean(is_letter[top]))
-    keep = is_digit if digit_share >= threshold else is_letter if letter_share >= threshold else None
-    if keep is None:
-        return probs
+    kind = _word_kind(is_digit[top].tolist(), is_letter[top].tolist(), threshold)
+    return probs if kind is None else _prefer(probs, is_digit if kind == "digit" else is_letter)
+
+
+def _word_kind(digit: list[bool], letter: list[bool], threshold: float) -> str | None:
+    """"digit" or "letter" if that share of a word's (2+) glyphs reads as one, else None."""
+    n = len(digit)
+    if n < 2:
+        return None
+    if sum(digit) >= threshold * n:
+        return "digit"
+    return "letter" if sum(letter) >= threshold * n else None
+
+
+def _prefer(probs: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Scale down the classes outside ``keep`` in rows that give ``keep`` some weight."""
     out = probs.copy()
     # only glyphs that are plausibly of the word's kind are pulled over
     pull = out[:, keep].sum(axis=1) >= 0.05
@@ -111,12 +121,20 @@ def decode_line(line: LineSeg, probs: np.ndarray, labels: Sequence[str]) -> np.n
     """Contextual probabilities for one line's glyphs (rows in glyph order)."""
     if len(probs) == 0:
         return probs
-    heights = [g.box.h for g in line.glyphs]
-    out = apply_case(probs, heights, labels)
+    out = apply_case(probs, [g.box.h for g in line.glyphs], labels)
+    # the word-class rule for all words of the line at once: one pass per kind
+    is_digit, is_letter = _kinds(tuple(labels))
+    top = out.argmax(axis=1)
+    digit, letter = is_digit[top].tolist(), is_letter[top].tolist()
+    kinds = np.full(len(out), "", dtype=object)
     start = 0
-    for end in [i + 1 for i, s in enumerate(line.spaces) if s] + [len(line.glyphs)]:
-        out[start:end] = apply_word_class(out[start:end], labels)
+    for end in [i + 1 for i, s in enumerate(line.spaces) if s] + [len(out)]:
+        kinds[start:end] = _word_kind(digit[start:end], letter[start:end], WORD_SHARE) or ""
         start = end
+    for kind, keep in (("digit", is_digit), ("letter", is_letter)):
+        rows = kinds == kind
+        if rows.any():
+            out[rows] = _prefer(out[rows], keep)
     return out
 
 
