@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from textrecog.batch_io import char_count
+
 
 def make_images(unipen: str, count: int, folder: Path) -> int:
     """Render ``count`` section-8 texts (any writer, any style) as PNG files."""
@@ -51,7 +53,7 @@ def run_batch(folder: Path, jobs: int, model: str) -> dict:
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     recs = [json.loads(line) for line in out.read_text().splitlines()]
-    chars = sum(len(r.get("text", "").replace(" ", "").replace("\n", "")) for r in recs)
+    chars = sum(char_count(r.get("text", "")) for r in recs)
     return {"files": len(recs), "seconds": seconds, "files_per_s": len(recs) / seconds,
             "chars_per_s": chars / seconds, "peak_mib": max(peak, before) / 1024}
 

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from textrecog.batch_io import (FORMATS, RecordWriter, done_paths, error_record, format_record,
-                                result_record, write_sidecar)
+from textrecog.batch_io import (FORMATS, RecordWriter, char_count, done_paths, error_record,
+                                format_record, result_record, write_sidecar)
 from textrecog.data.images import IMAGE_SUFFIXES
 from textrecog.progress import Progress
 
@@ -122,10 +122,8 @@ def _outcome(rec: dict) -> Outcome:
         err = write_sidecar(Path(rec["path"]), rec["text"], _WORKER.get("overwrite", False))
         if err:
             rec = {**rec, "sidecar_error": err}
-    text = rec.get("text", "")
     return Outcome(rec["path"], format_record(rec, _WORKER.get("fmt", "jsonl")), rec.get("error"),
-                   rec.get("sidecar_error"), len(rec.get("lines", [])),
-                   len(text.replace("\n", "").replace(" ", "")))
+                   rec.get("sidecar_error"), len(rec.get("lines", [])), char_count(rec.get("text", "")))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -196,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
     writer = RecordWriter(args.out, args.format, append=args.resume)
     stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0}
     for path, reason in problems:
-        writer.write_text(format_record(error_record(path, reason), args.format))
+        writer.write(error_record(path, reason))
         stats["failed"] += 1
     progress = Progress(len(todo))
     t0 = time.monotonic()
@@ -218,11 +216,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _finish(done: Outcome, writer: RecordWriter, stats: dict, progress: Progress) -> None:
     writer.write_text(done.output)
-    for problem in (done.error, done.sidecar_error):
-        if problem:
-            # the sidecar error already names its file
-            print(f"\rtextrecog batch: {problem if problem is done.sidecar_error else f'{done.path}: {problem}'}",
-                  file=sys.stderr)
+    if done.error:
+        print(f"\rtextrecog batch: {done.path}: {done.error}", file=sys.stderr)
+    if done.sidecar_error:  # names its file already
+        print(f"\rtextrecog batch: {done.sidecar_error}", file=sys.stderr)
     failed = bool(done.error or done.sidecar_error)
     stats["files"] += 1
     stats["failed"] += failed

@@ -26,6 +26,11 @@ def result_record(path: str, result: Result, seconds: float) -> dict:
     return {"path": path, **result.to_dict(), "seconds": round(seconds, 4)}
 
 
+def char_count(text: str) -> int:
+    """Characters recognised in a text: spaces and line breaks not counted."""
+    return len(text.replace("\n", "").replace(" ", ""))
+
+
 def error_record(path: str, reason: str) -> dict:
     """Record of a file that could not be recognised."""
     return {"path": path, "error": reason}
@@ -40,7 +45,7 @@ def format_record(record: dict, fmt: str) -> str:
         text = record.get("text", "")
         csv.writer(buf, lineterminator="\n").writerow([
             record["path"], text.replace("\n", "\\n"), record.get("error", ""),
-            len(record.get("lines", [])), len(text.replace("\n", "").replace(" ", "")),
+            len(record.get("lines", [])), char_count(text),
             record.get("seconds", "")])
         return buf.getvalue()
     if "error" in record:

@@ -81,9 +81,9 @@ class Classifier:
         self._threads = threads or default_threads()
         self._interps: dict[int, object] = {}
         self._lock = threading.Lock()  # an interpreter is not thread-safe
-        first = self._new_interpreter()
-        self._in = first.get_input_details()[0]
-        self._out = first.get_output_details()[0]
+        self._spare = self._new_interpreter()  # read for validation, then serves the first bucket used
+        self._in = self._spare.get_input_details()[0]
+        self._out = self._spare.get_output_details()[0]
         self._validate()
 
     def _new_interpreter(self):
@@ -97,7 +97,7 @@ class Classifier:
         """The interpreter for batches of ``size`` (created and allocated on first use)."""
         interp = self._interps.get(size)
         if interp is None:
-            interp = self._new_interpreter()
+            interp, self._spare = self._spare or self._new_interpreter(), None
             interp.resize_tensor_input(self._in["index"], (size, self.info.spec.size, self.info.spec.size, 1))
             with _quiet_native_stderr():
                 interp.allocate_tensors()

@@ -83,12 +83,26 @@ def apply_case(probs: np.ndarray, heights: Sequence[float], labels: Sequence[str
     return out
 
 
-def apply_word_class(probs: np.ndarray, labels: Sequence[str], threshold: float = WORD_SHARE) -> np.ndarray:
-    """In a word of 2+ glyphs that is mostly digits (or letters), prefer that class."""
+def apply_word_class(probs: np.ndarray, labels: Sequence[str], threshold: float = WORD_SHARE,
+                     words: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
+    """In a word of 2+ glyphs that is mostly digits (or letters), prefer that class.
+
+    ``words`` are (start, end) row ranges, one per word; by default all rows form one word.
+    """
     is_digit, is_letter = _kinds(tuple(labels))
     top = probs.argmax(axis=1)
-    kind = _word_kind(is_digit[top].tolist(), is_letter[top].tolist(), threshold)
-    return probs if kind is None else _prefer(probs, is_digit if kind == "digit" else is_letter)
+    digit, letter = is_digit[top].tolist(), is_letter[top].tolist()
+    rows = {"digit": np.zeros(len(probs), bool), "letter": np.zeros(len(probs), bool)}
+    for start, end in words if words is not None else [(0, len(probs))]:
+        kind = _word_kind(digit[start:end], letter[start:end], threshold)
+        if kind:
+            rows[kind][start:end] = True
+    out = probs.copy()
+    # all words of one kind in one pass
+    for kind, keep in (("digit", is_digit), ("letter", is_letter)):
+        if rows[kind].any():
+            out[rows[kind]] = _prefer(out[rows[kind]], keep)
+    return out
 
 
 def _word_kind(digit: list[bool], letter: list[bool], threshold: float) -> str | None:
@@ -122,20 +136,8 @@ def decode_line(line: LineSeg, probs: np.ndarray, labels: Sequence[str]) -> np.n
     if len(probs) == 0:
         return probs
     out = apply_case(probs, [g.box.h for g in line.glyphs], labels)
-    # the word-class rule for all words of the line at once: one pass per kind
-    is_digit, is_letter = _kinds(tuple(labels))
-    top = out.argmax(axis=1)
-    digit, letter = is_digit[top].tolist(), is_letter[top].tolist()
-    kinds = np.full(len(out), "", dtype=object)
-    start = 0
-    for end in [i + 1 for i, s in enumerate(line.spaces) if s] + [len(out)]:
-        kinds[start:end] = _word_kind(digit[start:end], letter[start:end], WORD_SHARE) or ""
-        start = end
-    for kind, keep in (("digit", is_digit), ("letter", is_letter)):
-        rows = kinds == kind
-        if rows.any():
-            out[rows] = _prefer(out[rows], keep)
-    return out
+    ends = [i + 1 for i, s in enumerate(line.spaces) if s] + [len(out)]
+    return apply_word_class(out, labels, words=list(zip([0, *ends[:-1]], ends)))
 
 
 def decode(lines: Sequence[LineSeg], probs: np.ndarray, labels: Sequence[str]) -> np.ndarray:

@@ -16,8 +16,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 80_000_000  # refuse to decode more than this (decompression bombs)
-_ORIENTATION = 0x0112  # EXIF tag
 MAX_SIDE = 4000  # larger images are downscaled: handwriting needs far less
+_ORIENTATION = 0x0112  # EXIF tag
 
 ImageSource = Union[str, os.PathLike, Image.Image, np.ndarray]
 

@@ -6,60 +6,43 @@ for a 30-pixel and a 300-pixel handwriting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from statistics import median
 
 import cv2
 import numpy as np
 
 from textrecog.binarize import component_mask
-from textrecog.types import Box
+from textrecog.types import Box, bounding_box
 
 BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
 SLOPE_WINDOW = 12  # its slope is measured over a longer run
 
 
-@dataclass(frozen=True)
-class _Band:
-    """A line's vertical band near its recent boxes, and the slope it follows."""
-
-    top: float
-    bottom: float
-    slope: float = 0.0
-    offset: float | None = None  # median of (centre y - slope · centre x); None: too few boxes
-
-    def at(self, x: float | None) -> tuple[float, float]:
-        """(top, bottom) of the band extended to ``x`` (as is if x is None or no slope is known)."""
-        if x is None or self.offset is None:
-            return self.top, self.bottom
-        shift = self.offset + self.slope * x - (self.top + self.bottom) / 2
-        return self.top + shift, self.bottom + shift
+def _flat_band(boxes: list[Box]) -> tuple[float, float]:
+    """(top, bottom) of a few boxes of a line: the medians of their tops and bottoms."""
+    return median([b.y for b in boxes]), median([b.bottom for b in boxes])
 
 
-def _fit_band(boxes: list[Box]) -> _Band:
-    """Band of a line's last few boxes, following the line's slope.
+def _fit_slope(span: list[Box], recent: int, band_height: float) -> tuple[float, float] | None:
+    """(slope, offset) of a line from its last boxes ``span``, or None if the run is too short.
 
     The slope is the median of pairwise slopes of box centres (Theil–Sen,
-    clipped to ±0.3) over the last ``SLOPE_WINDOW`` boxes, counting only
-    pairs at least two letter heights apart: ascenders and descenders move
-    neighbouring centres up and down, which over a short run reads as a
-    steep slope and, extended across a word gap, loses the line.
+    clipped to ±0.3), counting only pairs at least two band heights apart:
+    ascenders and descenders move neighbouring centres up and down, which
+    over a short run reads as a steep slope and, extended across a word
+    gap, loses the line. The offset is the median of (centre y - slope ·
+    centre x) over the last ``recent`` boxes.
     """
-    recent = boxes[-BAND_WINDOW:]
-    top = median([b.y for b in recent])
-    bottom = median([b.bottom for b in recent])
-    span = boxes[-SLOPE_WINDOW:]
     cx = [b.x + b.w / 2 for b in span]
     cy = [b.y + b.h / 2 for b in span]
-    min_dx = 2.0 * (bottom - top)
+    min_dx = 2.0 * band_height
     # plain Python: a few dozen pairs, where numpy's per-call cost would dominate
     pairs = [(cy[j] - cy[i]) / (cx[j] - cx[i]) for i in range(len(cx)) for j in range(i + 1, len(cx))
              if abs(cx[j] - cx[i]) >= min_dx]
     if not pairs:
-        return _Band(top, bottom)  # too short a run to trust a slope
+        return None
     slope = min(0.3, max(-0.3, median(pairs)))
-    k = len(recent)
-    return _Band(top, bottom, slope, median([y - slope * x for x, y in zip(cx[-k:], cy[-k:])]))
+    return slope, median([y - slope * x for x, y in zip(cx[-recent:], cy[-recent:])])
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -83,11 +66,10 @@ class _Track:
         self._refresh()
 
     def _refresh(self) -> None:
-        recent = [self.boxes[k] for k in self.members[-BAND_WINDOW:]]
-        self.top = median([b.y for b in recent])
-        self.bottom = median([b.bottom for b in recent])
-        self._sloped: _Band | None = None
-        self._reach: tuple[float, float, float] | None = None  # see _slope_reach
+        self.recent = [self.boxes[k] for k in self.members[-BAND_WINDOW:]]
+        self.top, self.bottom = _flat_band(self.recent)
+        self._slope: tuple[float, float] | None | bool = False  # False: not fitted yet
+        self._reach: tuple[float, float, float] | None = None  # how far a slope can move the band
 
     def overlap(self, b: Box, enough: float = 1.0) -> float:
         """How well ``b`` fits the band: as it is, or extended along the line's slope.
@@ -103,17 +85,21 @@ class _Track:
         # cy_k + slope·(x - cx_k) - mid with |slope| <= 0.3: if the box lies
         # further away than any such shift, no slope can bring it in.
         if self._reach is None:
-            recent = [self.boxes[k] for k in self.members[-BAND_WINDOW:]]
             mid = (self.top + self.bottom) / 2
-            centres = [b.x + b.w / 2 for b in recent]
-            self._reach = (max(abs(b.y + b.h / 2 - mid) for b in recent), min(centres), max(centres))
+            centres = [r.x + r.w / 2 for r in self.recent]
+            self._reach = (max(abs(r.y + r.h / 2 - mid) for r in self.recent), min(centres), max(centres))
         spread, x0, x1 = self._reach
         x = b.x + b.w / 2
         if max(self.top - b.bottom, b.y - self.bottom) >= spread + 0.3 * max(abs(x - x0), abs(x - x1)):
             return flat
-        if self._sloped is None:
-            self._sloped = _fit_band([self.boxes[k] for k in self.members[-SLOPE_WINDOW:]])
-        return max(flat, _band_overlap(b, *self._sloped.at(b.x + b.w / 2)))
+        if self._slope is False:
+            span = [self.boxes[k] for k in self.members[-SLOPE_WINDOW:]]
+            self._slope = _fit_slope(span, len(self.recent), self.bottom - self.top)
+        if self._slope is None:
+            return flat
+        slope, offset = self._slope
+        shift = offset + slope * x - (self.top + self.bottom) / 2
+        return max(flat, _band_overlap(b, self.top + shift, self.bottom + shift))
 
 
 def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
@@ -157,9 +143,7 @@ def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -
         return lines
     out = [list(m) for m in real]
     for frag in (m for m in lines if not any(boxes[k].h >= 0.6 * char_h for k in m)):
-        span = boxes[frag[0]]
-        for k in frag[1:]:
-            span = span.union(boxes[k])
+        span = bounding_box(boxes[k] for k in frag)
         dists = [_gap_to_line(boxes, m, span, char_h) for m in out]
         best = int(np.argmin(dists))
         if dists[best] <= char_h:
@@ -184,8 +168,8 @@ def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:
     cy, cx = mark.y + mark.h / 2, mark.x + mark.w / 2
     best, best_d = 0, float("inf")
     for li, members in enumerate(lines):
-        near = [boxes[k] for k in sorted(members, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]]
-        top, bottom = median([b.y for b in near]), median([b.bottom for b in near])
+        near = sorted(members, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]
+        top, bottom = _flat_band([boxes[k] for k in near])
         # Marks above a line (i-dots, accents) are more common than marks
         # hanging below one (commas), so distances below weigh more.
         d = top - cy if cy < top else 1.5 * (cy - bottom) if cy > bottom else 0.0
@@ -282,10 +266,6 @@ def merge_parts(boxes: list[Box], comps: list[frozenset[int]], labels: np.ndarra
     groups: dict[int, list[int]] = {}
     for i in range(len(boxes)):
         groups.setdefault(sets.find(i), []).append(i)
-    merged = []
-    for members in groups.values():
-        box = boxes[members[0]]
-        for k in members[1:]:
-            box = box.union(boxes[k])
-        merged.append((box, frozenset().union(*(comps[k] for k in members))))
+    merged = [(bounding_box(boxes[k] for k in members), frozenset().union(*(comps[k] for k in members)))
+              for members in groups.values()]
     return sorted(merged, key=lambda m: (_centre_x(m[0]), m[0].y))

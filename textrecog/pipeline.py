@@ -16,7 +16,7 @@ from textrecog.decode import decode
 from textrecog.imageio import ImageError, ImageSource, load_gray
 from textrecog.normalize import InputSpec, normalize_batch
 from textrecog.segment import Glyph, LineSeg, Segmentation, segment
-from textrecog.types import Box, Char, Geometry, Line, Prediction, Result, Word
+from textrecog.types import Char, Geometry, Line, Prediction, Result, Word, bounding_box
 
 
 @lru_cache(maxsize=4)
@@ -135,13 +135,6 @@ def _char(glyph: Glyph, pred: Prediction, line: LineSeg) -> Char:
     return Char(b, pred.char, pred.confidence, pred.alternatives, geom)
 
 
-def _union(boxes: list[Box]) -> Box:
-    out = boxes[0]
-    for b in boxes[1:]:
-        out = out.union(b)
-    return out
-
-
 def assemble(seg: Segmentation, predictions: list[Prediction], shape: tuple[int, ...], model: str) -> Result:
     """Build the Result tree (lines → words → chars) from segmentation and predictions."""
     it = iter(predictions)
@@ -151,7 +144,7 @@ def assemble(seg: Segmentation, predictions: list[Prediction], shape: tuple[int,
         for i, glyph in enumerate(line.glyphs):
             current.append(_char(glyph, next(it), line))
             if i == len(line.glyphs) - 1 or line.spaces[i]:
-                words.append(Word(_union([c.box for c in current]), tuple(current)))
+                words.append(Word(bounding_box(c.box for c in current), tuple(current)))
                 current = []
         lines.append(Line(line.box, tuple(words)))
     return Result(tuple(lines), int(shape[1]), int(shape[0]), model)

@@ -21,7 +21,7 @@ import numpy as np
 from textrecog.binarize import speck_area
 from textrecog.lines import group_lines, merge_parts
 from textrecog.spacing import word_spaces
-from textrecog.types import Box
+from textrecog.types import Box, bounding_box
 
 MAX_COMPONENTS = 5000  # beyond this the image is texture or noise, not writing
 
@@ -87,10 +87,7 @@ def _line_seg(glyphs: list[Glyph], labels: np.ndarray, reach: int) -> LineSeg:
     char_h = typical_height(out)
     spaces = word_spaces([g.box.x for g in out], [g.box.right for g in out], char_h)
     tall = [g.box.bottom for g in out if g.box.h >= 0.5 * char_h] or [g.box.bottom for g in out]
-    box = out[0].box
-    for g in out[1:]:
-        box = box.union(g.box)
-    return LineSeg(box, tuple(out), tuple(spaces), char_h, float(median(tall)))
+    return LineSeg(bounding_box(g.box for g in out), tuple(out), tuple(spaces), char_h, float(median(tall)))
 
 
 def segment(mask: np.ndarray) -> Segmentation:

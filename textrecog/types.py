@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -43,6 +44,23 @@ class Box:
         r1, r2 = self.x + self.w, other.x + other.w
         b1, b2 = self.y + self.h, other.y + other.h
         return Box(x, y, (r1 if r1 > r2 else r2) - x, (b1 if b1 > b2 else b2) - y)
+
+
+def bounding_box(boxes: Iterable[Box]) -> Box:
+    """Smallest box covering all of ``boxes`` (at least one)."""
+    it = iter(boxes)
+    first = next(it)
+    x0, y0, x1, y1 = first.x, first.y, first.x + first.w, first.y + first.h
+    for b in it:  # plain comparisons: min()/max() cost twice as much on this hot path
+        if b.x < x0:
+            x0 = b.x
+        if b.y < y0:
+            y0 = b.y
+        if b.x + b.w > x1:
+            x1 = b.x + b.w
+        if b.y + b.h > y1:
+            y1 = b.y + b.h
+    return Box(x0, y0, x1 - x0, y1 - y0)
 
 
 @dataclass(frozen=True)
