@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -128,22 +127,33 @@ def test_eraser_removes_a_stroke(qtbot, window):
     wait_text(qtbot, window, "")
 
 
-def test_burst_of_strokes_never_blocks_the_event_loop(qtbot, window):
-    """200 strokes, one every 5 ms; the longest event-loop stall must stay under 50 ms."""
-    ticks: list[float] = []
-    probe = QTimer(interval=1)
-    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+def test_burst_of_strokes_is_recognised_off_the_ui_thread(qtbot, window, monkeypatch):
+    """200 strokes, one every 5 ms: recognition never runs on the UI thread and requests coalesce.
+
+    (How long the UI thread is busy is a speed figure: benchmarks/bench_ui.py measures it.)
+    """
+    import threading
+
+    import textrecog.pipeline
+
+    threads: list[int] = []
+    real = textrecog.pipeline.recognize
+
+    def recording(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(textrecog.pipeline, "recognize", recording)
     strokes = [[(40 + (i % 40) * 22, 60 + (i // 40) * 60 + k * 4) for k in range(8)] for i in range(200)]
     feeder = QTimer(interval=5)
     feeder.timeout.connect(lambda: draw(window.canvas, strokes.pop(), steps=3) if strokes else feeder.stop())
-    probe.start()
     feeder.start()
     qtbot.waitUntil(lambda: not strokes, timeout=20000)
-    qtbot.wait(800)  # let the final recognition run in the background
-    probe.stop()
-    stall = max(np.diff(ticks)) * 1000
+    # the last request starts once the strokes pause; then wait for it to finish
+    qtbot.waitUntil(lambda: bool(threads) and window.recognizer.idle(), timeout=20000)
     assert len(window.canvas.strokes) == 200
-    assert stall < 50, f"event loop stalled {stall:.0f} ms"
+    assert threads and threading.get_ident() not in threads
+    assert len(threads) < 100  # newer requests replaced waiting ones instead of queueing
 
 
 def test_corrupt_image_reports_and_window_stays_usable(qtbot, window, tmp_path):
