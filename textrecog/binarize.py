@@ -74,6 +74,8 @@ def speck_area(mask: np.ndarray, fraction: float = 0.4) -> float:
 
 def component_mask(labels: np.ndarray, components: frozenset[int]) -> np.ndarray:
     """uint8 mask (1 = ink) of the pixels of ``labels`` that belong to ``components``."""
-    if len(components) == 1:
-        return (labels == next(iter(components))).view(np.uint8)
-    return np.isin(labels, list(components)).view(np.uint8)
+    it = iter(components)
+    mask = labels == next(it)
+    for k in it:  # a few comparisons: np.isin costs ten times as much on glyph-sized crops
+        mask |= labels == k
+    return mask.view(np.uint8)

@@ -60,26 +60,38 @@ def _case_pairs(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.nda
             np.array([c in SHORT_SHAPES for c in lower], dtype=bool))
 
 
-def apply_case(probs: np.ndarray, heights: Sequence[float], labels: Sequence[str]) -> np.ndarray:
-    """Move probability between the two cases of letters by glyph height."""
+def tall_rows(heights: Sequence[float]) -> list[bool] | None:
+    """Which glyphs of a line are capital-tall, or None if the line shows one size only."""
     levels = size_levels(heights)
     if levels is None:
-        return probs
+        return None
     x_h, cap_h = levels
+    return [(h - x_h) / (cap_h - x_h) > 0.5 for h in heights]
+
+
+def apply_case(probs: np.ndarray, heights: Sequence[float], labels: Sequence[str]) -> np.ndarray:
+    """Move probability between the two cases of letters by glyph height."""
+    tall = tall_rows(heights)
+    if tall is None:
+        return probs
+    return _shift_case(probs, np.array(tall, bool), np.array([not t for t in tall], bool), labels)
+
+
+def _shift_case(probs: np.ndarray, tall: np.ndarray, short: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """Short rows read lower case; tall rows never read as a short lower-case shape."""
     lower, upper, short_shape = _case_pairs(tuple(labels))
-    tall = (np.asarray(heights, dtype=float) - x_h) / (cap_h - x_h) > 0.5
     out = probs.copy()
     # capitals are never x-height: in a short glyph every letter is lower case
-    short = out[~tall]
-    short[:, lower] += short[:, upper]
-    short[:, upper] = 0.0
-    out[~tall] = short
+    rows = out[short]
+    rows[:, lower] += rows[:, upper]
+    rows[:, upper] = 0.0
+    out[short] = rows
     # tall, yet lower case would be short (o, s, x, m ...): upper case
     lo, up = lower[short_shape], upper[short_shape]
-    big = out[tall]
-    big[:, up] += big[:, lo]
-    big[:, lo] = 0.0
-    out[tall] = big
+    rows = out[tall]
+    rows[:, up] += rows[:, lo]
+    rows[:, lo] = 0.0
+    out[tall] = rows
     return out
 
 
@@ -133,19 +145,27 @@ def _kinds(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
 
 def decode_line(line: LineSeg, probs: np.ndarray, labels: Sequence[str]) -> np.ndarray:
     """Contextual probabilities for one line's glyphs (rows in glyph order)."""
-    if len(probs) == 0:
-        return probs
-    out = apply_case(probs, [g.box.h for g in line.glyphs], labels)
-    ends = [i + 1 for i, s in enumerate(line.spaces) if s] + [len(out)]
-    return apply_word_class(out, labels, words=list(zip([0, *ends[:-1]], ends)))
+    return decode([line], probs, labels)
 
 
 def decode(lines: Sequence[LineSeg], probs: np.ndarray, labels: Sequence[str]) -> np.ndarray:
-    """Apply :func:`decode_line` to every line of a page (rows in reading order)."""
-    out = np.asarray(probs, dtype=np.float32).copy()
+    """Contextual probabilities for a page's glyphs (rows in reading order, line by line).
+
+    Case by size is settled per line, word class per word; the probability
+    rows of the whole page are then changed in a few array operations.
+    """
+    out = np.asarray(probs, dtype=np.float32)
+    tall, short, words = [], [], []
     start = 0
     for line in lines:
-        end = start + len(line.glyphs)
-        out[start:end] = decode_line(line, out[start:end], labels)
-        start = end
-    return out
+        n = len(line.glyphs)
+        rows = tall_rows([g.box.h for g in line.glyphs])
+        tall += rows or [False] * n
+        short += [not t for t in rows] if rows else [False] * n
+        ends = [start + i + 1 for i, space in enumerate(line.spaces) if space] + [start + n]
+        words += zip([start, *ends[:-1]], ends)
+        start += n
+    if not len(out):
+        return out.copy()
+    out = _shift_case(out, np.array(tall, bool), np.array(short, bool), labels)
+    return apply_word_class(out, labels, words=words)

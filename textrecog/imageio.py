@@ -8,6 +8,7 @@ downscales huge images before decoding them fully.
 from __future__ import annotations
 
 import os
+import stat
 import warnings
 from pathlib import Path
 from typing import Union
@@ -33,11 +34,15 @@ class ImageError(ValueError):
 
 def _open(path: Path) -> Image.Image:
     """Open a file lazily, turning every failure into an ImageError."""
-    if not path.exists():
-        raise ImageError(path, "no such file")
-    if path.is_dir():
+    try:
+        info = path.stat()  # one system call answers all three questions
+    except (FileNotFoundError, NotADirectoryError):
+        raise ImageError(path, "no such file") from None
+    except OSError as exc:  # a symlink loop, a permission on the folder
+        raise ImageError(path, f"cannot read image ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise ImageError(path, "is a directory, not an image")
-    if path.stat().st_size == 0:
+    if info.st_size == 0:
         raise ImageError(path, "empty file (0 bytes)")
     try:
         with warnings.catch_warnings():
@@ -96,9 +101,10 @@ def _downscale(gray: np.ndarray) -> np.ndarray:
 
 def normalise_polarity(gray: np.ndarray) -> np.ndarray:
     """Invert light-on-dark images so that ink is always dark on light."""
-    # The background is the majority of pixels, so the median tells it;
-    # every fourth pixel each way is plenty to know it.
-    return 255 - gray if np.median(gray[::4, ::4]) < 128 else gray
+    # The background is the majority of pixels: if most are dark, the paper
+    # is (a median test, without the sort); every fourth pixel each way is plenty.
+    sample = gray[::4, ::4]
+    return 255 - gray if 2 * np.count_nonzero(sample < 128) > sample.size else gray
 
 
 def _array_to_gray(arr: np.ndarray) -> np.ndarray:

@@ -100,13 +100,14 @@ def glyph_inks(gray: np.ndarray, seg: Segmentation) -> list[np.ndarray]:
     out = []
     for line in seg.lines:
         lb = line.box
-        lut = contrast_lut(gray[lb.y : lb.bottom, lb.x : lb.right], seg.labels[lb.y : lb.bottom, lb.x : lb.right])
+        labels = seg.labels[lb.y : lb.bottom, lb.x : lb.right]
+        ink = cv2.LUT(gray[lb.y : lb.bottom, lb.x : lb.right], contrast_lut(gray[lb.y : lb.bottom, lb.x : lb.right], labels))
         for glyph in line.glyphs:
             b = glyph.box
-            own = component_mask(seg.labels[b.y : b.bottom, b.x : b.right], glyph.components)
+            y, x = b.y - lb.y, b.x - lb.x
+            own = component_mask(labels[y : y + b.h, x : x + b.w], glyph.components)
             # one pixel of margin keeps the antialiased edge the mask cut off
-            near = cv2.dilate(own, _MARGIN)
-            out.append(cv2.LUT(gray[b.y : b.bottom, b.x : b.right], lut) * near)
+            out.append(ink[y : y + b.h, x : x + b.w] * cv2.dilate(own, _MARGIN))
     return out
 
 

@@ -17,34 +17,32 @@ words ("I am a boy") still gets its spaces.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import numpy as np
+from itertools import accumulate
+from statistics import median
 
 GAP_FACTOR = 2.0
 HEIGHT_FACTOR = 0.65  # chosen on 120 hand-printed UNIPEN lines (benchmarks/tune_spacing.py)
 
 
-def gaps(lefts: Sequence[float], rights: Sequence[float]) -> np.ndarray:
+def gaps(lefts: Sequence[float], rights: Sequence[float]) -> list[float]:
     """Horizontal gap after each character but the last (negative = overlap)."""
-    lefts, rights = np.asarray(lefts, dtype=float), np.asarray(rights, dtype=float)
-    if len(lefts) < 2:
-        return np.zeros(0)
     # Slanted letters can overlap their neighbour: measure from the furthest
     # right edge so far, never from a short letter tucked under a long one.
-    reach = np.maximum.accumulate(rights)[:-1]
-    return lefts[1:] - reach
+    # (plain Python: a line has a few dozen gaps, too few for numpy to pay off)
+    reach = accumulate(rights[:-1], max)
+    return [float(left - r) for left, r in zip(lefts[1:], reach)]
 
 
 def word_spaces(lefts: Sequence[float], rights: Sequence[float], char_height: float) -> list[bool]:
     """For each gap between consecutive characters: is it a word space?"""
     g = gaps(lefts, rights)
-    if g.size == 0:
+    if not g:
         return []
-    small = g[g < HEIGHT_FACTOR * char_height]
+    small = [x for x in g if x < HEIGHT_FACTOR * char_height]
     if 3 * len(small) < len(g) and len(g) >= 3:
-        typical = float(np.median(g))  # mostly wide gaps: a widely spacing writer
+        typical = float(median(g))  # mostly wide gaps: a widely spacing writer
     else:
-        typical = float(np.median(small)) if len(small) else 0.0
+        typical = float(median(small)) if small else 0.0
     typical = max(typical, 0.05 * char_height)
     threshold = max(GAP_FACTOR * typical, HEIGHT_FACTOR * char_height)
-    return [bool(x >= threshold) for x in g]
+    return [x >= threshold for x in g]
