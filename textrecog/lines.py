@@ -20,7 +20,14 @@ SLOPE_WINDOW = 12  # its slope is measured over a longer run
 
 def _flat_band(boxes: list[Box]) -> tuple[float, float]:
     """(top, bottom) of a few boxes of a line: the medians of their tops and bottoms."""
-    return median([b.y for b in boxes]), median([b.bottom for b in boxes])
+    return _median([b.y for b in boxes]), _median([b.y + b.h for b in boxes])
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median without its checks: this runs for every letter of a page."""
+    s = sorted(values)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
 def _fit_slope(span: list[Box], recent: int, band_height: float) -> tuple[float, float] | None:
@@ -51,22 +58,28 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def _band_overlap(b: Box, top: float, bottom: float) -> float:
     """Vertical overlap of a box with a band, as a fraction of the smaller of the two."""
-    return _overlap(b.y, b.bottom, top, bottom) / max(1.0, min(b.h, bottom - top))
+    # inline arithmetic, no min()/max() calls: this is the innermost test of the line sweep
+    y, h = b.y, b.h
+    ov = (y + h if y + h < bottom else bottom) - (y if y > top else top)
+    span = h if h < bottom - top else bottom - top
+    return ov / (span if span > 1.0 else 1.0)
 
 
 class _Track:
     """A line while the sweep builds it: members, flat band, slope fitted only when needed."""
 
     def __init__(self, boxes: list[Box], first: int):
-        self.boxes, self.members = boxes, [first]
+        self.boxes, self.members, self.recent = boxes, [first], [boxes[first]]
         self._refresh()
 
     def add(self, i: int) -> None:
         self.members.append(i)
+        self.recent.append(self.boxes[i])
+        if len(self.recent) > BAND_WINDOW:
+            del self.recent[0]
         self._refresh()
 
     def _refresh(self) -> None:
-        self.recent = [self.boxes[k] for k in self.members[-BAND_WINDOW:]]
         self.top, self.bottom = _flat_band(self.recent)
         self._slope: tuple[float, float] | None | bool = False  # False: not fitted yet
         self._reach: tuple[float, float, float] | None = None  # how far a slope can move the band
@@ -79,7 +92,7 @@ class _Track:
         not already ``enough`` to decide (most letters of a straight line).
         """
         flat = _band_overlap(b, self.top, self.bottom)
-        if flat >= min(1.0, enough):
+        if flat >= 1.0 or flat >= enough:
             return flat
         # The sloped band is the flat one shifted by a median of terms
         # cy_k + slope·(x - cx_k) - mid with |slope| <= 0.3: if the box lies
@@ -90,7 +103,7 @@ class _Track:
             self._reach = (max(abs(r.y + r.h / 2 - mid) for r in self.recent), min(centres), max(centres))
         spread, x0, x1 = self._reach
         x = b.x + b.w / 2
-        if max(self.top - b.bottom, b.y - self.bottom) >= spread + 0.3 * max(abs(x - x0), abs(x - x1)):
+        if max(self.top - b.y - b.h, b.y - self.bottom) >= spread + 0.3 * max(abs(x - x0), abs(x - x1)):
             return flat
         if self._slope is False:
             span = [self.boxes[k] for k in self.members[-SLOPE_WINDOW:]]
@@ -238,34 +251,39 @@ def _centre_x(b: Box) -> float:
 
 
 def merge_parts(boxes: list[Box], comps: list[frozenset[int]], labels: np.ndarray,
-                char_h: float, reach: int) -> list[tuple[Box, frozenset[int]]]:
+                char_h: float, reach: int) -> list[tuple[Box, list[int]]]:
     """Merge the pieces of one character within a line.
 
     Overlapping pieces whose inks nearly touch are merged (pen lifts);
     each small part is stacked onto its single nearest partner, so the dot
-    of an i never glues two letters together.
+    of an i never glues two letters together. Returns (box, piece indices)
+    per character, left to right.
     """
-    sets = _Union(len(boxes))
-    order = sorted(range(len(boxes)), key=lambda k: boxes[k].x)
+    n = len(boxes)
+    sets = _Union(n)
+    order = sorted(range(n), key=lambda k: boxes[k].x)
+    gap = max(reach, 0.25 * char_h)
     for pos, i in enumerate(order):
+        a = boxes[i]
+        limit = a.x + a.w + gap
         for j in order[pos + 1 :]:
-            a, b = boxes[i], boxes[j]
-            if b.x > a.right + max(reach, 0.25 * char_h):
+            b = boxes[j]
+            if b.x > limit:
                 break
             if _overlapping(a, b, reach) and _touching(labels, comps[i], comps[j], a.union(b), reach):
                 sets.join(i, j)
     # stacking needs a small part (see _stacked): only pairs with one pay the full test
-    small = [k for k, b in enumerate(boxes) if b.h < 0.6 * char_h]
-    for i, a in enumerate(boxes):
-        partners = range(len(boxes)) if a.h < 0.6 * char_h else small
-        lo, hi = a.x - 0.2 * char_h, a.right + 0.2 * char_h
-        cands = [j for j in partners if j != i and boxes[j].right >= lo and boxes[j].x <= hi
-                 and _stacked(a, boxes[j], char_h)]
+    small_h, margin = 0.6 * char_h, 0.2 * char_h
+    small = [k for k, b in enumerate(boxes) if b.h < small_h]
+    for i, a in enumerate(boxes if small else ()):
+        lo, hi = a.x - margin, a.x + a.w + margin
+        cands = [j for j in (range(n) if a.h < small_h else small)
+                 if j != i and boxes[j].x + boxes[j].w >= lo and boxes[j].x <= hi and _stacked(a, boxes[j], char_h)]
         if cands:
             sets.join(min(cands, key=lambda j: abs(_centre_x(boxes[j]) - _centre_x(a))), i)
     groups: dict[int, list[int]] = {}
-    for i in range(len(boxes)):
+    for i in range(n):
         groups.setdefault(sets.find(i), []).append(i)
-    merged = [(bounding_box(boxes[k] for k in members), frozenset().union(*(comps[k] for k in members)))
-              for members in groups.values()]
-    return sorted(merged, key=lambda m: (_centre_x(m[0]), m[0].y))
+    # most characters are one piece: they keep their box
+    merged = [(boxes[m[0]] if len(m) == 1 else bounding_box(boxes[k] for k in m), m) for m in groups.values()]
+    return sorted(merged, key=lambda e: (_centre_x(e[0]), e[0].y))

@@ -66,8 +66,8 @@ def find_components(mask: np.ndarray, min_area: float = 1.0) -> tuple[np.ndarray
     keep = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area) + 1
     if len(keep) > MAX_COMPONENTS:
         return labels, []
-    return labels, [Glyph(Box(int(x), int(y), int(w), int(h)), frozenset({int(k)}))
-                    for k, (x, y, w, h) in zip(keep, stats[keep, :4].tolist())]
+    return labels, [Glyph(Box(x, y, w, h), frozenset((k,)))
+                    for k, (x, y, w, h) in zip(keep.tolist(), stats[keep, :4].tolist())]
 
 
 def typical_height(glyphs: list[Glyph]) -> float:
@@ -87,7 +87,8 @@ def _line_seg(glyphs: list[Glyph], labels: np.ndarray, reach: int) -> LineSeg:
     """Merge a line's parts, order them left to right and find word spaces."""
     char_h = typical_height(glyphs)
     merged = merge_parts([g.box for g in glyphs], [g.components for g in glyphs], labels, char_h, reach)
-    out = [Glyph(box, comps) for box, comps in merged]
+    out = [glyphs[m[0]] if len(m) == 1 else Glyph(box, frozenset().union(*(glyphs[k].components for k in m)))
+           for box, m in merged]
     char_h = typical_height(out)
     spaces = word_spaces([g.box.x for g in out], [g.box.right for g in out], char_h)
     tall = [g.box.bottom for g in out if g.box.h >= 0.5 * char_h] or [g.box.bottom for g in out]
