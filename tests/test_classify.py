@@ -31,7 +31,7 @@ def test_batched_topk(tiny_model):
 
 def test_batch_sizes_change_freely(tiny_model):
     clf = Classifier(tiny_model)
-    x = normalize_batch([digit_ink(c) for c in "0123456789"] * 15, clf.info.spec)  # 150: 64 + 64 + 22
+    x = normalize_batch([digit_ink(c) for c in "0123456789"] * 15, clf.info.spec)  # 150: four full pieces and a rest
     a = clf.probabilities(x)
     assert a.shape == (150, 10)
     for n in (1, 9, 64, 70):  # every row comes back in its place, whatever the pieces

@@ -56,7 +56,8 @@ def default_threads() -> int:
     return int(env) if env.isdigit() and int(env) > 0 else min(4, os.cpu_count() or 1)
 
 
-BUCKETS = (8, 16, 32, 64)  # batch sizes run; more characters go in pieces of the largest
+BUCKETS = (8, 16, 32)  # batch sizes run; more characters go in pieces of the largest
+# (32, not 64: measured with XNNPACK on a 2-core Xeon, 64 rows run 8% slower per character)
 
 
 def pieces(n: int) -> list[tuple[int, int]]:

@@ -52,7 +52,8 @@ def fit_crop(ink: np.ndarray, spec: InputSpec) -> np.ndarray:
         h, w = glyph.shape
         side = max(h, w)
         top, left = (side - h) // 2, (side - w) // 2
-        square = cv2.copyMakeBorder(glyph, top, side - h - top, left, side - w - left, cv2.BORDER_CONSTANT, value=0)
+        square = np.zeros((side, side), dtype=np.uint8)  # cheaper than cv2.copyMakeBorder for glyph sizes
+        square[top : top + h, left : left + w] = glyph
         # INTER_AREA averages when shrinking (keeps thin strokes visible);
         # enlarging tiny marks such as dots wants a smooth interpolation.
         interp = cv2.INTER_AREA if side >= spec.inner else cv2.INTER_LINEAR
