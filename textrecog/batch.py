@@ -84,8 +84,11 @@ _WORKER: dict = {}
 
 
 def _init_worker(args: argparse.Namespace, threads: int = 0) -> None:
-    if threads:  # one interpreter thread per worker process: N workers fill N cores
+    if threads:  # one thread per worker process: N workers fill N cores
         os.environ["TEXTRECOG_THREADS"] = str(threads)
+        import cv2
+
+        cv2.setNumThreads(threads)  # OpenCV's own pool would contend with the other workers
     from textrecog.pipeline import get_classifier
 
     _WORKER.update(model=args.model, top_k=args.top_k, fmt=args.format, sidecar=args.sidecar,

@@ -150,6 +150,6 @@ def predictions_from_probs(probs: np.ndarray, labels: tuple[str, ...], top_k: in
     values = np.take_along_axis(probs, order, axis=1).tolist()
     out = []
     for idx, vals in zip(order.tolist(), values):
-        alts = tuple(Alternative(labels[i], p) for i, p in zip(idx, vals))
+        alts = tuple([Alternative(labels[i], p) for i, p in zip(idx, vals)])
         out.append(Prediction(alts[0].char, alts[0].prob, alts))
     return out

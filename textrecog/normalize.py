@@ -44,23 +44,30 @@ def fit_crop(ink: np.ndarray, spec: InputSpec) -> np.ndarray:
     Trim to the ink, pad to a square, resize into ``spec.inner``, centre in
     ``spec.size`` and transpose as the model expects.
     """
+    canvas = np.zeros((spec.size, spec.size), dtype=np.uint8)
+    _fit_into(ink, spec, canvas)
+    return canvas.T if spec.transpose else canvas
+
+
+def _fit_into(ink: np.ndarray, spec: InputSpec, canvas: np.ndarray) -> None:
+    """Draw the trimmed, squared, resized glyph into a zeroed (size, size) canvas (untransposed)."""
+    ink = np.asarray(ink, dtype=np.uint8)
     if ink.ndim != 2:
         raise ValueError(f"expected a 2-D ink image, got shape {ink.shape}")
-    glyph = _trim(np.asarray(ink, dtype=np.uint8))
-    canvas = np.zeros((spec.size, spec.size), dtype=np.uint8)
-    if glyph.size:
-        h, w = glyph.shape
-        side = max(h, w)
-        top, left = (side - h) // 2, (side - w) // 2
-        square = np.zeros((side, side), dtype=np.uint8)  # cheaper than cv2.copyMakeBorder for glyph sizes
-        square[top : top + h, left : left + w] = glyph
-        # INTER_AREA averages when shrinking (keeps thin strokes visible);
-        # enlarging tiny marks such as dots wants a smooth interpolation.
-        interp = cv2.INTER_AREA if side >= spec.inner else cv2.INTER_LINEAR
-        off = (spec.size - spec.inner) // 2
-        canvas[off : off + spec.inner, off : off + spec.inner] = cv2.resize(
-            square, (spec.inner, spec.inner), interpolation=interp)
-    return canvas.T if spec.transpose else canvas
+    glyph = _trim(ink)
+    if not glyph.size:
+        return
+    h, w = glyph.shape
+    side = max(h, w)
+    top, left = (side - h) // 2, (side - w) // 2
+    square = np.zeros((side, side), dtype=np.uint8)  # cheaper than cv2.copyMakeBorder for glyph sizes
+    square[top : top + h, left : left + w] = glyph
+    # INTER_AREA averages when shrinking (keeps thin strokes visible);
+    # enlarging tiny marks such as dots wants a smooth interpolation.
+    interp = cv2.INTER_AREA if side >= spec.inner else cv2.INTER_LINEAR
+    off = (spec.size - spec.inner) // 2
+    canvas[off : off + spec.inner, off : off + spec.inner] = cv2.resize(
+        square, (spec.inner, spec.inner), interpolation=interp)
 
 
 def to_input(fitted: np.ndarray, spec: InputSpec) -> np.ndarray:
@@ -84,7 +91,9 @@ def normalize_crop(ink: np.ndarray, spec: InputSpec) -> np.ndarray:
 def normalize_batch(inks: list[np.ndarray], spec: InputSpec) -> np.ndarray:
     """Normalise many crops into one (N, size, size, 1) float32 batch (as normalize_crop does each)."""
     fitted = np.zeros((len(inks), spec.size, spec.size), dtype=np.uint8)
-    for i, ink in enumerate(inks):
-        fitted[i] = fit_crop(ink, spec)
+    for ink, canvas in zip(inks, fitted):
+        _fit_into(ink, spec, canvas)  # each row drawn in place
+    if spec.transpose:
+        fitted = fitted.transpose(0, 2, 1)
     # one conversion for the whole batch instead of one per crop
     return to_input(fitted, spec)[..., None]
