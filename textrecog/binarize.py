@@ -39,7 +39,10 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     Specks stay in the mask: segmentation drops components smaller than
     :func:`speck_area` while it labels them, so the image is labelled once.
     """
-    if gray.size == 0 or int(gray.max()) - int(gray.min()) < MIN_CONTRAST:
+    if gray.size == 0:
+        return np.zeros(gray.shape, dtype=np.uint8)
+    darkest, brightest, _, _ = cv2.minMaxLoc(gray)  # one pass for both
+    if brightest - darkest < MIN_CONTRAST:
         return np.zeros(gray.shape, dtype=np.uint8)
     if is_uneven(gray):
         block = int(np.clip(min(gray.shape) // 16, 15, 151)) | 1
@@ -47,7 +50,7 @@ def binarize(gray: np.ndarray) -> np.ndarray:
                                      cv2.THRESH_BINARY_INV, block, 15)
     else:
         _, mask = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return mask.astype(np.uint8)
+    return mask  # uint8 already: both thresholds keep the input's type
 
 
 def stroke_width(mask: np.ndarray) -> float:
