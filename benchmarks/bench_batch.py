@@ -4,13 +4,15 @@
 
 Renders N text lines from UNIPEN section 8 strokes into a temporary folder
 (once; reused from --cache), then times `textrecog batch` over it and
-prints files/s, characters/s and the peak memory of the run.
+prints files/s, text lines/s, characters/s and the peak memory of the run.
+The batch runs under the same Python as this script.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import platform
 import resource
 import subprocess
 import sys
@@ -54,8 +56,14 @@ def run_batch(folder: Path, jobs: int, model: str) -> dict:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     recs = [json.loads(line) for line in out.read_text().splitlines()]
     chars = sum(char_count(r.get("text", "")) for r in recs)
+    lines = sum(len(r.get("lines", [])) for r in recs)
     return {"files": len(recs), "seconds": seconds, "files_per_s": len(recs) / seconds,
-            "chars_per_s": chars / seconds, "peak_mib": max(peak, before) / 1024}
+            "lines_per_s": lines / seconds, "chars_per_s": chars / seconds, "peak_mib": max(peak, before) / 1024}
+
+
+def interpreter() -> str:
+    """The Python running the benchmark: its build matters here (see README, Measured)."""
+    return f"Python {platform.python_version()} at {sys.executable}"
 
 
 def main() -> None:
@@ -66,11 +74,12 @@ def main() -> None:
     p.add_argument("--model", default="latin")
     args = p.parse_args()
     n = make_images(args.unipen, args.count, args.cache)
-    print(f"{n} line images in {args.cache}")
+    print(f"{n} line images in {args.cache}; {interpreter()}")
     for jobs in (1, 2):
         r = run_batch(args.cache, jobs, args.model)
         print(f"--jobs {jobs}: {r['files']} files in {r['seconds']:.1f} s: {r['files_per_s']:.1f} files/s, "
-              f"{r['chars_per_s']:,.0f} characters/s, peak memory {r['peak_mib']:.0f} MiB (largest process)")
+              f"{r['lines_per_s']:.0f} text lines/s, {r['chars_per_s']:,.0f} characters/s, "
+              f"peak memory {r['peak_mib']:.0f} MiB (largest process)")
 
 
 if __name__ == "__main__":

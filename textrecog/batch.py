@@ -39,9 +39,8 @@ def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
             continue
         seen: set[tuple[int, int]] = set()
         for path in _walk(root, recursive, seen, problems):
-            rel = str(path.relative_to(root))
-            if path.suffix.lower() in IMAGE_SUFFIXES and (not pattern or fnmatch.fnmatch(rel, pattern)
-                                                          or fnmatch.fnmatch(path.name, pattern)):
+            if path.suffix.lower() in IMAGE_SUFFIXES and (not pattern or fnmatch.fnmatch(path.name, pattern)
+                                                          or fnmatch.fnmatch(str(path.relative_to(root)), pattern)):
                 found.add(path)
     return sorted(found, key=str)
 
