@@ -1,8 +1,9 @@
-"""Batch throughput: N real handwritten line images, --jobs 1 and --jobs 2.
+"""Batch throughput: N real handwritten text images, --jobs 1 and --jobs 2.
 
-    python benchmarks/bench_batch.py --unipen ../shared/data/unipen_train_r01_v07.tar.xz [--count 2000]
+    python benchmarks/bench_batch.py --unipen ../shared/data/unipen_train_r01_v07.tar.xz [--count 2000] [--one-line]
 
-Renders N text lines from UNIPEN section 8 strokes into a temporary folder
+Renders N texts (lines and short paragraphs; with --one-line, single lines only)
+from UNIPEN section 8 strokes into a temporary folder
 (once; reused from --cache), then times `textrecog batch` over it and
 prints files/s, text lines/s, characters/s and the peak memory of the run.
 The batch runs under the same Python as this script.
@@ -23,24 +24,35 @@ from pathlib import Path
 from textrecog.batch_io import char_count
 
 
-def make_images(unipen: str, count: int, folder: Path) -> int:
-    """Render ``count`` section-8 texts (any writer, any style) as PNG files."""
+def make_images(unipen: str, count: int, folder: Path, one_line: bool = False) -> int:
+    """Render ``count`` section-8 texts (any writer, any style) as PNG files.
+
+    With ``one_line``, only texts written on a single line (as the segmenter
+    reads them: a mild bias towards tidy writing) are kept.
+    """
     import cv2
 
+    from textrecog.binarize import binarize
     from textrecog.charset import LATIN62
-    from textrecog.data.texts import iter_text_samples
     from textrecog.data.render import render_page
+    from textrecog.data.texts import iter_text_samples
     from textrecog.data.unipen import UnipenCorpus
+    from textrecog.segment import segment
 
     folder.mkdir(parents=True, exist_ok=True)
     existing = len(list(folder.glob("*.png")))
     if existing >= count:
         return count
     corpus = UnipenCorpus(unipen)
-    for i, sample in enumerate(iter_text_samples(corpus, ["8"], None, LATIN62, max_len=80)):
-        if i >= count:
+    written = 0
+    for sample in iter_text_samples(corpus, ["8"], None, LATIN62, max_len=80):
+        if written >= count:
             break
-        cv2.imwrite(str(folder / f"line{i:05d}.png"), render_page(sample.strokes, 40.0))
+        image = render_page(sample.strokes, 40.0)
+        if one_line and len(segment(binarize(image)).lines) != 1:
+            continue
+        cv2.imwrite(str(folder / f"line{written:05d}.png"), image)
+        written += 1
     return min(count, len(list(folder.glob("*.png"))))
 
 
@@ -70,13 +82,17 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--unipen", required=True)
     p.add_argument("--count", type=int, default=2000)
-    p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "textrecog-bench-lines")
+    p.add_argument("--one-line", action="store_true", help="only texts written on one line (true line images)")
+    p.add_argument("--cache", type=Path, default=None,
+                   help="image folder (default: textrecog-bench-lines or -one-line in the temp folder)")
     p.add_argument("--model", default="latin")
     args = p.parse_args()
-    n = make_images(args.unipen, args.count, args.cache)
-    print(f"{n} line images in {args.cache}; {interpreter()}")
+    cache = args.cache or Path(tempfile.gettempdir()) / ("textrecog-bench-one-line" if args.one_line
+                                                        else "textrecog-bench-lines")
+    n = make_images(args.unipen, args.count, cache, args.one_line)
+    print(f"{n} images in {cache}; {interpreter()}")
     for jobs in (1, 2):
-        r = run_batch(args.cache, jobs, args.model)
+        r = run_batch(cache, jobs, args.model)
         print(f"--jobs {jobs}: {r['files']} files in {r['seconds']:.1f} s: {r['files_per_s']:.1f} files/s, "
               f"{r['lines_per_s']:.0f} text lines/s, {r['chars_per_s']:,.0f} characters/s, "
               f"peak memory {r['peak_mib']:.0f} MiB (largest process)")
