@@ -169,3 +169,11 @@ def test_noise_does_not_crash():
     img = rng.integers(0, 256, size=(200, 300), dtype=np.uint8)
     seg = seg_of(img)
     assert isinstance(seg.lines, tuple)
+
+
+def test_more_components_than_16_bit_labels_is_noise_not_a_crash():
+    mask = np.zeros((600, 600), np.uint8)
+    mask[::2, ::2] = 1  # 90,000 isolated dots: more than 65,535 labels
+    labels, glyphs = find_components(mask)
+    assert glyphs == [] and labels.shape == mask.shape and not labels.any()
+    assert segment(mask).lines == ()
