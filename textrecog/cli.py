@@ -8,7 +8,6 @@ the runtime, TensorFlow for training) are imported only when needed, so
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -68,6 +67,7 @@ def _list_models() -> int:
 
 def recognize_files(args: argparse.Namespace) -> int:
     """Recognise each image; one failure never stops the others."""
+    from textrecog.batch_io import error_record, format_record
     from textrecog.imageio import ImageError
     from textrecog.pipeline import analyze, get_classifier
 
@@ -81,11 +81,12 @@ def recognize_files(args: argparse.Namespace) -> int:
             failures += 1
             msg = str(exc) if isinstance(exc, ImageError) else f"{path}: {exc}"
             _err(msg)
-            if args.json:
-                print(json.dumps({"path": path, "error": msg.split(": ", 1)[-1]}), flush=True)
+            if args.json:  # the same records as textrecog batch writes
+                reason = exc.reason if isinstance(exc, ImageError) else str(exc)
+                print(format_record(error_record(path, reason), "jsonl"), end="", flush=True)
             continue
         if args.json:
-            print(json.dumps({"path": path, **analysis.result.to_dict()}, ensure_ascii=False), flush=True)
+            print(format_record({"path": path, **analysis.result.to_dict()}, "jsonl"), end="", flush=True)
         else:
             _print_text(path, analysis.result.text, prefix)
         if args.debug:

@@ -20,14 +20,7 @@ SLOPE_WINDOW = 12  # its slope is measured over a longer run
 
 def _flat_band(boxes: list[Box]) -> tuple[float, float]:
     """(top, bottom) of a few boxes of a line: the medians of their tops and bottoms."""
-    return _median([b.y for b in boxes]), _median([b.y + b.h for b in boxes])
-
-
-def _median(values: list[float]) -> float:
-    """statistics.median without its checks: this runs for every letter of a page."""
-    s = sorted(values)
-    n = len(s)
-    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+    return median([b.y for b in boxes]), median([b.y + b.h for b in boxes])
 
 
 def _fit_slope(span: list[Box], recent: int, band_height: float) -> tuple[float, float] | None:
@@ -58,11 +51,7 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def _band_overlap(b: Box, top: float, bottom: float) -> float:
     """Vertical overlap of a box with a band, as a fraction of the smaller of the two."""
-    # inline arithmetic, no min()/max() calls: this is the innermost test of the line sweep
-    y, h = b.y, b.h
-    ov = (y + h if y + h < bottom else bottom) - (y if y > top else top)
-    span = h if h < bottom - top else bottom - top
-    return ov / (span if span > 1.0 else 1.0)
+    return _overlap(b.y, b.y + b.h, top, bottom) / max(1.0, min(b.h, bottom - top))
 
 
 class _Track:

@@ -100,8 +100,8 @@ def glyph_inks(gray: np.ndarray, seg: Segmentation) -> list[np.ndarray]:
     out = []
     for line in seg.lines:
         lb = line.box
-        labels = seg.labels[lb.y : lb.bottom, lb.x : lb.right]
-        ink = cv2.LUT(gray[lb.y : lb.bottom, lb.x : lb.right], contrast_lut(gray[lb.y : lb.bottom, lb.x : lb.right], labels))
+        line_gray, labels = gray[lb.y : lb.bottom, lb.x : lb.right], seg.labels[lb.y : lb.bottom, lb.x : lb.right]
+        ink = cv2.LUT(line_gray, contrast_lut(line_gray, labels))
         for glyph in line.glyphs:
             b = glyph.box
             y, x = b.y - lb.y, b.x - lb.x
@@ -129,8 +129,6 @@ def contrast_lut(gray: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 _LEVELS = np.arange(256, dtype=np.float32)
 _LEVELS64 = _LEVELS.astype(np.float64)
-
-
 _MARGIN = np.ones((3, 3), np.uint8)
 
 

@@ -38,12 +38,7 @@ class Box:
 
     def union(self, other: Box) -> Box:
         """Smallest box covering both."""
-        # plain comparisons: this runs for every merge and line box, min()/max() cost twice as much
-        x = self.x if self.x < other.x else other.x
-        y = self.y if self.y < other.y else other.y
-        r1, r2 = self.x + self.w, other.x + other.w
-        b1, b2 = self.y + self.h, other.y + other.h
-        return Box(x, y, (r1 if r1 > r2 else r2) - x, (b1 if b1 > b2 else b2) - y)
+        return bounding_box((self, other))
 
 
 def bounding_box(boxes: Iterable[Box]) -> Box:

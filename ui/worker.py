@@ -15,7 +15,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 
 class Recognizer(QObject):
-    """Runs ``textrecog.pipeline.analyze`` on images in a worker thread."""
+    """Runs ``textrecog.pipeline.recognize`` on images in a worker thread."""
 
     # request id, Result (or None), elapsed ms, error message ("" if none)
     finished = pyqtSignal(int, object, float, str)
