@@ -46,6 +46,19 @@ def per_line(model: str, repeat: int) -> tuple[float, float]:
     return statistics.median(times), float(np.percentile(times, 95))
 
 
+def line_throughput(model: str, width: int = 256, batch: int = 8, rounds: int = 20) -> float:
+    """Line model alone: lines per second on batches of normalised line images ``width`` wide."""
+    from textrecog.line_runtime import LineModel
+
+    lm = LineModel(model)
+    x = np.random.default_rng(0).random((batch, lm.spec.height, width, 1), dtype=np.float32)
+    lm.probabilities(x)
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        lm.probabilities(x)
+    return batch * rounds / (time.perf_counter() - t0)
+
+
 def throughput(model: str, batch: int = 1024, rounds: int = 10) -> float:
     """Classifier characters per second on batches of normalised crops."""
     from textrecog.classify import Classifier
@@ -70,7 +83,14 @@ def main() -> None:
     med, p95 = per_line(args.model, args.repeat)
     print(f"per line, warm ({len([s for s in SAMPLES if s.name.startswith('line')])} sample lines): "
           f"{med:.1f} ms median, {p95:.1f} ms p95")
-    print(f"classifier throughput (batch 1024): {throughput(args.model):,.0f} characters/s")
+    from textrecog.model import load_info
+
+    if load_info(args.model).kind == "line":
+        for width, batch in ((256, 1), (256, 8), (512, 8)):
+            print(f"line model alone, {width} px wide lines in batches of {batch}: "
+                  f"{line_throughput(args.model, width, batch):,.0f} lines/s")
+    else:
+        print(f"classifier throughput (batch 1024): {throughput(args.model):,.0f} characters/s")
     print(f"tensorflow imported by recognition: {'tensorflow' in sys.modules}")
 
 

@@ -32,15 +32,19 @@ def main() -> None:
     from textrecog.classify import predictions_from_probs
     from textrecog.decode import decode
     from textrecog.imageio import load_gray
+    from textrecog.line_engine import cut_line
     from textrecog.normalize import normalize_batch
-    from textrecog.pipeline import assemble, get_classifier, glyph_inks
-    from textrecog.segment import segment
+    from textrecog.types import Result
+    from textrecog.char_engine import assemble, glyph_inks
+    from textrecog.pipeline import get_engine
+    from textrecog.segment import Page, segment
 
     files = sorted(f for f in args.folder.iterdir() if f.suffix.lower() in {".png", ".jpg", ".jpeg"})
     files = files[: args.count]
     if not files:
         raise SystemExit(f"no images in {args.folder} (run benchmarks/bench_batch.py first)")
-    clf = get_classifier(args.model)
+    engine = get_engine(args.model)
+    clf = getattr(engine, "classifier", None)
     spent: Counter = Counter()
 
     def timed(stage: str, fn, *a):
@@ -54,6 +58,14 @@ def main() -> None:
         gray = timed("load", load_gray, str(f))
         mask = timed("binarize", binarize, gray)
         seg = timed("segment", segment, mask)
+        if clf is None:  # the line engine
+            cuts = timed("line ink+normalise", lambda: [cut_line(Page(gray, seg), ln, engine.info) for ln in seg.lines])
+            probs = timed("line model", engine.probabilities, [c.fitted.image for c in cuts])
+            lines = timed("ctc+assemble", lambda: [engine.read_line(c, p, 3) for c, p in zip(cuts, probs)])
+            result = Result(tuple(lines), gray.shape[1], gray.shape[0], engine.info.name)
+            chars += sum(len(w.chars) for ln in lines for w in ln.words)
+            timed("json record", lambda: format_record(result_record(str(f), result, 0.0), "jsonl"))
+            continue
         inks = timed("glyph ink", glyph_inks, gray, seg)
         chars += len(inks)
         batch = timed("normalise", normalize_batch, inks, clf.info.spec)
@@ -67,7 +79,7 @@ def main() -> None:
         print(f"{stage:12s} {seconds / n * 1000:6.2f} ms/file")
     total = sum(spent.values()) / n
     print(f"{'total':12s} {total * 1000:6.2f} ms/file = {1 / total:.0f} files/s on one core "
-          f"({chars / n:.1f} characters/file; classifier batches of one file)")
+          f"({chars / n:.1f} characters/file; model batches of one file)")
 
 
 if __name__ == "__main__":

@@ -18,19 +18,21 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-def fill(canvas, count: int) -> None:
-    """Write ``count`` capitals in rows of 15, as finished strokes."""
+def fill(canvas, count: int, per_row: int = 15, pitch: int = 60) -> None:
+    """Write ``count`` capitals in rows of ``per_row``, ``pitch`` px apart, as finished strokes."""
     from ui.templates import letter_strokes
 
     letters = "THEAX"
     for i in range(count):
-        for stroke in letter_strokes(letters[i % len(letters)], 40 + (i % 15) * 60, 60 + (i // 15) * 110):
+        x, y = 40 + (i % per_row) * pitch, 60 + (i // per_row) * 110
+        for stroke in letter_strokes(letters[i % len(letters)], x, y):
             canvas.add_stroke(stroke)
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=20)
+    p.add_argument("--model", default=None, help="model name or directory (default: the default model)")
     args = p.parse_args()
     from PyQt6.QtWidgets import QApplication
 
@@ -38,20 +40,25 @@ def main() -> None:
     from textrecog.pipeline import recognize
     from ui.app import MainWindow
 
-    for count in (1, 10, 30):
-        window = MainWindow()
-        window.resize(1000, 520)
+    # the last case: 30 characters on one line (pitch 45 px across a 1400 px canvas)
+    for count, per_row, pitch, width in ((1, 15, 60, 1000), (10, 15, 60, 1000), (30, 15, 60, 1000),
+                                         (30, 30, 45, 1450)):
+        window = MainWindow(args.model)
+        window.resize(width, 520)
         window.show()
         app.processEvents()
-        fill(window.canvas, count)
-        recognize(window.canvas.render_gray())  # warm: model loaded
+        fill(window.canvas, count, per_row, pitch)
+        gray = window.canvas.render_gray()
+        recognize(gray, args.model)  # warm: model loaded
         times = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            recognize(window.canvas.render_gray())
+            recognize(window.canvas.render_gray(), args.model)
             times.append((time.perf_counter() - t0) * 1000)
         p95 = float(np.percentile(times, 95))
-        print(f"{count:>2} characters: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+        rows = -(-count // per_row)
+        print(f"{count:>2} characters on {rows} line(s): median {statistics.median(times):.1f} ms, "
+              f"p95 {p95:.1f} ms")
         window.close()
 
 

@@ -83,3 +83,61 @@ def tiny_model(tmp_path_factory) -> Path:
     write_model_dir(out, export_tflite(model), list(TINY_CLASSES), manifest)
     del tf
     return out
+
+
+TINY_WORDS = ("10", "42", "7", "365", "80", "1234", "59", "76")
+
+
+def render_digits(text: str, height: int = 40) -> np.ndarray:
+    """Dark-on-white image of ``text`` in a Hershey font (a clean, printed test line)."""
+    img = blank(height + 24, 30 + 26 * len(text))
+    cv2.putText(img, text, (12, height + 6), FONT, height / 26, 0, 3, cv2.LINE_AA)
+    return img
+
+
+@pytest.fixture(scope="session")
+def tiny_line_model(tmp_path_factory) -> Path:
+    """A tiny CTC line model overfitted in seconds on a few printed digit strings (fixture only)."""
+    pytest.importorskip("tensorflow")
+    import keras
+    import tensorflow as tf
+
+    from textrecog.charset import LINE_ALPHABET
+    from textrecog.data.lineimages import line_image
+    from textrecog.data.linesampler import make_batch
+    from textrecog.line_export import export_tflite
+    from textrecog.model import write_model_dir
+    from textrecog.normalize import LineSpec
+    from textrecog.train_line import build_line_model
+
+    keras.utils.set_random_seed(0)
+    spec = LineSpec(max_width=128)
+    images = {t: line_image(render_digits(t), spec).image for t in TINY_WORDS}
+    # one batch per width bucket, padded as the runtime pads (the BiLSTM sees the padding)
+    groups = [[t for t in TINY_WORDS if (images[t].shape[1] <= 64) == short] for short in (True, False)]
+    batches = [make_batch([images[t] for t in g], g, LINE_ALPHABET, spec, multiple=64) for g in groups if g]
+    convs, rnn = (8, 16, 16, 16), 24
+    model = build_line_model(len(LINE_ALPHABET), spec, None, convs, rnn, dropout=0.0)
+    opt = keras.optimizers.Adam(1e-2)
+
+    @tf.function(reduce_retracing=True)
+    def step(x, labels, label_len, frames):
+        with tf.GradientTape() as tape:
+            logits = model(tf.cast(x, tf.float32) / 255.0, training=True)
+            loss = tf.reduce_mean(tf.nn.ctc_loss(labels, logits, label_len, frames,
+                                                 logits_time_major=False, blank_index=-1))
+        opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+        return loss
+
+    for k in range(800):
+        b = batches[k % len(batches)]
+        step(b.images, b.labels, b.label_len, b.frames)
+    out = tmp_path_factory.mktemp("models") / "tinyline"
+    manifest = {"name": "tinyline", "kind": "line",
+                "input": {"height": spec.height, "margin": spec.margin, "max_width": 128,
+                          "polarity": spec.polarity, "scale": spec.scale, "downsample": spec.downsample},
+                "training": {"data": "printed digit strings (test fixture)", "command": "tests/conftest.py",
+                             "split": {"test_sites": ["wrd"]}}}
+    tflite = export_tflite(model.get_weights(), spec, convs, rnn, widths=(64, 128))
+    write_model_dir(out, tflite, list(LINE_ALPHABET), manifest)
+    return out

@@ -86,3 +86,37 @@ def test_bundled_default_model_is_valid():
     for key in ("data", "command", "split"):
         assert key in info.manifest["training"]
     assert "test" in info.manifest["accuracy"]
+
+
+def test_unknown_kind_is_refused(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    edit_manifest(m, kind="word")
+    with pytest.raises(ModelError, match="kind 'word' is not one of char, line"):
+        load_info(m)
+
+
+def test_line_model_loads_with_its_kind(tiny_line_model):
+    from textrecog.line_runtime import LineModel
+
+    info = load_info(tiny_line_model)
+    assert info.kind == "line" and info.spec.height == 32
+    assert LineModel(info).widths == (64, 128)
+
+
+def test_line_model_labels_must_match_outputs(tiny_line_model, tmp_path):
+    from textrecog.line_runtime import LineModel
+
+    m = copy_model(tiny_line_model, tmp_path)
+    (m / "labels.json").write_text(json.dumps(list("0123456789")))
+    edit_manifest(m, num_classes=10)
+    with pytest.raises(ModelError, match="lists 10 characters"):
+        LineModel(m)
+
+
+def test_line_manifest_needs_line_input(tiny_line_model, tmp_path):
+    m = copy_model(tiny_line_model, tmp_path)
+    manifest = json.loads((m / "manifest.json").read_text())
+    del manifest["input"]["height"]
+    (m / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="lacks 'height'"):
+        load_info(m)

@@ -68,3 +68,66 @@ def test_batch_shape():
 def test_invalid_spec_rejected(kw):
     with pytest.raises(ValueError):
         InputSpec(**kw)
+
+
+# --- the line normaliser -------------------------------------------------------------------------
+
+def _line_ink(h: int = 60, w: int = 300) -> np.ndarray:
+    ink = np.zeros((h + 40, w + 50), np.uint8)
+    ink[20 : 20 + h, 30 : 30 + w : 7] = 255  # vertical strokes
+    return ink
+
+
+def test_fit_line_height_aspect_and_mapping():
+    from textrecog.normalize import LineSpec, fit_line
+
+    spec = LineSpec(height=32, margin=2)
+    fitted = fit_line(_line_ink(), spec)
+    img = fitted.image
+    assert img.shape[0] == 32 and img.dtype == np.uint8
+    rows = np.flatnonzero(img.any(axis=1))
+    assert rows[0] == 2 and rows[-1] == 29  # ink fills the rows inside the margin
+    cols = np.flatnonzero(img.any(axis=0))
+    assert abs((cols[-1] - cols[0]) - 294 * 28 / 60) <= 2  # aspect kept
+    assert abs(fitted.to_source_x(cols[0]) - 30) <= 1 and abs(fitted.to_source_x(cols[-1]) - 324) <= 3
+
+
+def test_fit_line_squeezes_past_max_width_and_handles_blank():
+    from textrecog.normalize import LineSpec, fit_line
+
+    spec = LineSpec(height=32, max_width=128)
+    assert fit_line(_line_ink(w=2000), spec).image.shape == (32, 128)
+    assert not fit_line(np.zeros((40, 90), np.uint8), spec).image.any()
+
+
+def test_training_and_inference_normalise_a_line_identically():
+    """The rendered training path and the segmentation engine's line cut give the same input."""
+    from conftest import draw_line
+    from textrecog.binarize import binarize
+    from textrecog.data.lineimages import line_image
+    from textrecog.line_engine import cut_line
+    from textrecog.model import ModelInfo
+    from textrecog.normalize import LineSpec
+    from textrecog.segment import Page, segment
+
+    img = draw_line(["hello", "world"])
+    spec = LineSpec()
+    info = ModelInfo(path=None, name="x", labels=("a",), spec=spec, manifest={}, kind="line")
+    seg = segment(binarize(img))
+    assert len(seg.lines) == 1
+    served = cut_line(Page(img, seg), seg.lines[0], info).fitted.image
+    trained = line_image(img, spec).image
+    assert served.shape == trained.shape
+    assert ((served > 0) == (trained > 0)).mean() > 0.995  # the same ink (faint edge pixels aside)
+    # levels may differ by a few grey steps: the contrast stretch samples every second
+    # pixel, and a line's crop starts on another pixel than the whole image
+    diff = np.abs(served.astype(int) - trained.astype(int))
+    assert diff.max() <= 8 and diff.mean() < 1.0
+
+
+def test_line_to_input_polarity():
+    from textrecog.normalize import LineSpec, line_to_input
+
+    img = np.array([[0, 255]], np.uint8)
+    assert np.allclose(line_to_input(img, LineSpec()), [[0.0, 1.0]])
+    assert np.allclose(line_to_input(img, LineSpec(polarity="black_on_white")), [[1.0, 0.0]])

@@ -32,11 +32,23 @@ def pen_file(rng, count: int) -> tuple[str, list[str]]:
     return "\n".join(blocks) + "\n", segs
 
 
+def word_file(rng, count: int) -> tuple[str, list[str]]:
+    """A pen file of ``count`` words "107": the three shapes side by side, one segment each."""
+    blocks, segs, comp = [".COORD X Y"], [], 0
+    for _ in range(count):
+        first = comp
+        for k, label in enumerate("107"):
+            for stroke in SHAPES[label]:
+                pts = np.array(stroke, float) + (16 * k, 0) + rng.normal(0, 0.4, (len(stroke), 2))
+                blocks.append(".PEN_DOWN\n" + "\n".join(f" {x:.0f} {y:.0f}" for x, y in pts))
+                comp += 1
+        segs.append(f'.SEGMENT WORD {first}-{comp - 1} ? "107"')
+    return "\n".join(blocks) + "\n", segs
+
+
 def make_tree(root, rng):
     for section, site in [("1a", "trn"), ("1a", "vvv"), ("1a", "tst"), ("7", "wrd")]:
-        pen, segs = pen_file(rng, 12)
-        if section == "7":  # one "word": three digits side by side in one segment
-            segs = []
+        pen, segs = word_file(rng, 4) if section == "7" else pen_file(rng, 12)
         (root / "include" / site).mkdir(parents=True, exist_ok=True)
         (root / "include" / site / "w.dat").write_text(pen)
         (root / "data" / section / site).mkdir(parents=True, exist_ok=True)
@@ -107,9 +119,29 @@ def test_eval_writes_report_files(trained, tmp_path):
     for name in ("report.json", "report.md", "confusion.png"):
         assert (report_dir / name).is_file()
     report = json.loads((report_dir / "report.json").read_text())
-    assert report["chars"]["sites"] == ["tst"]
-    assert report["chars"]["sections"]["all"]["n"] == 36
-    assert set(report["chars"]["per_class"]) <= set("0123456789")
+    chars = report["models"]["model"]["chars"]
+    assert chars["sites"] == ["tst"]
+    assert chars["sections"]["all"]["n"] == 36
+    assert set(chars["per_class"]) <= set("0123456789")
+
+
+def test_eval_compares_engines_on_the_same_texts(trained, tiny_line_model, tmp_path):
+    from textrecog.eval_cli import main
+
+    tree, out, _ = trained
+    report_dir = tmp_path / "report"
+    assert main(["--model", str(out), "--model", str(tiny_line_model), "--unipen", str(tree),
+                 "--out", str(report_dir), "--max-texts", "4"]) == 0
+    report = json.loads((report_dir / "report.json").read_text())
+    texts = report["texts"]
+    assert texts["sites"]["words"] == ["wrd"]  # the one site neither model saw
+    assert set(texts["models"]) == {"model", "tinyline"}
+    for model in texts["models"].values():
+        words = model["words"]
+        n = words["printed"]["case_sensitive"]["n"] + words["cursive"]["case_sensitive"]["n"]
+        assert n == 4 and "scan_look" in words["printed"]
+    assert (report_dir / "gallery-tinyline.png").is_file()
+    assert "| words |" in (report_dir / "report.md").read_text()
 
 
 def test_existing_model_is_not_replaced(trained, tmp_path, capsys):

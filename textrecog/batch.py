@@ -88,11 +88,11 @@ def _init_worker(args: argparse.Namespace, threads: int = 0) -> None:
         import cv2
 
         cv2.setNumThreads(threads)  # OpenCV's own pool would contend with the other workers
-    from textrecog.pipeline import get_classifier
+    from textrecog.pipeline import get_engine
 
     _WORKER.update(model=args.model, top_k=args.top_k, fmt=args.format, sidecar=args.sidecar,
                    overwrite=args.overwrite)
-    get_classifier(args.model)  # load the model once per worker
+    get_engine(args.model)  # load the model once per worker
 
 
 def _run_chunk(paths: list[str]) -> list[Outcome]:

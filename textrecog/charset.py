@@ -29,3 +29,7 @@ def section_of(char: str) -> str:
 def merge_case(char: str) -> str:
     """Map a case-lookalike letter to its upper-case form; others unchanged."""
     return char.upper() if char.upper() in LOOKALIKES else char
+
+# The line model's alphabet (the CTC blank is an extra, last class).
+LINE_PUNCT = ".,'\"-!?:;()/&+=%#*@$"
+LINE_ALPHABET = LATIN62 + " " + LINE_PUNCT

@@ -79,6 +79,8 @@ class Classifier:
 
     def __init__(self, model: ModelInfo | str | os.PathLike | None = None, threads: int | None = None):
         self.info = model if isinstance(model, ModelInfo) else load_info(model)
+        if self.info.kind != "char":
+            raise ModelError(f"{self.info.path}: a {self.info.kind} model, not a character classifier")
         self._threads = threads or default_threads()
         self._interps: dict[int, object] = {}
         self._lock = threading.Lock()  # an interpreter is not thread-safe

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per image (JSONL) with lines, words, characters")
     p.add_argument("--model", metavar="NAME|PATH", default=None,
-                   help="model name (see --list-models) or model directory (default: latin)")
+                   help="model name (see --list-models) or model directory (default: the bundled default)")
     p.add_argument("--top-k", type=int, default=3, metavar="N", help="alternatives per character (default 3)")
     p.add_argument("--debug", metavar="DIR", type=Path,
                    help="write an overlay PNG per image showing boxes, merges, lines and spaces")
@@ -57,9 +57,13 @@ def _list_models() -> int:
     for path in list_models():
         try:
             info = load_info(path)
-            acc = info.manifest.get("accuracy", {}).get("test", {}).get("summary", {}).get("all", {})
-            extra = f"  test accuracy {acc['exact']:.1%}" if "exact" in acc else ""
-            print(f"{path.name}\t{len(info.labels)} classes{extra}\t{path}")
+            acc = info.manifest.get("accuracy", {})
+            chars = acc.get("test", {}).get("summary", {}).get("all", {})
+            extra = f"  test accuracy {chars['exact']:.1%}" if "exact" in chars else ""
+            if "val_cer_tflite" in acc:
+                extra = f"  validation CER {acc['val_cer_tflite']:.1%}"
+            engine = "line engine (CTC)" if info.kind == "line" else "character engine"
+            print(f"{path.name}\t{engine}, {len(info.labels)} classes{extra}\t{path}")
         except ModelError as exc:
             print(f"{path.name}\tINVALID: {exc}")
     return EXIT_OK
@@ -69,9 +73,9 @@ def recognize_files(args: argparse.Namespace) -> int:
     """Recognise each image; one failure never stops the others."""
     from textrecog.batch_io import error_record, format_record
     from textrecog.imageio import ImageError
-    from textrecog.pipeline import analyze, get_classifier
+    from textrecog.pipeline import analyze, get_engine
 
-    get_classifier(args.model)  # fail fast, once, on a bad model
+    get_engine(args.model)  # fail fast, once, on a bad model
     failures = 0
     prefix = len(args.images) > 1
     for path in args.images:

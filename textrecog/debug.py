@@ -1,8 +1,8 @@
 """Debug overlay: what the segmenter and classifier saw, drawn on the image.
 
-Boxes per character (a colour per line; merged multi-part characters drawn
-thicker), the line box, word spaces as vertical bars, and each character's
-recognised text with its confidence.
+Boxes per character (a colour per line), the line box, word spaces as
+vertical bars, and each character's recognised text with its confidence.
+Drawn from the result, so both engines' output looks the same.
 """
 
 from __future__ import annotations
@@ -26,18 +26,15 @@ def draw_overlay(analysis: Analysis) -> np.ndarray:
         colour = _COLOURS[li % len(_COLOURS)]
         b = seg_line.box
         cv2.rectangle(img, (b.x - 3, b.y - 3), (b.right + 3, b.bottom + 3), (160, 160, 160), 1)
-        chars = [c for w in line.words for c in w.chars]
-        for glyph, char in zip(seg_line.glyphs, chars):
-            g = glyph.box
-            thick = 2 if len(glyph.components) > 1 else 1  # thick = merged parts
-            cv2.rectangle(img, (g.x, g.y), (g.right, g.bottom), colour, thick)
+        for char in (c for w in line.words for c in w.chars):
+            g = char.box
+            cv2.rectangle(img, (g.x, g.y), (g.right, g.bottom), colour, 1)
             label = f"{char.text} {char.confidence:.0%}"
             cv2.putText(img, label, (g.x, max(10, g.y - 3)), cv2.FONT_HERSHEY_SIMPLEX,
                         0.35 * scale, colour, 1, cv2.LINE_AA)
-        for i, is_space in enumerate(seg_line.spaces):
-            if is_space:
-                x = (seg_line.glyphs[i].box.right + seg_line.glyphs[i + 1].box.x) // 2
-                cv2.line(img, (x, b.y), (x, b.bottom), (0, 0, 255), 2)
+        for left, right in zip(line.words, line.words[1:]):  # a word space: a red bar in the gap
+            x = (left.box.right + right.box.x) // 2
+            cv2.line(img, (x, b.y), (x, b.bottom), (0, 0, 255), 2)
     return img
 
 

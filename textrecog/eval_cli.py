@@ -24,12 +24,14 @@ log = logging.getLogger("textrecog.eval")
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="textrecog eval", description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", default=None, help="model name or directory (default: latin)")
+    p.add_argument("--model", action="append", default=None, metavar="NAME|PATH",
+                   help="model to evaluate; repeat to compare engines side by side "
+                        "(default: every installed model)")
     p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN"),
                    help="UNIPEN folder or .tar.xz (env TEXTRECOG_UNIPEN)")
     p.add_argument("--mnist-test", help="folder with MNIST t10k idx files")
     p.add_argument("--out", required=True, type=Path, help="report folder")
-    p.add_argument("--max-texts", type=int, default=400, help="words and texts per section (0: all)")
+    p.add_argument("--max-texts", type=int, default=600, help="words and texts per section (0: all)")
     p.add_argument("--skip-texts", action="store_true", help="character level only")
     p.add_argument("--update-model", action="store_true",
                    help="store the end-to-end figures in the model's manifest and write its MODEL_CARD.md")
@@ -47,15 +49,6 @@ def held_out_chars(corpus, info) -> tuple:
     return build_split(samples, classes, info.spec, FAITHFUL, None), sorted(sites)
 
 
-def training_sites(corpus, info) -> set[str]:
-    """Sites whose characters the model was trained on (all 1a–1c sites not held out)."""
-    split = info.manifest.get("training", {}).get("split", {})
-    held = set(split.get("val_sites", [])) | set(split.get("test_sites", []))
-    sites = {p.name for sec in ("1a", "1b", "1c") if (corpus.root / "data" / sec).is_dir()
-             for p in (corpus.root / "data" / sec).iterdir()}
-    return sites - held if split else sites
-
-
 def char_level(corpus, info, args: argparse.Namespace) -> dict:
     """Character accuracy, per-class figures, confusions and the confusion PNG."""
     from textrecog.classify import Classifier
@@ -65,7 +58,7 @@ def char_level(corpus, info, args: argparse.Namespace) -> dict:
     clf = Classifier(info)
     report = char_report(clf, data, detail=True)
     truth, pred = report.pop("truth"), report.pop("pred")
-    confusion_png(truth, pred, info.labels, args.out / "confusion.png")
+    confusion_png(truth, pred, info.labels, args.out / f"{getattr(args, 'out_prefix', '')}confusion.png")
     report["per_class"] = per_class(truth, pred)
     report["sites"] = sites
     report["digits_restricted"] = digits_restricted(clf, data, truth)
@@ -86,53 +79,14 @@ def digits_restricted(clf, data, truth: list[str]) -> dict:
     return {"n": len(idx), "accuracy": round(float(np.mean([p == truth[i] for p, i in zip(pred, idx)])), 4)}
 
 
-def _subsample(items: list, n: int) -> list:
-    if not n or len(items) <= n:
-        return items
-    idx = np.linspace(0, len(items) - 1, n).round().astype(int)
-    return [items[i] for i in idx]
-
-
-def text_level(corpus, info, args: argparse.Namespace) -> tuple[dict, list]:
-    """CER/WER through the whole pipeline, split into hand-printed and cursive-looking."""
-    from textrecog.data.texts import iter_text_samples, render_text
-    from textrecog.evaluate import error_rates
-    from textrecog.pipeline import analyze
-
-    seen = training_sites(corpus, info)
-    charset = "".join(info.labels)
-    report, cases = {}, []
-    for section, name in (("7", "words"), ("8", "lines")):
-        if not (corpus.root / "data" / section).is_dir():
-            continue
-        sites = sorted(p.name for p in (corpus.root / "data" / section).iterdir() if p.name not in seen)
-        inks = _subsample(list(iter_text_samples(corpus, [section], sites, charset, max_len=80)),
-                          args.max_texts)
-        rows = []
-        for t in map(render_text, inks):
-            analysis = analyze(t.image, info.path)
-            pred = " ".join(line.text for line in analysis.result.lines)
-            rows.append((t, pred))
-            cases.append((t, pred, analysis))
-        report[name] = {"sites": sites}
-        for style, keep in (("printed", True), ("cursive", False)):
-            sub = [(t.text, p) for t, p in rows if t.printed == keep]
-            report[name][style] = {"case_sensitive": error_rates([a for a, _ in sub], [b for _, b in sub]),
-                                   "case_insensitive": error_rates([a for a, _ in sub], [b for _, b in sub],
-                                                                   fold_case=True)}
-        log.info("%s: %d texts from %d held-out sites", name, len(rows), len(sites))
-    return report, cases
-
-
 def gallery(cases: list, path: Path, count: int = 12) -> None:
-    """Stack the worst hand-printed cases (highest CER) with their debug overlays."""
+    """Stack the worst cases (highest CER) with their debug overlays."""
     import cv2
 
     from textrecog.debug import draw_overlay
     from textrecog.evaluate import edit_distance
 
-    printed = [c for c in cases if c[0].printed]
-    worst = sorted(printed, key=lambda c: -edit_distance(c[0].text, c[1]) / max(1, len(c[0].text)))[:count]
+    worst = sorted(cases, key=lambda c: -edit_distance(c[0].text, c[1]) / max(1, len(c[0].text)))[:count]
     panels = []
     for t, pred, analysis in worst:
         img = draw_overlay(analysis)
@@ -151,11 +105,13 @@ def gallery(cases: list, path: Path, count: int = 12) -> None:
 
 
 def markdown(report: dict) -> str:
-    """A short human-readable summary of report.json."""
-    out = [f"# Evaluation of `{report['model']}`", ""]
-    chars = report.get("chars")
-    if chars:
-        out += [f"Character level, held-out sites {', '.join(chars['sites'])}:", "",
+    """A short human-readable summary of report.json: the models side by side."""
+    out = [f"# Evaluation of {', '.join(f'`{m}`' for m in report['models'])}", ""]
+    for name, model in report["models"].items():
+        chars = model.get("chars")
+        if not chars:
+            continue
+        out += [f"`{name}` character level, held-out sites {', '.join(chars['sites'])}:", "",
                 "| section | n | exact | lookalikes merged |", "|---|---|---|---|"]
         out += [f"| {k} | {v['n']} | {v['exact']:.2%} | {v['merged']:.2%} |" for k, v in chars["sections"].items()]
         if chars.get("digits_restricted", {}).get("n"):
@@ -163,17 +119,34 @@ def markdown(report: dict) -> str:
         if "mnist_test_digits_only" in chars:
             out += ["", f"MNIST test (digits only): {chars['mnist_test_digits_only']['accuracy']:.2%}"]
         out += ["", "Most confused (truth → read): " + ", ".join(
-            f"{c['truth']}→{c['pred']} ({c['count']})" for c in chars["confused"][:12])]
-    for name in ("words", "lines"):
-        part = report.get("texts", {}).get(name)
-        if not part:
-            continue
-        out += ["", f"{name.capitalize()} end to end (held-out sites):", "",
-                "| style | n | CER | WER | CER (case-insens.) | WER (case-insens.) |", "|---|---|---|---|---|---|"]
-        for style in ("printed", "cursive"):
-            cs, ci = part[style]["case_sensitive"], part[style]["case_insensitive"]
-            out.append(f"| {style} | {cs['n']} | {cs['cer']:.1%} | {cs['wer']:.1%} | {ci['cer']:.1%} | {ci['wer']:.1%} |")
+            f"{c['truth']}→{c['pred']} ({c['count']})" for c in chars["confused"][:12]), ""]
+    texts = report.get("texts")
+    if texts:
+        out += text_table(texts)
     return "\n".join(out) + "\n"
+
+
+def text_table(texts: dict) -> list[str]:
+    """Markdown rows: each set and style, each model's CER/WER (case-sensitive, any case, scan look)."""
+    out = [f"End to end on held-out sites (words: {', '.join(texts['sites'].get('words', []))}; "
+           f"lines: {', '.join(texts['sites'].get('lines', []))}), best-path / context decoding:", "",
+           "| set | style | model | n | CER | WER | CER any case | WER any case | CER scan look |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for name in ("words", "lines"):
+        for style in ("printed", "cursive"):
+            for model, parts in texts["models"].items():
+                part = parts.get(name, {}).get(style)
+                if not part:
+                    continue
+                cs, ci, sc = part["case_sensitive"], part["case_insensitive"], part["scan_look"]
+                out.append(f"| {name} | {style} | {model} | {cs['n']} | {cs['cer']:.1%} | {cs['wer']:.1%} | "
+                           f"{ci['cer']:.1%} | {ci['wer']:.1%} | {sc['cer']:.1%} |")
+    for model, parts in texts["models"].items():
+        conf = parts.get("lines", {}).get("confused") or parts.get("words", {}).get("confused") or []
+        if conf:
+            out += ["", f"`{model}` most confused in lines (truth → read): " + ", ".join(
+                f"{c['truth']}→{c['pred']} ({c['count']})" for c in conf[:15])]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,30 +159,40 @@ def main(argv: list[str] | None = None) -> int:
     if not args.unipen:
         print("textrecog eval: give --unipen PATH or set TEXTRECOG_UNIPEN", file=sys.stderr)
         return 2
-    info = load_info(args.model)
+    from textrecog.eval_texts import evaluate_models
+    from textrecog.model import list_models
+
+    infos = [load_info(m) for m in args.model] if args.model else [load_info(p) for p in list_models()]
     corpus = UnipenCorpus(args.unipen)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    report: dict = {"model": str(info.path), "chars": char_level(corpus, info, args)}
+    report: dict = {"models": {i.name: {"path": str(i.path), "kind": i.kind} for i in infos}}
+    for info in infos:
+        if info.kind == "char":
+            args.out_prefix = "" if len(infos) == 1 else f"{info.name}-"
+            report["models"][info.name]["chars"] = char_level(corpus, info, args)
     if not args.skip_texts:
-        report["texts"], cases = text_level(corpus, info, args)
-        gallery(cases, args.out / "gallery.png")
+        report["texts"], cases = evaluate_models(corpus, infos, args.max_texts)
+        for name, model_cases in cases.items():
+            gallery(model_cases, args.out / f"gallery-{name}.png")
     report["wall_time_s"] = round(time.time() - t0, 1)
     (args.out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     (args.out / "report.md").write_text(markdown(report))
     sys.stdout.write(markdown(report))
     if args.update_model:
-        update_model(info.path, report, args.out / "report.json")
+        for info in infos:
+            update_model(info, report, args.out / "report.json")
     return 0
 
 
-def update_model(model_dir: Path, report: dict, report_path: Path) -> None:
-    """Record end-to-end figures in the manifest and (re)write the model card."""
+def update_model(info, report: dict, report_path: Path) -> None:
+    """Record a model's end-to-end figures in its manifest and (re)write its model card."""
     from textrecog.modelcard import write_card
 
-    path = model_dir / "manifest.json"
+    path = info.path / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     if "texts" in report:
-        manifest.setdefault("accuracy", {})["end_to_end"] = report["texts"]
+        manifest.setdefault("accuracy", {})["end_to_end"] = {
+            "sites": report["texts"]["sites"], **report["texts"]["models"][info.name]}
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log.info("updated %s and wrote %s", path, write_card(model_dir, report_path))
+    log.info("updated %s and wrote %s", path, write_card(info.path, report_path))

@@ -96,16 +96,22 @@ def mnist_report(clf: Classifier, folder: str | Path) -> dict:
 
 
 def edit_distance(a: Sequence, b: Sequence) -> int:
-    """Levenshtein distance between two sequences (strings or word lists)."""
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
+    """Levenshtein distance between two sequences (strings or word lists), by rapidfuzz."""
+    from rapidfuzz.distance import Levenshtein
+
+    return int(Levenshtein.distance(a, b))
+
+
+def substitutions(truths: Sequence[str], preds: Sequence[str], top: int = 20) -> list[dict]:
+    """The most frequent character substitutions (truth → read) in aligned texts."""
+    from rapidfuzz.distance import Levenshtein
+
+    pairs: Counter = Counter()
+    for t, p in zip(truths, preds):
+        for op in Levenshtein.editops(t, p):
+            if op.tag == "replace":
+                pairs[(t[op.src_pos], p[op.dest_pos])] += 1
+    return [{"truth": a, "pred": b, "count": n} for (a, b), n in pairs.most_common(top)]
 
 
 def error_rates(truths: list[str], preds: list[str], fold_case: bool = False) -> dict[str, float]:

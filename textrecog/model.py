@@ -12,11 +12,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textrecog.normalize import InputSpec
+from textrecog.normalize import InputSpec, LineSpec
 
 FORMAT = "textrecog-model/1"
 DEFAULT_MODEL = "latin"
 MODEL_FILES = ("model.tflite", "labels.json", "manifest.json")
+KINDS = ("char", "line")  # the recognizer a model needs: glyph classifier or CTC line reader
 
 
 class ModelError(ValueError):
@@ -30,8 +31,9 @@ class ModelInfo:
     path: Path
     name: str
     labels: tuple[str, ...]
-    spec: InputSpec
+    spec: InputSpec | LineSpec
     manifest: dict = field(repr=False, compare=False)
+    kind: str = "char"
 
     @property
     def tflite_path(self) -> Path:
@@ -90,11 +92,15 @@ def _read_json(path: Path) -> object:
         raise ModelError(f"{path}: invalid JSON ({exc})") from None
 
 
-def _spec_from_manifest(path: Path, manifest: dict) -> InputSpec:
+def _spec_from_manifest(path: Path, manifest: dict, kind: str) -> InputSpec | LineSpec:
     inp = manifest.get("input")
     if not isinstance(inp, dict):
         raise ModelError(f"{path}: manifest.json has no 'input' section")
     try:
+        if kind == "line":
+            return LineSpec(height=int(inp["height"]), margin=int(inp["margin"]), max_width=int(inp["max_width"]),
+                            polarity=str(inp["polarity"]), scale=float(inp.get("scale", 1.0 / 255.0)),
+                            downsample=int(inp["downsample"]))
         return InputSpec(size=int(inp["size"]), inner=int(inp["inner"]),
                          transpose=bool(inp["transpose"]), polarity=str(inp["polarity"]),
                          scale=float(inp.get("scale", 1.0 / 255.0)))
@@ -119,8 +125,11 @@ def load_info(name_or_path: str | os.PathLike | None = None) -> ModelInfo:
     if manifest.get("num_classes") != len(labels):
         raise ModelError(f"{path}: labels.json has {len(labels)} classes, "
                          f"manifest says {manifest.get('num_classes')}")
-    spec = _spec_from_manifest(path, manifest)
-    return ModelInfo(path, str(manifest.get("name", path.name)), tuple(labels), spec, manifest)
+    kind = manifest.get("kind", "char")
+    if kind not in KINDS:
+        raise ModelError(f"{path}: manifest.json kind {kind!r} is not one of {', '.join(KINDS)}")
+    spec = _spec_from_manifest(path, manifest, kind)
+    return ModelInfo(path, str(manifest.get("name", path.name)), tuple(labels), spec, manifest, kind)
 
 
 def write_model_dir(path: Path, tflite: bytes, labels: list[str], manifest: dict) -> None:

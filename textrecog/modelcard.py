@@ -19,15 +19,27 @@ def _char_table(summary: dict) -> list[str]:
 
 
 def _text_table(texts: dict) -> list[str]:
-    rows = ["| set | style | n | CER | WER | CER, any case | WER, any case |", "|---|---|---|---|---|---|---|"]
+    rows = ["| set | style | n | CER | WER | CER, any case | WER, any case | CER, scan look |",
+            "|---|---|---|---|---|---|---|---|"]
     for name in ("words", "lines"):
         for style in ("printed", "cursive"):
             part = texts.get(name, {}).get(style)
             if part:
                 cs, ci = part["case_sensitive"], part["case_insensitive"]
+                scan = _pct(part["scan_look"]["cer"]) if "scan_look" in part else "-"
                 rows.append(f"| {name} | {style} | {cs['n']} | {_pct(cs['cer'])} | {_pct(cs['wer'])} | "
-                            f"{_pct(ci['cer'])} | {_pct(ci['wer'])} |")
+                            f"{_pct(ci['cer'])} | {_pct(ci['wer'])} | {scan} |")
     return rows
+
+
+def _input_line(manifest: dict) -> str:
+    inp = manifest["input"]
+    if manifest.get("kind") == "line":
+        return (f"Line images {inp['height']} px high (ink scaled into {inp['height'] - 2 * inp['margin']} px), "
+                f"width by aspect up to {inp['max_width']} px, run in width buckets {inp.get('widths')}; "
+                f"{inp['polarity']}, pixel × {inp['scale']:.6g}; one output frame per {inp['downsample']} columns.")
+    return (f"{inp['size']}×{inp['size']} grayscale, glyph scaled into {inp['inner']}×{inp['inner']}, "
+            f"{inp['polarity']}, transpose={inp['transpose']}, pixel × {inp['scale']:.6g}.")
 
 
 def render_card(manifest: dict, report: dict | None = None) -> str:
@@ -35,35 +47,44 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     tr, acc = manifest.get("training", {}), manifest.get("accuracy", {})
     split = tr.get("split", {})
     lines = [f"# Model card: `{manifest.get('name')}`", "", manifest.get("description", ""), "",
-             "## Input", "",
-             f"{manifest['input']['size']}×{manifest['input']['size']} grayscale, glyph scaled into "
-             f"{manifest['input']['inner']}×{manifest['input']['inner']}, {manifest['input']['polarity']}, "
-             f"transpose={manifest['input']['transpose']}, pixel × {manifest['input']['scale']:.6g}.",
-             "", "## Training data", ""]
+             "## Input", "", _input_line(manifest), "", "## Training data", ""]
     for src in tr.get("data", []):
         lines.append(f"- {src.get('name')} — licence {src.get('licence')}"
                      + (f" ({src['reference']})" if src.get("reference") else ""))
     lines += ["", "## Split (writer-disjoint)", "", f"{split.get('method')}: validation sites "
               f"{', '.join(split.get('val_sites', []))}; test sites {', '.join(split.get('test_sites', []))}; "
-              f"sizes {split.get('sizes')}.", "", "## Reproduce", "", "```", tr.get("command", ""), "```", "",
+              f"sizes {split.get('sizes') or split.get('inks')}.", "", "## Reproduce", "", "```", tr.get("command", ""), "```", "",
               f"Trained {tr.get('date')} ({tr.get('architecture')}; {tr.get('schedule', '')}), "
-              f"wall time {tr.get('wall_time_s', '?')} s on a 2-core CPU.", "",
+              f"wall time {tr.get('wall_time_s') or tr.get('train_seconds', '?')} s on a 2-core CPU"
+              + (f", {len(tr['runs'])} run(s) resumed from one work folder" if tr.get("runs") else "") + ".", "",
               "## Accuracy on held-out writers (test sites)", ""]
     if "test" in acc:
         lines += _char_table(acc["test"]["summary"])
+    if "val_cer_tflite" in acc:
+        lines += [f"Validation sites, best path: CER {_pct(acc['val_cer_tflite'])} with LiteRT "
+                  f"({_pct(acc['val_cer_keras'])} with Keras)."]
     if "mnist_test_digits_only" in acc:
         lines += ["", f"MNIST test set, output restricted to digits: {_pct(acc['mnist_test_digits_only']['accuracy'])}."]
     if "agreement_tflite_keras_val" in acc:
         lines += [f".tflite and Keras agree on {_pct(acc['agreement_tflite_keras_val'])} of validation images."]
-    if report and report.get("chars", {}).get("digits_restricted", {}).get("n"):
+    chars = (report or {}).get("models", {}).get(manifest.get("name"), {}).get("chars", {})
+    if chars.get("digits_restricted", {}).get("n"):
         lines += [f"Held-out digits with the output restricted to digits (a digit field): "
-                  f"{_pct(report['chars']['digits_restricted']['accuracy'])}."]
-    if report and report.get("texts"):
-        lines += ["", "## End to end (segmentation + classifier + decoding), held-out sites", "",
-                  "UNIPEN words (section 7) and texts (section 8) rendered from strokes; "
-                  "from `textrecog eval`.", ""] + _text_table(report["texts"])
-    if report and report.get("chars", {}).get("confused"):
-        pairs = ", ".join(f"{c['truth']}→{c['pred']} ({c['count']})" for c in report["chars"]["confused"][:15])
+                  f"{_pct(chars['digits_restricted']['accuracy'])}."]
+    mine = (report or {}).get("models", {}).get(manifest.get("name"), {})
+    texts = (report or {}).get("texts", {})
+    if texts.get("models", {}).get(manifest.get("name")):
+        sites = texts.get("sites", {})
+        lines += ["", "## End to end (segmentation + recognizer + decoding), held-out sites", "",
+                  f"UNIPEN words (section 7; sites {', '.join(sites.get('words', []))}) and texts (section 8; "
+                  f"sites {', '.join(sites.get('lines', []))}) rendered from strokes, clean and with a seeded "
+                  "scan look; from `textrecog eval`.", ""] + _text_table(texts["models"][manifest["name"]])
+        conf = texts["models"][manifest["name"]].get("lines", {}).get("confused", [])
+        if conf:
+            lines += ["", "Most confused in lines (truth→read): "
+                      + ", ".join(f"{c['truth']}→{c['pred']} ({c['count']})" for c in conf[:15]) + "."]
+    if mine.get("chars", {}).get("confused"):
+        pairs = ", ".join(f"{c['truth']}→{c['pred']} ({c['count']})" for c in mine["chars"]["confused"][:15])
         lines += ["", f"Most confused (truth→read): {pairs}."]
     if manifest.get("notes"):
         lines += ["", "## Limitations and targets", "", manifest["notes"]]

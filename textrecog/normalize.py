@@ -97,3 +97,71 @@ def normalize_batch(inks: list[np.ndarray], spec: InputSpec) -> np.ndarray:
         fitted = fitted.transpose(0, 2, 1)
     # one conversion for the whole batch instead of one per crop
     return to_input(fitted, spec)[..., None]
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """How a line model wants its line images (read from its manifest)."""
+
+    height: int = 32  # input rows
+    margin: int = 2  # blank rows above and below the ink; twice that left and right
+    max_width: int = 1024  # longer lines are squeezed horizontally to fit
+    polarity: str = "white_on_black"
+    scale: float = 1.0 / 255.0
+    downsample: int = 4  # input columns per output frame
+
+    def __post_init__(self) -> None:
+        if self.height <= 2 * self.margin:
+            raise ValueError(f"line height {self.height} leaves no room inside margin {self.margin}")
+        if self.polarity not in POLARITIES:
+            raise ValueError(f"polarity must be one of {POLARITIES}, got {self.polarity!r}")
+
+
+@dataclass(frozen=True)
+class FittedLine:
+    """A normalised line image (uint8, ink bright on 0) and how it maps back to the source."""
+
+    image: np.ndarray  # (spec.height, width)
+    x0: int  # source column of the ink's left edge
+    y0: int  # source row of the ink's top edge
+    sx: float  # normalised columns per source column
+    sy: float  # normalised rows per source row
+    left: int  # normalised column where the ink starts
+
+    def to_source_x(self, col: float) -> float:
+        """Source-image column of a normalised column."""
+        return self.x0 + (col - self.left) / self.sx
+
+
+def fit_line(ink: np.ndarray, spec: LineSpec) -> FittedLine:
+    """The one line normalisation: crop to the ink, scale to the model height keeping aspect, pad.
+
+    ``ink`` is uint8 with ink bright on 0 (a rendered training line or a
+    line cut from a page by the segmentation engine, other lines masked
+    out). The result is ``spec.height`` rows tall; its width follows the
+    ink's aspect ratio, squeezed only past ``spec.max_width``.
+    """
+    ink = np.asarray(ink, dtype=np.uint8)
+    if ink.ndim != 2:
+        raise ValueError(f"expected a 2-D ink image, got shape {ink.shape}")
+    x, y, w, h = cv2.boundingRect(ink)
+    inner, left = spec.height - 2 * spec.margin, 2 * spec.margin
+    if not w:
+        return FittedLine(np.zeros((spec.height, 2 * left), np.uint8), 0, 0, 1.0, 1.0, left)
+    sy = inner / h
+    new_w = max(1, min(int(round(w * sy)), spec.max_width - 2 * left))
+    sx = new_w / w
+    # INTER_AREA averages when shrinking (keeps thin strokes visible)
+    interp = cv2.INTER_AREA if sy < 1 else cv2.INTER_LINEAR
+    out = np.zeros((spec.height, new_w + 2 * left), np.uint8)
+    out[spec.margin : spec.margin + inner, left : left + new_w] = cv2.resize(
+        ink[y : y + h, x : x + w], (new_w, inner), interpolation=interp)
+    return FittedLine(out, x, y, sx, sy, left)
+
+
+def line_to_input(fitted: np.ndarray, spec: LineSpec) -> np.ndarray:
+    """Polarity and scale of a (batch of) fitted line image(s), float32."""
+    out = fitted.astype(np.float32)
+    if spec.polarity == "black_on_white":
+        out = 255.0 - out
+    return out * np.float32(spec.scale)

@@ -53,6 +53,14 @@ class Segmentation:
     lines: tuple[LineSeg, ...]
 
 
+@dataclass(frozen=True)
+class Page:
+    """A loaded grey image and its segmentation: what every recognizer engine reads."""
+
+    gray: np.ndarray  # uint8, ink dark on light
+    segmentation: Segmentation
+
+
 def find_components(mask: np.ndarray, min_area: float = 1.0) -> tuple[np.ndarray, list[Glyph]]:
     """Label the ink components; one glyph per component of at least ``min_area`` pixels.
 

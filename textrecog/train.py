@@ -118,6 +118,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--classes", default="latin62", choices=sorted(CLASS_SETS))
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--overwrite", action="store_true", help="replace a model already in --out")
+    p.add_argument("--kind", choices=["char", "line"], default="char",
+                   help="char: this character classifier; line: the CRNN line model "
+                        "(textrecog train --kind line --help)")
     p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--batch", type=int, default=256)
@@ -262,6 +265,11 @@ def check_agreement(model, clf, data: CharData) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``textrecog train``."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    kind = _kind(argv)
+    if kind == "line":
+        from textrecog.train_line import main as train_line
+
+        return train_line(argv)
     args = parse_args(argv)
     args.command = "textrecog train " + shlex.join(argv)  # recorded in the manifest
     if (Path(args.out) / "manifest.json").exists() and not args.overwrite:
@@ -297,6 +305,16 @@ def main(argv: list[str] | None = None) -> int:
     write_model_dir(out, (staging / "model.tflite").read_bytes(), list(classes), manifest)
     log.info("wrote %s: %s", out, json.dumps(manifest["accuracy"]["test"]["summary"]))
     return 0
+
+
+def _kind(argv: list[str]) -> str | None:
+    """The value of ``--kind`` (char: this character classifier, line: the CRNN line model)."""
+    for i, a in enumerate(argv):
+        if a.startswith("--kind="):
+            return a.split("=", 1)[1]
+        if a == "--kind" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
 
 
 def _manifest(args: argparse.Namespace, spec: InputSpec, classes: str, data: dict[str, CharData]) -> dict:

@@ -60,11 +60,14 @@ def _elastic(pts: np.ndarray, amp: float, rng: np.random.Generator) -> np.ndarra
 
 
 def transform_strokes(strokes: Sequence[np.ndarray], height: float, aug: Augment,
-                      rng: np.random.Generator | None) -> list[np.ndarray]:
-    """Scale ink to ``height`` pixels tall (y down) and apply random variation."""
+                      rng: np.random.Generator | None, min_aspect: float = 0.25) -> list[np.ndarray]:
+    """Scale ink to ``height`` pixels tall (y down) and apply random variation.
+
+    The height counted is at least ``min_aspect`` × the width, so a flat mark (a dash) is not blown up.
+    """
     pts = np.concatenate([np.asarray(s, dtype=np.float64) for s in strokes])
     lo, hi = pts.min(axis=0), pts.max(axis=0)
-    ink_h = max(hi[1] - lo[1], (hi[0] - lo[0]) * 0.25, 1e-6)
+    ink_h = max(hi[1] - lo[1], (hi[0] - lo[0]) * min_aspect, 1e-6)
     scale = height / ink_h
     sizes = [len(s) for s in strokes]
     pts = (pts - lo) * scale
@@ -105,7 +108,7 @@ def render(strokes: Sequence[np.ndarray], height: float = 64.0, aug: Augment | N
 
 def stroke_unit(strokes: Sequence[np.ndarray]) -> float:
     """Typical height of a pen-down stroke: a size unit that ignores line count."""
-    heights = np.array([np.ptp(np.asarray(s)[:, 1]) for s in strokes if len(s) > 1], dtype=float)
+    heights = np.array([float(s[:, 1].max() - s[:, 1].min()) for s in map(np.asarray, strokes) if len(s) > 1])
     heights = heights[heights > 0]
     if not heights.size:
         return 1.0

@@ -1,0 +1,107 @@
+"""Line training images: render real ink with random variation, add the scan look, normalise.
+
+Every image goes the way a page's line goes at run time: grey image →
+binarisation → ink components (specks dropped) → contrast-stretched ink
+(:func:`textrecog.ink.masked_ink`) → :func:`textrecog.normalize.fit_line`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from textrecog.binarize import binarize, speck_area
+from textrecog.data.render import Augment, draw_strokes, stroke_unit, transform_strokes
+from textrecog.ink import masked_ink
+from textrecog.normalize import FittedLine, LineSpec, fit_line
+
+# Lines tilt and slant less than isolated characters do.
+LINE_AUG = Augment(pen=(0.05, 0.16), rotate_deg=1.5, shear=0.35, aspect=(0.8, 1.25),
+                   jitter=0.004, elastic=0.025)
+
+
+@dataclass(frozen=True)
+class ScanLook:
+    """Probabilities and ranges of the photo/scan effects."""
+
+    p: float = 0.5  # share of images that get the scan look at all
+    paper: tuple[int, int] = (150, 255)
+    ink: tuple[int, int] = (0, 110)
+    gradient: float = 60.0  # grey levels across the image
+    blur: float = 0.4  # probability of a Gaussian blur
+    noise: float = 10.0  # max noise sigma
+    jpeg: float = 0.4  # probability of JPEG compression (quality 15-70)
+    broken: float = 0.15  # probability of broken strokes
+
+
+def render_gray(strokes: Sequence[np.ndarray], rng: np.random.Generator | None, height: float = 48.0,
+                aug: Augment = LINE_AUG, pen: float = 0.1) -> np.ndarray:
+    """Draw ink dark on white, its whole height about ``height`` px; random variation if ``rng``."""
+    pts = transform_strokes(strokes, height, aug, rng, min_aspect=0.03)
+    unit = stroke_unit(pts)
+    width = unit * (rng.uniform(*aug.pen) if rng is not None else pen)
+    ink = draw_strokes(pts, max(1.0, width), margin=int(3 + 0.3 * unit))
+    if rng is not None and rng.random() < 0.2:  # thinning or thickening beyond the pen's width
+        op = cv2.erode if rng.random() < 0.4 else cv2.dilate
+        ink = op(ink, np.ones((2, 2), np.uint8))
+    return 255 - ink
+
+
+def scan_look(gray: np.ndarray, rng: np.random.Generator, look: ScanLook = ScanLook()) -> np.ndarray:
+    """Paper tone and gradient, ink tone, blur, noise, broken strokes, JPEG: a photo or scan of the page."""
+    h, w = gray.shape
+    ink = (255.0 - gray.astype(np.float32)) * np.float32(1 / 255)
+    if rng.random() < look.broken:
+        holes = rng.random((max(1, h // 3), max(1, w // 3))) < 0.12
+        ink *= 1.0 - cv2.resize(holes.astype(np.float32), (w, h), interpolation=cv2.INTER_NEAREST)
+    paper = float(rng.uniform(*look.paper))
+    tone = rng.uniform(look.ink[0], min(look.ink[1], paper - 40))
+    ramp = np.linspace(-0.5, 0.5, w, dtype=np.float32)[None, :] * rng.uniform(-1, 1)
+    ramp = ramp + np.linspace(-0.5, 0.5, h, dtype=np.float32)[:, None] * rng.uniform(-1, 1)
+    page = np.float32(paper) + np.float32(look.gradient) * ramp
+    out = page - ink * (page - np.float32(tone))
+    if rng.random() < look.blur:
+        out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.4, 1.2))
+    noise = np.empty(out.shape, np.float32)
+    cv2.randn(noise, 0.0, float(rng.uniform(0, look.noise)))
+    out = np.clip(out + noise, 0, 255).astype(np.uint8)
+    if rng.random() < look.jpeg:
+        ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(15, 70))])
+        out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else out
+    return out
+
+
+def page_ink(gray: np.ndarray) -> np.ndarray:
+    """Ink (bright on 0) of a one-line grey image, as the segmentation engine would keep it."""
+    mask = binarize(gray)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
+    keep = stats[:, cv2.CC_STAT_AREA] >= speck_area(mask)
+    keep[0] = False
+    return masked_ink(gray, keep[labels].view(np.uint8))
+
+
+def line_image(gray: np.ndarray, spec: LineSpec) -> FittedLine:
+    """A grey one-line image → the model's normalised line (the path training uses)."""
+    return fit_line(page_ink(gray), spec)
+
+
+def training_image(strokes: Sequence[np.ndarray], spec: LineSpec, rng: np.random.Generator,
+                   look: ScanLook = ScanLook()) -> np.ndarray:
+    """One randomly varied training image (uint8, spec.height rows) from real ink."""
+    # drawn at 1-1.8x the model's height, then reduced as a page's line would be
+    gray = render_gray(strokes, rng, height=spec.height * rng.uniform(1.0, 1.8))
+    if rng.random() < look.p:
+        gray = scan_look(gray, rng, look)
+    return line_image(gray, spec).image
+
+
+def faithful_image(strokes: Sequence[np.ndarray], spec: LineSpec, scan: bool = False,
+                   seed: int = 0) -> np.ndarray:
+    """A validation image: no variation (or a fixed, seeded scan look)."""
+    gray = render_gray(strokes, None, height=spec.height * 2.0)
+    if scan:
+        gray = scan_look(gray, np.random.default_rng(seed), ScanLook(p=1.0))
+    return line_image(gray, spec).image

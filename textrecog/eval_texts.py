@@ -1,0 +1,110 @@
+"""End-to-end evaluation of one or more models on the same held-out words and lines.
+
+Texts come from UNIPEN sections 7 (words) and 8 (texts) of sites that no
+evaluated model trained or tuned on. Each is rendered once, clean and with
+a seeded scan look, and read through the whole pipeline by every model,
+so the engines are compared on exactly the same images.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from textrecog.charset import LINE_ALPHABET
+from textrecog.model import ModelInfo
+
+log = logging.getLogger("textrecog.eval")
+
+
+def seen_sites(corpus, info: ModelInfo) -> set[str]:
+    """Sites a model trained or was tuned on (every site that is not one of its test sites)."""
+    split = info.manifest.get("training", {}).get("split", {})
+    if info.kind == "line":
+        test = set(split.get("test_sites", []))
+        return {p.name for sec in ("1a", "1b", "1c", "1d", "7", "8") if (corpus.root / "data" / sec).is_dir()
+                for p in (corpus.root / "data" / sec).iterdir()} - test
+    held = set(split.get("val_sites", [])) | set(split.get("test_sites", []))
+    sites = {p.name for sec in ("1a", "1b", "1c") if (corpus.root / "data" / sec).is_dir()
+             for p in (corpus.root / "data" / sec).iterdir()}
+    return sites - held if split else sites
+
+
+@dataclass(frozen=True)
+class EvalText:
+    """A rendered held-out text, clean and with the scan look."""
+
+    text: str
+    image: np.ndarray
+    scanned: np.ndarray
+    printed: bool
+    site: str
+
+
+def held_out_texts(corpus, infos: Sequence[ModelInfo], section: str, limit: int) -> tuple[list[EvalText], list[str]]:
+    """Render the section's texts from sites none of ``infos`` saw (every n-th, up to ``limit``)."""
+    from textrecog.data.lineimages import ScanLook, scan_look
+    from textrecog.data.texts import iter_text_samples, render_text
+
+    seen = set().union(*(seen_sites(corpus, i) for i in infos))
+    root = corpus.root / "data" / section
+    sites = sorted(p.name for p in root.iterdir() if p.name not in seen) if root.is_dir() else []
+    inks = list(iter_text_samples(corpus, [section], sites, LINE_ALPHABET, max_len=80))
+    if limit and len(inks) > limit:
+        inks = [inks[i] for i in np.linspace(0, len(inks) - 1, limit).round().astype(int)]
+    out = []
+    for k, ink in enumerate(inks):
+        t = render_text(ink)
+        scanned = scan_look(t.image, np.random.default_rng(k), ScanLook(p=1.0))
+        out.append(EvalText(t.text, t.image, scanned, t.printed, t.site))
+    return out, sites
+
+
+def read_all(texts: Sequence[EvalText], info: ModelInfo) -> tuple[list[str], list[str], list]:
+    """A model's readings of the clean and scanned images, and the clean analyses (for the gallery)."""
+    from textrecog.pipeline import analyze
+
+    clean, scanned, analyses = [], [], []
+    for t in texts:
+        a = analyze(t.image, info.path)
+        clean.append(" ".join(line.text for line in a.result.lines))
+        analyses.append(a)
+        scanned.append(" ".join(line.text for line in analyze(t.scanned, info.path).result.lines))
+    return clean, scanned, analyses
+
+
+def score(texts: Sequence[EvalText], clean: list[str], scanned: list[str]) -> dict:
+    """CER/WER by style, case-sensitive and not, clean and scanned."""
+    from textrecog.evaluate import error_rates
+
+    out = {}
+    for style, keep in (("printed", True), ("cursive", False)):
+        idx = [i for i, t in enumerate(texts) if t.printed == keep]
+        truth = [texts[i].text for i in idx]
+        out[style] = {"case_sensitive": error_rates(truth, [clean[i] for i in idx]),
+                      "case_insensitive": error_rates(truth, [clean[i] for i in idx], fold_case=True),
+                      "scan_look": error_rates(truth, [scanned[i] for i in idx])}
+    return out
+
+
+def evaluate_models(corpus, infos: Sequence[ModelInfo], limit: int) -> tuple[dict, dict]:
+    """Report per model and section, and per model the (text, reading, analysis) cases for galleries."""
+    from textrecog.evaluate import substitutions
+
+    report: dict = {"sites": {}, "models": {i.name: {} for i in infos}}
+    cases: dict = {i.name: [] for i in infos}
+    for section, name in (("7", "words"), ("8", "lines")):
+        texts, sites = held_out_texts(corpus, infos, section, limit)
+        if not texts:
+            continue
+        report["sites"][name] = sites
+        log.info("%s: %d texts from held-out sites %s", name, len(texts), ",".join(sites))
+        for info in infos:
+            clean, scanned, analyses = read_all(texts, info)
+            report["models"][info.name][name] = score(texts, clean, scanned)
+            report["models"][info.name][name]["confused"] = substitutions([t.text for t in texts], clean)
+            cases[info.name] += [(t, p, a) for t, p, a in zip(texts, clean, analyses)]
+    return report, cases

@@ -1,0 +1,133 @@
+"""The line engine: read each segmented line whole with a CRNN trained with CTC.
+
+Joined and touching letters cannot be split into components; a line model
+reads them in context. The segmentation engine still finds the lines: each
+line's own ink (other lines masked out) goes through the one line
+normaliser, lines of similar width run together in LiteRT, and best-path
+decoding gives the text. Character boxes come from the CTC alignment:
+frames → columns → the line's ink inside those columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from textrecog.binarize import component_mask
+from textrecog.ctc import Span, best_path_spans, span_probs
+from textrecog.ink import masked_ink
+from textrecog.line_runtime import LineModel
+from textrecog.model import ModelInfo
+from textrecog.normalize import FittedLine, fit_line, line_to_input
+from textrecog.segment import LineSeg, Page
+from textrecog.types import Alternative, Box, Char, Geometry, Line, Result, Word, bounding_box
+
+
+@dataclass(frozen=True)
+class LineCut:
+    """One segmented line ready for the model: its own ink mask and the normalised image."""
+
+    seg: LineSeg
+    box: Box  # the crop: the line's box and one pixel around it (where the image has one)
+    mask: np.ndarray  # uint8, 1 = this line's ink, over box
+    fitted: FittedLine
+
+
+def cut_line(page: Page, line: LineSeg, info: ModelInfo) -> LineCut:
+    """A line's ink, neighbours masked out, through the shared line normaliser.
+
+    The crop keeps one pixel around the line's box: the ink mask is widened
+    by a pixel for antialiased edges, as it is for a rendered training line.
+    """
+    b, (h, w) = line.box, page.gray.shape
+    x0, y0, x1, y1 = max(0, b.x - 1), max(0, b.y - 1), min(w, b.right + 1), min(h, b.bottom + 1)
+    labels = page.segmentation.labels[y0:y1, x0:x1]
+    mask = component_mask(labels, frozenset().union(*(g.components for g in line.glyphs)))
+    ink = masked_ink(page.gray[y0:y1, x0:x1], mask)
+    return LineCut(line, Box(x0, y0, x1 - x0, y1 - y0), mask, fit_line(ink, info.spec))
+
+
+class LineEngine:
+    """Reads pages line by line with a CTC line model."""
+
+    def __init__(self, info: ModelInfo):
+        self.model = LineModel(info)
+        self.info = info
+        self.labels = info.labels
+
+    def read(self, pages: Sequence[Page], top_k: int = 3) -> list[Result]:
+        """Results for segmented pages; lines of all pages batched by width."""
+        cuts = [[cut_line(p, line, self.info) for line in p.segmentation.lines] for p in pages]
+        flat = [c for page_cuts in cuts for c in page_cuts]
+        probs = self.probabilities([c.fitted.image for c in flat])
+        it = iter(probs)
+        return [Result(tuple(self.read_line(c, next(it), top_k) for c in page_cuts),
+                       int(p.gray.shape[1]), int(p.gray.shape[0]), self.info.name)
+                for p, page_cuts in zip(pages, cuts)]
+
+    def probabilities(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        """Per-frame probabilities of each line image (frames cut to its own width)."""
+        spec, out = self.model.spec, [None] * len(images)
+        order = sorted(range(len(images)), key=lambda i: images[i].shape[1])
+        groups: dict[int, list[int]] = {}
+        for i in order:
+            groups.setdefault(self.model.bucket(images[i].shape[1]), []).append(i)
+        for bucket, idx in groups.items():
+            batch = np.zeros((len(idx), spec.height, bucket), np.uint8)
+            for row, i in enumerate(idx):
+                batch[row, :, : min(bucket, images[i].shape[1])] = images[i][:, :bucket]
+            probs = self.model.probabilities(line_to_input(batch, spec)[..., None])
+            for row, i in enumerate(idx):
+                out[i] = probs[row, : -(-min(bucket, images[i].shape[1]) // spec.downsample)]
+        return out
+
+    def read_line(self, cut: LineCut, probs: np.ndarray, top_k: int) -> Line:
+        """Best path → characters with boxes from the alignment → words split at spaces."""
+        spans = best_path_spans(probs.argmax(axis=1), len(self.labels))
+        boxes = char_boxes(cut, spans, self.model.spec.downsample)
+        words, current = [], []
+        for span, box in zip(spans, boxes):
+            text = self.labels[span.index]
+            if text == " ":
+                if current:
+                    words.append(Word(bounding_box(c.box for c in current), tuple(current)))
+                current = []
+                continue
+            current.append(self._char(cut.seg, box, span_probs(probs, span), top_k))
+        if current:
+            words.append(Word(bounding_box(c.box for c in current), tuple(current)))
+        return Line(cut.seg.box, tuple(words))
+
+    def _char(self, line: LineSeg, box: Box, p: np.ndarray, top_k: int) -> Char:
+        order = np.argsort(-p)[:top_k]
+        alts = tuple(Alternative(self.labels[int(k)], float(p[k])) for k in order)
+        geom = Geometry(rel_height=box.h / line.char_height,
+                        baseline_offset=(line.baseline - box.bottom) / line.char_height)
+        return Char(box, alts[0].char, alts[0].prob, alts, geom)
+
+
+def char_boxes(cut: LineCut, spans: Sequence[Span], downsample: int) -> list[Box]:
+    """A box per span: the line's ink between the midpoints to the neighbouring characters.
+
+    CTC fires on a narrow spike inside each character, so a character's
+    columns reach halfway to the spikes on either side (to the ink's edge
+    at the ends); the box is the ink found in those columns.
+    """
+    crop, fitted = cut.box, cut.fitted
+    centres = [fitted.to_source_x((s.start + s.end) / 2 * downsample) for s in spans]
+    cols = np.flatnonzero(cut.mask.any(axis=0))
+    lo_ink, hi_ink = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (0, crop.w)
+    edges = [lo_ink] + [int(round((a + b) / 2)) for a, b in zip(centres, centres[1:])] + [hi_ink]
+    boxes = []
+    for k in range(len(spans)):
+        x0, x1 = max(lo_ink, edges[k]), min(hi_ink, max(edges[k + 1], edges[k] + 1))
+        rows = np.flatnonzero(cut.mask[:, x0:x1].any(axis=1))
+        inked = np.flatnonzero(cut.mask[:, x0:x1].any(axis=0))
+        if rows.size:
+            boxes.append(Box(crop.x + x0 + int(inked[0]), crop.y + int(rows[0]),
+                             int(inked[-1] - inked[0]) + 1, int(rows[-1] - rows[0]) + 1))
+        else:  # no ink there (a space, or an alignment off the ink): the column range, full height
+            boxes.append(Box(crop.x + x0, crop.y, max(1, x1 - x0), crop.h))
+    return boxes

@@ -1,0 +1,213 @@
+"""The line model's training loop: CTC on width-grouped batches, checkpoints, resume, export.
+
+Kept apart from the command-line module so the loop, the export and the
+manifest stay small, separate functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from textrecog.charset import LINE_ALPHABET
+from textrecog.normalize import LineSpec
+
+log = logging.getLogger("textrecog.train")
+
+
+def _spec(args: argparse.Namespace) -> LineSpec:
+    return LineSpec(height=args.height)
+
+
+def _convs(args: argparse.Namespace) -> tuple[int, ...]:
+    return tuple(int(c) for c in args.convs.split(","))
+
+
+def load_split(args: argparse.Namespace) -> dict:
+    """The line corpus, split by site; ``--limit`` trims each split for smoke tests."""
+    from textrecog.data.linedata import LineCorpus, load_line_corpus
+    from textrecog.train_line import _sites
+
+    corpus = load_line_corpus(args.unipen)
+    parts = corpus.split(_sites(args.val_sites), _sites(args.test_sites))
+    if args.limit:
+        parts = {k: LineCorpus(v.inks[: args.limit], v.chars) for k, v in parts.items()}
+    for k, v in parts.items():
+        log.info("%s: %d inks from sites %s, %d character sessions", k, len(v.inks),
+                 ",".join(sorted({i.site for i in v.inks})), len(v.chars))
+    return parts
+
+
+def val_set(corpus, spec: LineSpec, count: int, seed: int) -> list:
+    """A fixed, faithfully rendered validation sample (words and texts)."""
+    from textrecog.data.lineimages import faithful_image
+    from textrecog.data.linesampler import make_batch
+
+    rng = np.random.default_rng(seed)
+    inks = [corpus.inks[int(i)] for i in rng.permutation(len(corpus.inks))[:count]]
+    items = sorted(((faithful_image(i.strokes, spec), i.text) for i in inks), key=lambda p: p[0].shape[1])
+    return [make_batch([p[0] for p in items[k : k + 32]], [p[1] for p in items[k : k + 32]], LINE_ALPHABET, spec)
+            for k in range(0, len(items), 32)]
+
+
+def cer_of(model_fn, batches: list) -> float:
+    """Character error rate (edit distance / reference length) of best-path decoding."""
+    from textrecog.evaluate import edit_distance
+    from textrecog.train_line import greedy_texts
+
+    errors = chars = 0
+    for b in batches:
+        logits = np.asarray(model_fn(b.images.astype(np.float32) / 255.0))
+        for truth, pred in zip(b.texts, greedy_texts(logits, b.frames, LINE_ALPHABET)):
+            errors += edit_distance(truth, pred)
+            chars += len(truth)
+    return errors / max(1, chars)
+
+
+class Trainer:
+    """Model, optimiser and state, saved after every epoch so a killed run resumes."""
+
+    def __init__(self, args: argparse.Namespace, workdir: Path):
+        import keras
+
+        from textrecog.train_line import build_line_model
+
+        self.args, self.workdir = args, workdir
+        keras.utils.set_random_seed(args.seed)
+        self.model = build_line_model(len(LINE_ALPHABET), _spec(args), None, _convs(args), args.rnn)
+        self.opt = keras.optimizers.Adam(args.lr, clipnorm=5.0)
+        self.opt.build(self.model.trainable_variables)
+        self.state = {"epoch": 0, "best_cer": None, "best_epoch": 0, "lr": args.lr, "bad_epochs": 0,
+                      "seconds": 0.0, "runs": []}
+        self._step = self._make_step()
+        if (workdir / "state.json").is_file():
+            self._resume()
+
+    def _make_step(self):
+        import tensorflow as tf
+
+        model, opt = self.model, self.opt
+
+        @tf.function(reduce_retracing=True)
+        def step(x, labels, label_len, frames):
+            with tf.GradientTape() as tape:
+                logits = model(tf.cast(x, tf.float32) / 255.0, training=True)
+                loss = tf.nn.ctc_loss(labels, logits, label_len, frames, logits_time_major=False,
+                                      blank_index=-1)
+                loss = tf.reduce_mean(loss)
+            grads = tape.gradient(loss, model.trainable_variables)
+            opt.apply_gradients(zip(grads, model.trainable_variables))
+            return loss
+
+        return step
+
+    def _resume(self) -> None:
+        self.state = json.loads((self.workdir / "state.json").read_text())
+        self.model.load_weights(self.workdir / "last.weights.h5")
+        saved = np.load(self.workdir / "last.optimizer.npz")
+        for i, v in enumerate(self.opt.variables):
+            v.assign(saved[f"v{i}"])
+        self.opt.learning_rate.assign(self.state["lr"])
+        log.info("resumed after epoch %d (best val CER %s at epoch %d)", self.state["epoch"],
+                 self.state["best_cer"], self.state["best_epoch"])
+
+    def save(self, improved: bool) -> None:
+        """Write the last weights, optimiser and state atomically enough (state last)."""
+        self.model.save_weights(self.workdir / "last.weights.h5")
+        np.savez(self.workdir / "last.optimizer.npz", **{f"v{i}": v.numpy() for i, v in enumerate(self.opt.variables)})
+        if improved:
+            self.model.save_weights(self.workdir / "best.weights.h5")
+        tmp = self.workdir / "state.json.tmp"
+        tmp.write_text(json.dumps(self.state, indent=1))
+        tmp.replace(self.workdir / "state.json")
+
+    def epoch(self, stream, steps: int) -> float:
+        """Train ``steps`` batches; returns the mean loss."""
+        losses, t0 = [], time.time()
+        for k in range(steps):
+            b = next(stream)
+            loss = float(self._step(b.images, b.labels, b.label_len, b.frames))
+            if np.isfinite(loss):
+                losses.append(loss)
+            if (k + 1) % 50 == 0:
+                log.info("  %d/%d batches, loss %.3f, %.2f s a batch", k + 1, steps,
+                         np.mean(losses[-50:]) if losses else float("nan"), (time.time() - t0) / (k + 1))
+        return float(np.mean(losses)) if losses else float("nan")
+
+    def end_epoch(self, val_cer: float) -> bool:
+        """Track the best CER, halve the rate on a plateau; True if training should go on."""
+        s = self.state
+        improved = s["best_cer"] is None or val_cer < s["best_cer"] - 1e-4
+        if improved:
+            s.update(best_cer=val_cer, best_epoch=s["epoch"], bad_epochs=0)
+        else:
+            s["bad_epochs"] += 1
+            if s["bad_epochs"] % 3 == 0:
+                s["lr"] = max(s["lr"] * 0.5, 1e-5)
+                self.opt.learning_rate.assign(s["lr"])
+        self.save(improved)
+        return s["bad_epochs"] < self.args.patience
+
+
+def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
+    """Train until the epoch limit, early stopping or the time budget of this run."""
+    import tensorflow as tf
+
+    from textrecog.data.linesampler import batches, prefetch
+
+    trainer = Trainer(args, workdir)
+    spec = _spec(args)
+    val = val_set(parts["val"], spec, args.val_count, args.seed)
+    stream = prefetch(batches(parts["train"], LINE_ALPHABET, spec, args.batch,
+                              args.seed * 1000 + trainer.state["epoch"]))
+    writer = tf.summary.create_file_writer(str(workdir / "tensorboard"))
+    started, run = time.time(), {"started": dt.datetime.now().isoformat(timespec="seconds"), "epochs": 0}
+    trainer.state["runs"].append(run)
+    predict = tf.function(lambda x: trainer.model(x, training=False), reduce_retracing=True)
+    while trainer.state["epoch"] < args.epochs:
+        t0 = time.time()
+        loss = trainer.epoch(stream, args.steps)
+        cer = cer_of(predict, val)
+        trainer.state["epoch"] += 1
+        trainer.state["seconds"] += time.time() - t0
+        run.update(epochs=run["epochs"] + 1, seconds=round(time.time() - started))
+        go_on = trainer.end_epoch(cer)
+        with writer.as_default(step=trainer.state["epoch"]):
+            tf.summary.scalar("loss", loss)
+            tf.summary.scalar("val_cer", cer)
+            tf.summary.scalar("lr", trainer.state["lr"])
+        print(f"epoch {trainer.state['epoch']} loss {loss:.3f} val_cer {cer:.4f} "
+              f"best {trainer.state['best_cer']:.4f}@{trainer.state['best_epoch']} lr {trainer.state['lr']:.1e} "
+              f"{time.time() - t0:.0f}s ({args.steps * args.batch / (time.time() - t0):.0f} lines/s)",
+              file=sys.stderr, flush=True)
+        if not go_on:
+            log.info("early stop: no better val CER in %d epochs", args.patience)
+            break
+        if args.minutes and time.time() - started > args.minutes * 60:
+            log.info("time budget of this run used (%.0f min); run again to continue", args.minutes)
+            break
+    trainer.save(False)
+    return trainer
+
+
+def train_and_export(args: argparse.Namespace, workdir: Path, out: Path) -> int:
+    """Train (or resume), then export the best checkpoint into ``out`` with its manifest."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    parts = load_split(args)
+    if args.export_only:
+        from textrecog.line_training import Trainer
+
+        trainer = Trainer(args, workdir)
+    else:
+        trainer = fit(args, workdir, parts)
+    from textrecog.line_export import export_model_dir
+
+    export_model_dir(args, trainer, parts, out)
+    return 0
