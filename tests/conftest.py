@@ -138,6 +138,6 @@ def tiny_line_model(tmp_path_factory) -> Path:
                           "polarity": spec.polarity, "scale": spec.scale, "downsample": spec.downsample},
                 "training": {"data": "printed digit strings (test fixture)", "command": "tests/conftest.py",
                              "split": {"test_sites": ["wrd"]}}}
-    tflite = export_tflite(model.get_weights(), spec, convs, rnn, widths=(64, 128))
+    tflite = export_tflite(model.get_weights(), spec, convs, rnn, (64, 128))
     write_model_dir(out, tflite, list(LINE_ALPHABET), manifest)
     return out

@@ -47,7 +47,7 @@ def word_file(rng, count: int) -> tuple[str, list[str]]:
 
 
 def make_tree(root, rng):
-    for section, site in [("1a", "trn"), ("1a", "vvv"), ("1a", "tst"), ("7", "wrd")]:
+    for section, site in [("1a", "trn"), ("1a", "vvv"), ("1a", "tst"), ("7", "wrd"), ("7", "wvl"), ("7", "wtr")]:
         pen, segs = word_file(rng, 4) if section == "7" else pen_file(rng, 12)
         (root / "include" / site).mkdir(parents=True, exist_ok=True)
         (root / "include" / site / "w.dat").write_text(pen)
@@ -159,3 +159,24 @@ def test_class_weights_balance():
 
     w = class_weights(np.array([0, 0, 0, 0, 1]), 3)
     assert w[1] > w[0] and w[2] == 0
+
+
+def test_line_training_smoke_resumes_and_exports(trained, tmp_path):
+    """Two short runs of `train --kind line`: the second continues the first, then a valid model is written."""
+    from textrecog.line_runtime import LineModel
+    from textrecog.model import load_info
+    from textrecog.train import main
+
+    tree, _, _ = trained
+    args = ["--kind", "line", "--unipen", str(tree), "--out", str(tmp_path / "line"), "--workdir",
+            str(tmp_path / "work"), "--steps", "3", "--batch", "4", "--val-count", "4", "--convs", "4,4,4,4",
+            "--rnn", "4", "--val-sites", "wvl", "--test-sites", "wrd", "--export-widths", "64,128"]
+    assert main([*args, "--epochs", "1"]) == 0
+    assert main([*args, "--epochs", "2"]) == 0
+    info = load_info(tmp_path / "line")
+    manifest = info.manifest
+    assert info.kind == "line" and manifest["training"]["epochs"] == 2
+    assert len(manifest["training"]["runs"]) == 2  # the second run resumed, not restarted
+    assert manifest["training"]["split"]["test_sites"] == ["wrd"]
+    assert abs(manifest["accuracy"]["val_cer_keras"] - manifest["accuracy"]["val_cer_tflite"]) <= 0.001
+    assert LineModel(info).widths == (64, 128)

@@ -21,11 +21,8 @@ from textrecog.charset import LINE_ALPHABET
 from textrecog.normalize import LineSpec
 
 log = logging.getLogger("textrecog.train")
-WIDTHS = (128, 256, 384, 512, 768, 1024)
-
-
 def export_tflite(weights: list[np.ndarray], spec: LineSpec, convs: tuple[int, ...], rnn: int,
-                  widths: tuple[int, ...] = WIDTHS) -> bytes:
+                  widths: tuple[int, ...]) -> bytes:
     """One .tflite file with a signature per width bucket, softmax outputs (N, width / 4, classes + 1)."""
     import keras
     import tensorflow as tf
@@ -51,17 +48,23 @@ def _call(model):
     return lambda x: model(x, training=False)
 
 
+def export_widths(args: argparse.Namespace) -> tuple[int, ...]:
+    """The width buckets to export, narrowest first."""
+    return tuple(sorted(int(w) for w in args.export_widths.split(",")))
+
+
 def manifest(args: argparse.Namespace, spec: LineSpec, parts: dict, state: dict) -> dict:
     """The manifest: input geometry, data and licences, split, commands, training runs."""
     from textrecog.train_line import _sites
 
+    widths = export_widths(args)
     return {
         "name": Path(args.out).name,
         "kind": "line",
         "description": "Handwritten line recognizer: CRNN (conv + 2 BiLSTM) trained with CTC, best-path decoding",
-        "input": {"height": spec.height, "margin": spec.margin, "max_width": WIDTHS[-1],
+        "input": {"height": spec.height, "margin": spec.margin, "max_width": widths[-1],
                   "polarity": spec.polarity, "scale": spec.scale, "downsample": spec.downsample,
-                  "widths": list(WIDTHS)},
+                  "widths": list(widths)},
         "classes": "line alphabet (labels.json) + CTC blank as the last output",
         "training": {
             "data": [{"name": "UNIPEN train_r01_v07 sections 7 (words) and 8 (single-line texts); isolated "
@@ -93,7 +96,7 @@ def export_model_dir(args: argparse.Namespace, trainer, parts: dict, out: Path) 
     best = trainer.workdir / "best.weights.h5"
     if best.is_file():
         model.load_weights(best)
-    tflite = export_tflite(model.get_weights(), spec, _convs(args), args.rnn)
+    tflite = export_tflite(model.get_weights(), spec, _convs(args), args.rnn, export_widths(args))
     meta = manifest(args, spec, parts, trainer.state)
     staging = trainer.workdir / "export"
     write_model_dir(staging, tflite, list(LINE_ALPHABET), meta)
