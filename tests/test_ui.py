@@ -50,7 +50,8 @@ def write(window, text: str, x0: float = 60, y0: float = 90) -> None:
 def window(qtbot):
     from ui.app import MainWindow
 
-    w = MainWindow()
+    # block capitals, one stroke set per letter: the character engine's case (and its exact readings)
+    w = MainWindow("latin")
     qtbot.addWidget(w)
     w.show()
     yield w
@@ -190,3 +191,21 @@ def test_ui_never_imports_tensorflow():
             "w = MainWindow(); w.recognizer._run(1, np.full((50, 50), 255, np.uint8), None)\n"
             "w.recognizer.stop(); assert 'tensorflow' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_window_runs_a_line_model(qtbot, tiny_line_model, tmp_path):
+    """The same window reads through the line engine when its model is a line model."""
+    import cv2
+
+    from conftest import render_digits
+    from ui.app import MainWindow
+
+    w = MainWindow(str(tiny_line_model))
+    qtbot.addWidget(w)
+    w.show()
+    path = tmp_path / "digits.png"
+    cv2.imwrite(str(path), render_digits("1234"))
+    assert w.open_image(str(path))
+    wait_text(qtbot, w, "1234")
+    assert w.model_box.currentText() == "tinyline" and len(w.canvas.boxes) == 4
+    w.close()

@@ -50,7 +50,8 @@ def _call(model):
 
 def export_widths(args: argparse.Namespace) -> tuple[int, ...]:
     """The width buckets to export, narrowest first."""
-    return tuple(sorted(int(w) for w in args.export_widths.split(",")))
+    text = getattr(args, "export_widths", None) or "128,256,384,512,768,1024"
+    return tuple(sorted(int(w) for w in text.split(",")))
 
 
 def manifest(args: argparse.Namespace, spec: LineSpec, parts: dict, state: dict) -> dict:
@@ -111,4 +112,15 @@ def export_model_dir(args: argparse.Namespace, trainer, parts: dict, out: Path) 
     if abs(keras_cer - lite_cer) > 0.001:
         log.warning("Keras and LiteRT disagree by more than 0.1 CER points")
     write_model_dir(out, tflite, list(LINE_ALPHABET), meta)
+    save_checkpoint(trainer.workdir, out / "checkpoint")
     log.info("wrote %s (%.1f MB)", out, len(tflite) / 1e6)
+
+
+def save_checkpoint(workdir: Path, folder: Path) -> None:
+    """Keep the weights and state beside the model, so a later session resumes from a clean checkout."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("last.weights.h5", "best.weights.h5", "state.json"):
+        if (workdir / name).is_file():
+            shutil.copy(workdir / name, folder / name)

@@ -88,7 +88,10 @@ class Trainer:
                       "seconds": 0.0, "runs": []}
         self._step = self._make_step()
         if (workdir / "state.json").is_file():
-            self._resume()
+            self._resume(workdir)
+        elif (Path(args.out) / "checkpoint" / "state.json").is_file():
+            # a fresh work folder: continue from the checkpoint shipped beside the model
+            self._resume(Path(args.out) / "checkpoint")
 
     def _make_step(self):
         import tensorflow as tf
@@ -108,14 +111,19 @@ class Trainer:
 
         return step
 
-    def _resume(self) -> None:
-        self.state = json.loads((self.workdir / "state.json").read_text())
-        self.model.load_weights(self.workdir / "last.weights.h5")
-        saved = np.load(self.workdir / "last.optimizer.npz")
-        for i, v in enumerate(self.opt.variables):
-            v.assign(saved[f"v{i}"])
+    def _resume(self, folder: Path) -> None:
+        self.state = json.loads((folder / "state.json").read_text())
+        self.model.load_weights(folder / "last.weights.h5")
+        if (folder / "last.optimizer.npz").is_file():  # a shipped checkpoint has weights only
+            saved = np.load(folder / "last.optimizer.npz")
+            for i, v in enumerate(self.opt.variables):
+                v.assign(saved[f"v{i}"])
+        if folder != self.workdir and (folder / "best.weights.h5").is_file():
+            import shutil
+
+            shutil.copy(folder / "best.weights.h5", self.workdir / "best.weights.h5")
         self.opt.learning_rate.assign(self.state["lr"])
-        log.info("resumed after epoch %d (best val CER %s at epoch %d)", self.state["epoch"],
+        log.info("resumed from %s after epoch %d (best val CER %s at epoch %d)", folder, self.state["epoch"],
                  self.state["best_cer"], self.state["best_epoch"])
 
     def save(self, improved: bool) -> None:

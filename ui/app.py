@@ -87,14 +87,17 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.model_box)
 
     def _fill_models(self, model: str | None) -> None:
-        from textrecog.model import list_models
+        from textrecog.model import DEFAULT_MODEL, list_models
 
         for path in list_models():
             self.model_box.addItem(path.name, str(path))
-        if model and self.model_box.findData(model) < 0:
-            self.model_box.addItem(Path(model).name, model)
-        idx = self.model_box.findData(model) if model else self.model_box.findText("latin")
-        self.model_box.setCurrentIndex(max(0, idx))
+        wanted = model or DEFAULT_MODEL
+        idx = self.model_box.findData(wanted)
+        idx = idx if idx >= 0 else self.model_box.findText(wanted)  # a name, as in --model line
+        if idx < 0:
+            self.model_box.addItem(Path(wanted).name, wanted)
+            idx = self.model_box.count() - 1
+        self.model_box.setCurrentIndex(idx)
 
     def _model_changed(self) -> None:
         self.recognizer.model = self.model_box.currentData()
