@@ -103,14 +103,15 @@ def test_line_model_loads_with_its_kind(tiny_line_model):
     assert LineModel(info).widths == (64, 128)
 
 
-def test_line_model_labels_must_match_outputs(tiny_line_model, tmp_path):
+@pytest.mark.parametrize("engine", ["char", "line"])
+def test_labels_must_match_outputs_for_either_engine(tiny_model, tiny_line_model, tmp_path, engine):
     from textrecog.line_runtime import LineModel
 
-    m = copy_model(tiny_line_model, tmp_path)
-    (m / "labels.json").write_text(json.dumps(list("0123456789")))
-    edit_manifest(m, num_classes=10)
-    with pytest.raises(ModelError, match="lists 10 characters"):
-        LineModel(m)
+    m = copy_model(tiny_line_model if engine == "line" else tiny_model, tmp_path)
+    (m / "labels.json").write_text(json.dumps(list("0123")))
+    edit_manifest(m, num_classes=4)
+    with pytest.raises(ModelError, match="lists 4"):
+        (LineModel if engine == "line" else Classifier)(m)
 
 
 def test_line_manifest_needs_line_input(tiny_line_model, tmp_path):

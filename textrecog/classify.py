@@ -60,14 +60,23 @@ BUCKETS = (8, 16, 32)  # batch sizes run; more characters go in pieces of the la
 # (32, not 64: measured with XNNPACK on a 2-core Xeon, 64 rows run 8% slower per character)
 
 
-def pieces(n: int) -> list[tuple[int, int]]:
+def pieces(n: int, buckets: tuple[int, ...] = BUCKETS) -> list[tuple[int, int]]:
     """Split ``n`` rows into (rows, bucket) pieces: full largest buckets, then the
     smallest bucket that holds the rest (so padding stays below half a piece)."""
-    out = [(BUCKETS[-1], BUCKETS[-1])] * (n // BUCKETS[-1])
-    rest = n % BUCKETS[-1]
+    out = [(buckets[-1], buckets[-1])] * (n // buckets[-1])
+    rest = n % buckets[-1]
     if rest:
-        out.append((rest, next(b for b in BUCKETS if b >= rest)))
+        out.append((rest, next(b for b in buckets if b >= rest)))
     return out
+
+
+def open_interpreter(info: ModelInfo, threads: int):
+    """A LiteRT interpreter for a model directory's .tflite (its banner kept off stderr)."""
+    try:
+        with _quiet_native_stderr():
+            return _interpreter_class()(model_path=str(info.tflite_path), num_threads=threads)
+    except (ValueError, RuntimeError) as exc:
+        raise ModelError(f"{info.tflite_path}: not a valid TFLite model ({exc})") from None
 
 
 class Classifier:
@@ -90,11 +99,7 @@ class Classifier:
         self._validate()
 
     def _new_interpreter(self):
-        try:
-            with _quiet_native_stderr():
-                return _interpreter_class()(model_path=str(self.info.tflite_path), num_threads=self._threads)
-        except (ValueError, RuntimeError) as exc:
-            raise ModelError(f"{self.info.tflite_path}: not a valid TFLite model ({exc})") from None
+        return open_interpreter(self.info, self._threads)
 
     def _interpreter(self, size: int):
         """The interpreter for batches of ``size`` (created and allocated on first use)."""

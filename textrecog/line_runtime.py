@@ -13,20 +13,11 @@ import threading
 
 import numpy as np
 
-from textrecog.classify import _interpreter_class, _quiet_native_stderr, default_threads
+from textrecog.classify import default_threads, open_interpreter, pieces
 from textrecog.model import ModelError, ModelInfo, load_info
 from textrecog.normalize import LineSpec
 
 BATCHES = (1, 4, 8)
-
-
-def batch_pieces(n: int) -> list[tuple[int, int]]:
-    """Split ``n`` rows into (rows, batch size) pieces: full batches of 8, then the smallest size that fits."""
-    out = [(BATCHES[-1], BATCHES[-1])] * (n // BATCHES[-1])
-    rest = n % BATCHES[-1]
-    if rest:
-        out.append((rest, next(b for b in BATCHES if b >= rest)))
-    return out
 
 
 class LineModel:
@@ -39,15 +30,8 @@ class LineModel:
         self.spec: LineSpec = self.info.spec
         self._threads = threads or default_threads()
         self._lock = threading.Lock()  # an interpreter is not thread-safe
-        self._interps: dict[int, object] = {1: self._new_interpreter()}
+        self._interps: dict[int, object] = {1: open_interpreter(self.info, self._threads)}
         self.widths = self._validate(self._interps[1])
-
-    def _new_interpreter(self):
-        try:
-            with _quiet_native_stderr():
-                return _interpreter_class()(model_path=str(self.info.tflite_path), num_threads=self._threads)
-        except (ValueError, RuntimeError) as exc:
-            raise ModelError(f"{self.info.tflite_path}: not a valid TFLite model ({exc})") from None
 
     def _validate(self, interp) -> tuple[int, ...]:
         sigs = interp.get_signature_list()
@@ -71,7 +55,7 @@ class LineModel:
     def _run(self, width: int, batch: np.ndarray) -> np.ndarray:
         interp = self._interps.get(len(batch))
         if interp is None:
-            interp = self._interps[len(batch)] = self._new_interpreter()
+            interp = self._interps[len(batch)] = open_interpreter(self.info, self._threads)
         runner = interp.get_signature_runner(f"w{width}")
         (name,) = runner.get_input_details()
         return next(iter(runner(**{name: batch}).values()))
@@ -90,7 +74,7 @@ class LineModel:
         out = np.zeros((n, bucket // self.spec.downsample, len(self.info.labels) + 1), np.float32)
         start = 0
         with self._lock:
-            for rows, size in batch_pieces(n):
+            for rows, size in pieces(n, BATCHES):
                 piece = images[start : start + rows]
                 if rows < size:
                     piece = np.concatenate([piece, np.zeros((size - rows, *piece.shape[1:]), np.float32)])
