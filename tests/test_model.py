@@ -79,13 +79,25 @@ def test_unknown_name_lists_available():
         resolve("no-such-model")
 
 
-def test_bundled_default_model_is_valid():
-    info = load_info("latin")
+@pytest.mark.parametrize("name", ["latin", "line"])
+def test_bundled_models_are_valid(name):
+    info = load_info(name)
     assert info.path.parent == bundled_models_dir()
     assert len(info.labels) >= 62
     for key in ("data", "command", "split"):
         assert key in info.manifest["training"]
-    assert "test" in info.manifest["accuracy"]
+    assert info.manifest["accuracy"]
+
+
+def test_default_model_is_the_line_model():
+    assert load_info(None).name == "line" and load_info(None).kind == "line"
+
+
+def test_line_model_is_small_and_resumable():
+    info = load_info("line")
+    assert info.tflite_path.stat().st_size <= 10 * 1024 * 1024
+    assert (info.path / "checkpoint" / "state.json").is_file()
+    assert abs(info.manifest["accuracy"]["val_cer_keras"] - info.manifest["accuracy"]["val_cer_tflite"]) <= 0.001
 
 
 def test_unknown_kind_is_refused(tiny_model, tmp_path):

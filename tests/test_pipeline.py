@@ -14,10 +14,14 @@ from textrecog.evaluate import edit_distance
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 GOLDEN = sorted(p for p in SAMPLES.glob("*.png") if p.with_suffix(".gt.txt").exists())
 README_SAMPLE = SAMPLES / "line-scr.png"  # the one the README's third line reads
-# Regression bounds for the bundled model (measured: worst 0.625 on the
-# loosely written "anecdote", mean 0.356); see the model card for why.
-MAX_SAMPLE_CER = 0.65
-MAX_MEAN_CER = 0.38
+SITES = {row.split("\t")[0]: row.split("\t")[2]
+         for row in (SAMPLES / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()[1:]}
+# Regression bounds per bundled model, on the samples from sites it never saw (see the model
+# cards for why the figures are what they are). latin: printed samples only (worst measured
+# 0.625 on the loosely written "anecdote", mean 0.356); it cannot read joined letters at all.
+# line: the 8 samples from its test sites, cursive ones included (measured: worst 0.667 on the
+# cursive "frankfurt", mean 0.254).
+BOUNDS = {"latin": (0.65, 0.38), "line": (0.75, 0.30)}
 
 
 def truth(path: Path) -> str:
@@ -28,19 +32,31 @@ def cer(true: str, read: str) -> float:
     return edit_distance(true, read) / max(1, len(true))
 
 
+def held_out(model: str) -> list[Path]:
+    """The golden samples from sites the model never trained on (latin: the hand-printed ones)."""
+    from textrecog.model import load_info
+
+    if model == "latin":
+        return [p for p in GOLDEN if not p.stem.startswith("cursive")]
+    test_sites = set(load_info(model).manifest["training"]["split"]["test_sites"])
+    return [p for p in GOLDEN if SITES[p.name] in test_sites]
+
+
 def test_there_are_golden_samples():
     assert len(GOLDEN) >= 5 and README_SAMPLE in GOLDEN
+    assert set(SITES) == {p.name for p in GOLDEN}
+    assert len(held_out("line")) >= 5 and any(p.stem.startswith("cursive") for p in held_out("line"))
 
 
-@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
-def test_golden_sample(path):
-    read = textrecog.recognize(path).text
-    assert cer(truth(path), read) <= MAX_SAMPLE_CER, f"read {read!r}, true {truth(path)!r}"
-
-
-def test_golden_mean_cer():
-    rates = [cer(truth(p), textrecog.recognize(p).text) for p in GOLDEN]
-    assert np.mean(rates) <= MAX_MEAN_CER
+@pytest.mark.parametrize("model", sorted(BOUNDS))
+def test_golden_samples(model):
+    worst, mean = BOUNDS[model]
+    rates = {}
+    for path in held_out(model):
+        read = textrecog.recognize(path, model).text
+        rates[path.stem] = cer(truth(path), read)
+        assert rates[path.stem] <= worst, f"{model} read {read!r}, true {truth(path)!r}"
+    assert np.mean(list(rates.values())) <= mean, rates
 
 
 def test_readme_sample_is_read_exactly():

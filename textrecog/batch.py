@@ -140,7 +140,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
     p.add_argument("--glob", help="only files whose relative path or name matches, e.g. '*.png'")
     p.add_argument("--no-recursive", dest="recursive", action="store_false", help="do not enter subfolders")
-    p.add_argument("--model", default=None, help="model name or directory (default: latin)")
+    p.add_argument("--model", default=None, help="model name or directory (default: the bundled default model)")
     p.add_argument("--top-k", type=int, default=3)
     args = p.parse_args(argv)
     if args.format is None:

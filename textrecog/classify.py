@@ -70,11 +70,19 @@ def pieces(n: int, buckets: tuple[int, ...] = BUCKETS) -> list[tuple[int, int]]:
     return out
 
 
-def open_interpreter(info: ModelInfo, threads: int):
-    """A LiteRT interpreter for a model directory's .tflite (its banner kept off stderr)."""
+def open_interpreter(info: ModelInfo, threads: int, xnnpack: bool = True):
+    """A LiteRT interpreter for a model directory's .tflite (its banner kept off stderr).
+
+    ``xnnpack=False`` runs the builtin kernels without the default XNNPACK delegate.
+    """
+    kwargs = {}
+    if not xnnpack:
+        from ai_edge_litert.interpreter import OpResolverType
+
+        kwargs["experimental_op_resolver_type"] = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
     try:
         with _quiet_native_stderr():
-            return _interpreter_class()(model_path=str(info.tflite_path), num_threads=threads)
+            return _interpreter_class()(model_path=str(info.tflite_path), num_threads=threads, **kwargs)
     except (ValueError, RuntimeError) as exc:
         raise ModelError(f"{info.tflite_path}: not a valid TFLite model ({exc})") from None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import tempfile
 from pathlib import Path
@@ -50,7 +51,7 @@ def _call(model):
 
 def export_widths(args: argparse.Namespace) -> tuple[int, ...]:
     """The width buckets to export, narrowest first."""
-    text = getattr(args, "export_widths", None) or "128,256,384,512,768,1024"
+    text = getattr(args, "export_widths", None) or "128,256,512,1024"
     return tuple(sorted(int(w) for w in text.split(",")))
 
 
@@ -59,6 +60,9 @@ def manifest(args: argparse.Namespace, spec: LineSpec, parts: dict, state: dict)
     from textrecog.train_line import _sites
 
     widths = export_widths(args)
+    command, previous = args.command, Path(args.out) / "manifest.json"
+    if args.export_only and previous.is_file():  # a re-export: the weights came from the training command
+        command = json.loads(previous.read_text(encoding="utf-8")).get("training", {}).get("command", command)
     return {
         "name": Path(args.out).name,
         "kind": "line",
@@ -75,7 +79,8 @@ def manifest(args: argparse.Namespace, spec: LineSpec, parts: dict, state: dict)
             "split": {"method": "by UNIPEN contributing site (writer-disjoint)",
                       "val_sites": _sites(args.val_sites), "test_sites": _sites(args.test_sites),
                       "inks": {k: len(v.inks) for k, v in parts.items()}},
-            "command": args.command,
+            "command": command,
+            **({"export_command": args.command} if args.export_only else {}),
             "architecture": f"conv {args.convs}, pools 2x2,2x2,2x1,2x1, 2 x BiLSTM {args.rnn}, height {spec.height}",
             "schedule": f"Adam {args.lr}, clipnorm 5, batch {args.batch}, {args.steps} batches an epoch, "
                         "rate halved after 3 epochs without a better val CER",

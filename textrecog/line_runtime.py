@@ -1,8 +1,15 @@
 """Line model runtime: a multi-signature ``.tflite`` (one signature per width bucket) run by LiteRT.
 
 Lines are padded to the narrowest bucket that holds them and run in
-batches of 1, 4 or 8 rows; each batch size has its own interpreter, so no
-call re-plans tensors. Never imports TensorFlow (see :mod:`textrecog.classify`).
+batches of 1, 4 or 8 rows through one interpreter (a bucket's batch size is
+re-planned only when it changes). Never imports TensorFlow (see
+:mod:`textrecog.classify`).
+
+The LSTMs are unrolled (Keras 3 converts no other way), so each bucket is
+thousands of small ops. XNNPACK packs the recurrent weights again for every
+unrolled step: about 1.6 GB and 1.5 s to start for the four buckets, for
+2.6x the speed in batches of 8. It is therefore off unless
+``$TEXTRECOG_XNNPACK=1`` (measured figures in the README).
 """
 
 from __future__ import annotations
@@ -30,8 +37,9 @@ class LineModel:
         self.spec: LineSpec = self.info.spec
         self._threads = threads or default_threads()
         self._lock = threading.Lock()  # an interpreter is not thread-safe
-        self._interps: dict[int, object] = {1: open_interpreter(self.info, self._threads)}
-        self.widths = self._validate(self._interps[1])
+        xnnpack = os.environ.get("TEXTRECOG_XNNPACK", "") == "1"
+        self._interp = open_interpreter(self.info, self._threads, xnnpack)
+        self.widths = self._validate(self._interp)
 
     def _validate(self, interp) -> tuple[int, ...]:
         sigs = interp.get_signature_list()
@@ -53,10 +61,7 @@ class LineModel:
         return next((w for w in self.widths if w >= width), self.widths[-1])
 
     def _run(self, width: int, batch: np.ndarray) -> np.ndarray:
-        interp = self._interps.get(len(batch))
-        if interp is None:
-            interp = self._interps[len(batch)] = open_interpreter(self.info, self._threads)
-        runner = interp.get_signature_runner(f"w{width}")
+        runner = self._interp.get_signature_runner(f"w{width}")
         (name,) = runner.get_input_details()
         return next(iter(runner(**{name: batch}).values()))
 

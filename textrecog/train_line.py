@@ -86,7 +86,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--val-count", type=int, default=800, help="validation lines scored each epoch")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--export-only", action="store_true", help="export the best checkpoint and stop")
-    p.add_argument("--export-widths", default="128,256,384,512,768,1024",
+    p.add_argument("--export-widths", default="128,256,512,1024",
                    help="width buckets exported as signatures (the widest is the longest line read unsqueezed)")
     p.add_argument("--limit", type=int, default=0, help="use only N inks per split (smoke tests)")
     return p.parse_args(argv)

@@ -91,8 +91,9 @@ def line_image(gray: np.ndarray, spec: LineSpec) -> FittedLine:
 def training_image(strokes: Sequence[np.ndarray], spec: LineSpec, rng: np.random.Generator,
                    look: ScanLook = ScanLook()) -> np.ndarray:
     """One randomly varied training image (uint8, spec.height rows) from real ink."""
-    # drawn at 1-1.8x the model's height, then reduced as a page's line would be
-    gray = render_gray(strokes, rng, height=spec.height * rng.uniform(1.0, 1.8))
+    # drawn at 1-4x the model's height, then reduced as a page's line would be: a scan's
+    # strokes end up thinner than a pixel after the reduction, and training must see that too
+    gray = render_gray(strokes, rng, height=spec.height * float(np.exp(rng.uniform(0.0, np.log(4.0)))))
     if rng.random() < look.p:
         gray = scan_look(gray, rng, look)
     return line_image(gray, spec).image
