@@ -57,7 +57,7 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
               f"Trained {tr.get('date')} ({tr.get('architecture')}; {tr.get('schedule', '')}), "
               f"wall time {tr.get('wall_time_s') or tr.get('train_seconds', '?')} s on a 2-core CPU"
               + (f", {len(tr['runs'])} run(s) resumed from one work folder" if tr.get("runs") else "") + ".", "",
-              "## Accuracy on held-out writers (test sites)", ""]
+              "## Accuracy" if manifest.get("kind") == "line" else "## Accuracy on held-out writers (test sites)", ""]
     if "test" in acc:
         lines += _char_table(acc["test"]["summary"])
     if "val_cer_tflite" in acc:
