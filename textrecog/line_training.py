@@ -127,14 +127,20 @@ class Trainer:
                  self.state["best_cer"], self.state["best_epoch"])
 
     def save(self, improved: bool) -> None:
-        """Write the last weights, optimiser and state atomically enough (state last)."""
-        self.model.save_weights(self.workdir / "last.weights.h5")
-        np.savez(self.workdir / "last.optimizer.npz", **{f"v{i}": v.numpy() for i, v in enumerate(self.opt.variables)})
+        """Write the last weights, optimiser and state; each file replaced whole, the state last."""
+        w = self.workdir
+        self.model.save_weights(w / "tmp.weights.h5")  # a kill mid-write never leaves a broken checkpoint
+        (w / "tmp.weights.h5").replace(w / "last.weights.h5")
+        np.savez(w / "tmp.optimizer.npz", **{f"v{i}": v.numpy() for i, v in enumerate(self.opt.variables)})
+        (w / "tmp.optimizer.npz").replace(w / "last.optimizer.npz")
         if improved:
-            self.model.save_weights(self.workdir / "best.weights.h5")
-        tmp = self.workdir / "state.json.tmp"
+            import shutil
+
+            shutil.copy(w / "last.weights.h5", w / "tmp.weights.h5")
+            (w / "tmp.weights.h5").replace(w / "best.weights.h5")
+        tmp = w / "state.json.tmp"
         tmp.write_text(json.dumps(self.state, indent=1))
-        tmp.replace(self.workdir / "state.json")
+        tmp.replace(w / "state.json")
 
     def epoch(self, stream, steps: int) -> float:
         """Train ``steps`` batches; returns the mean loss."""
