@@ -75,14 +75,13 @@ def open_interpreter(info: ModelInfo, threads: int, xnnpack: bool = True):
 
     ``xnnpack=False`` runs the builtin kernels without the default XNNPACK delegate.
     """
-    kwargs = {}
-    if not xnnpack:
-        from ai_edge_litert.interpreter import OpResolverType
-
-        kwargs["experimental_op_resolver_type"] = OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
+    cls, kwargs = _interpreter_class(), {}
+    if not xnnpack:  # LiteRT and tf.lite both define OpResolverType beside their Interpreter
+        resolver = sys.modules[cls.__module__].OpResolverType
+        kwargs["experimental_op_resolver_type"] = resolver.BUILTIN_WITHOUT_DEFAULT_DELEGATES
     try:
         with _quiet_native_stderr():
-            return _interpreter_class()(model_path=str(info.tflite_path), num_threads=threads, **kwargs)
+            return cls(model_path=str(info.tflite_path), num_threads=threads, **kwargs)
     except (ValueError, RuntimeError) as exc:
         raise ModelError(f"{info.tflite_path}: not a valid TFLite model ({exc})") from None
 

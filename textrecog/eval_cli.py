@@ -49,7 +49,7 @@ def held_out_chars(corpus, info) -> tuple:
     return build_split(samples, classes, info.spec, FAITHFUL, None), sorted(sites)
 
 
-def char_level(corpus, info, args: argparse.Namespace) -> dict:
+def char_level(corpus, info, args: argparse.Namespace, prefix: str = "") -> dict:
     """Character accuracy, per-class figures, confusions and the confusion PNG."""
     from textrecog.classify import Classifier
     from textrecog.evaluate import char_report, confusion_png, mnist_report, per_class
@@ -58,7 +58,7 @@ def char_level(corpus, info, args: argparse.Namespace) -> dict:
     clf = Classifier(info)
     report = char_report(clf, data, detail=True)
     truth, pred = report.pop("truth"), report.pop("pred")
-    confusion_png(truth, pred, info.labels, args.out / f"{getattr(args, 'out_prefix', '')}confusion.png")
+    confusion_png(truth, pred, info.labels, args.out / f"{prefix}confusion.png")
     report["per_class"] = per_class(truth, pred)
     report["sites"] = sites
     report["digits_restricted"] = digits_restricted(clf, data, truth)
@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"models": {i.name: {"path": str(i.path), "kind": i.kind} for i in infos}}
     for info in infos:
         if info.kind == "char":
-            args.out_prefix = "" if len(infos) == 1 else f"{info.name}-"
-            report["models"][info.name]["chars"] = char_level(corpus, info, args)
+            prefix = "" if len(infos) == 1 else f"{info.name}-"
+            report["models"][info.name]["chars"] = char_level(corpus, info, args, prefix)
     if not args.skip_texts:
         report["texts"], cases = evaluate_models(corpus, infos, args.max_texts)
         for name, model_cases in cases.items():

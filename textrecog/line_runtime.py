@@ -40,6 +40,7 @@ class LineModel:
         xnnpack = os.environ.get("TEXTRECOG_XNNPACK", "") == "1"
         self._interp = open_interpreter(self.info, self._threads, xnnpack)
         self.widths = self._validate(self._interp)
+        self._runners = {w: self._interp.get_signature_runner(f"w{w}") for w in self.widths}
 
     def _validate(self, interp) -> tuple[int, ...]:
         sigs = interp.get_signature_list()
@@ -61,7 +62,7 @@ class LineModel:
         return next((w for w in self.widths if w >= width), self.widths[-1])
 
     def _run(self, width: int, batch: np.ndarray) -> np.ndarray:
-        runner = self._interp.get_signature_runner(f"w{width}")
+        runner = self._runners[width]
         (name,) = runner.get_input_details()
         return next(iter(runner(**{name: batch}).values()))
 

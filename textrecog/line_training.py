@@ -216,8 +216,6 @@ def train_and_export(args: argparse.Namespace, workdir: Path, out: Path) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     parts = load_split(args)
     if args.export_only:
-        from textrecog.line_training import Trainer
-
         trainer = Trainer(args, workdir)
     else:
         trainer = fit(args, workdir, parts)

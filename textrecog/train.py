@@ -265,8 +265,9 @@ def check_agreement(model, clf, data: CharData) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``textrecog train``."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    kind = _kind(argv)
-    if kind == "line":
+    kind_parser = argparse.ArgumentParser(add_help=False)
+    kind_parser.add_argument("--kind", default="char")
+    if kind_parser.parse_known_args(argv)[0].kind == "line":
         from textrecog.train_line import main as train_line
 
         return train_line(argv)
@@ -305,16 +306,6 @@ def main(argv: list[str] | None = None) -> int:
     write_model_dir(out, (staging / "model.tflite").read_bytes(), list(classes), manifest)
     log.info("wrote %s: %s", out, json.dumps(manifest["accuracy"]["test"]["summary"]))
     return 0
-
-
-def _kind(argv: list[str]) -> str | None:
-    """The value of ``--kind`` (char: this character classifier, line: the CRNN line model)."""
-    for i, a in enumerate(argv):
-        if a.startswith("--kind="):
-            return a.split("=", 1)[1]
-        if a == "--kind" and i + 1 < len(argv):
-            return argv[i + 1]
-    return None
 
 
 def _manifest(args: argparse.Namespace, spec: InputSpec, classes: str, data: dict[str, CharData]) -> dict:

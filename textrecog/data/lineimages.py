@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from textrecog.binarize import binarize, speck_area
+from textrecog.segment import find_components
 from textrecog.data.render import Augment, draw_strokes, stroke_unit, transform_strokes
 from textrecog.ink import masked_ink
 from textrecog.normalize import FittedLine, LineSpec, fit_line
@@ -77,10 +78,10 @@ def scan_look(gray: np.ndarray, rng: np.random.Generator, look: ScanLook = ScanL
 def page_ink(gray: np.ndarray) -> np.ndarray:
     """Ink (bright on 0) of a one-line grey image, as the segmentation engine would keep it."""
     mask = binarize(gray)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
-    keep = stats[:, cv2.CC_STAT_AREA] >= speck_area(mask)
-    keep[0] = False
-    return masked_ink(gray, keep[labels].view(np.uint8))
+    labels, glyphs = find_components(mask, speck_area(mask))  # the segmentation engine's speck rule
+    keep = np.zeros(int(labels.max()) + 1, np.uint8)
+    keep[[k for g in glyphs for k in g.components]] = 1
+    return masked_ink(gray, keep[labels])
 
 
 def line_image(gray: np.ndarray, spec: LineSpec) -> FittedLine:

@@ -18,6 +18,7 @@ import numpy as np
 
 from textrecog.data.lineimages import training_image
 from textrecog.data.linedata import LineCorpus, LineInk
+from textrecog.data.render import stroke_unit
 from textrecog.data.synthlines import char_line, number_text, word_line
 from textrecog.normalize import LineSpec
 
@@ -87,8 +88,6 @@ class LineSampler:
         n = int(self.rng.integers(2, 7))
         words = [session[int(i)] for i in self.rng.integers(0, len(session), n)]
         if self.digit_writers and self.rng.random() < 0.3:
-            from textrecog.data.render import stroke_unit
-
             unit = float(np.median([stroke_unit(w.strokes) for w in words]))
             words.insert(int(self.rng.integers(len(words) + 1)), self._number(unit * self.rng.uniform(1.0, 1.5)))
         strokes, text = word_line(words, self.rng)
