@@ -133,3 +133,12 @@ def test_line_manifest_needs_line_input(tiny_line_model, tmp_path):
     (m / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ModelError, match="lacks 'height'"):
         load_info(m)
+
+
+def test_line_manifest_wider_than_its_buckets_is_refused(tiny_line_model, tmp_path):
+    from textrecog.line_runtime import LineModel
+
+    m = copy_model(tiny_line_model, tmp_path)
+    edit_manifest(m, input={"max_width": 4096})
+    with pytest.raises(ModelError, match="wider than the widest bucket 128"):
+        LineModel(m)

@@ -180,3 +180,13 @@ def test_line_training_smoke_resumes_and_exports(trained, tmp_path):
     assert manifest["training"]["split"]["test_sites"] == ["wrd"]
     assert abs(manifest["accuracy"]["val_cer_keras"] - manifest["accuracy"]["val_cer_tflite"]) <= 0.001
     assert LineModel(info).widths == (64, 128)
+
+
+def test_line_export_only_needs_a_checkpoint(trained, tmp_path, capsys):
+    from textrecog.train import main
+
+    tree, _, _ = trained
+    code = main(["--kind", "line", "--unipen", str(tree), "--out", str(tmp_path / "x"), "--workdir",
+                 str(tmp_path / "w"), "--export-only"])
+    assert code == 2 and "needs a trained checkpoint" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

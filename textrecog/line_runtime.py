@@ -52,6 +52,9 @@ class LineModel:
         if tuple(inp["shape"][1:]) != (self.spec.height, widths[0], 1):
             raise ModelError(f"{self.info.path}: model input {list(inp['shape'])} does not match manifest "
                              f"height {self.spec.height}")
+        if self.spec.max_width > widths[-1]:
+            raise ModelError(f"{self.info.path}: manifest max_width {self.spec.max_width} is wider than the "
+                             f"widest bucket {widths[-1]}")
         if int(out["shape"][-1]) != len(self.info.labels) + 1:
             raise ModelError(f"{self.info.path}: model has {int(out['shape'][-1])} outputs but labels.json "
                              f"lists {len(self.info.labels)} characters (+ the CTC blank)")

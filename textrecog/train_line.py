@@ -103,9 +103,16 @@ def main(argv: list[str] | None = None) -> int:
     args.command = "textrecog train " + shlex.join(argv)
     out = Path(args.out)
     workdir = Path(args.workdir or f"{out}.work")
-    if (out / "manifest.json").exists() and not args.overwrite and not (workdir / "state.json").exists():
+    # continuing a model's own training (its work folder, or the checkpoint shipped beside it)
+    # replaces it with the continued result; anything else needs --overwrite
+    continuing = (workdir / "state.json").exists() or (out / "checkpoint" / "state.json").exists()
+    if (out / "manifest.json").exists() and not args.overwrite and not continuing:
         print(f"textrecog train: {out} already holds a model; give --overwrite to replace it "
               "or another --out", file=sys.stderr)
+        return 2
+    if args.export_only and not continuing:
+        print(f"textrecog train: --export-only needs a trained checkpoint in {workdir} or "
+              f"{out / 'checkpoint'}", file=sys.stderr)
         return 2
     if not args.unipen:
         print("textrecog train: give --unipen PATH or set TEXTRECOG_UNIPEN", file=sys.stderr)
