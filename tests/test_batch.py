@@ -141,3 +141,21 @@ def test_cli_accepts_a_folder(tree, tiny_model, capsys):
     assert cli_main([str(tree), "--model", str(tiny_model)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert any(line.startswith(str(tree / "a.png") + ":") for line in out)
+
+
+def test_batch_after_recognize_in_one_process_does_not_hang(tree, tmp_path):
+    """The Python API: recognize() runs OpenCV/LiteRT threads, then batch forks workers; no deadlock."""
+    out = tmp_path / "r.jsonl"
+    script = ("import sys; from textrecog.pipeline import recognize; from textrecog.batch import main; "
+              "recognize(sys.argv[1]); sys.exit(main([sys.argv[2], '--jobs', '2', '--out', sys.argv[3]]))")
+    proc = subprocess.run([sys.executable, "-c", script, str(tree / "a.png"), str(tree), str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr  # zero.png and notes.png fail, as always
+    assert len(records(out)) == 5
+
+
+def test_a_folder_without_images_is_reported(tmp_path, tiny_model, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("no images here")
+    assert main([str(tmp_path / "empty"), "--model", str(tiny_model)]) == 1
+    assert "no image files found in this folder" in capsys.readouterr().err

@@ -32,7 +32,7 @@ def test_grey_png_fast_path_reads_as_pillow_does(tmp_path, mode):
     arr = np.random.default_rng(1).integers(0, 255, (40, 60), dtype=np.uint8)
     path = tmp_path / "g.png"
     Image.fromarray(arr).convert(mode).save(path)
-    assert imageio._plain_png(path) is not None  # the OpenCV path is taken
+    assert imageio._plain_png(path.read_bytes()) is not None  # the OpenCV path is taken
     with Image.open(path) as img:
         expected = imageio.normalise_polarity(imageio._to_gray(img))
     np.testing.assert_array_equal(load_gray(path), expected)
@@ -43,7 +43,7 @@ def test_grey_png_with_exif_orientation_is_rotated(tmp_path):
     exif[0x0112] = 6
     path = tmp_path / "r.png"
     ink_image().save(path, "PNG", exif=exif.tobytes())
-    assert imageio._plain_png(path) is None  # EXIF: the Pillow path, which rotates
+    assert imageio._plain_png(path.read_bytes()) is None  # EXIF: the Pillow path, which rotates
     assert load_gray(path).shape == (60, 40)
 
 

@@ -79,7 +79,9 @@ def test_json_schema_same_as_char_engine(tiny_line_model, tmp_path):
     out = subprocess.run([sys.executable, "-m", "textrecog", "--json", "--model", str(tiny_line_model),
                           str(path)], capture_output=True, text=True, check=True)
     rec = json.loads(out.stdout)
-    assert rec["model"] == "tinyline" and set(rec["lines"][0]) == {"text", "box", "words"}
+    assert rec["model"] == "tinyline"
+    assert set(rec["lines"][0]) == {"text", "box", "baseline", "confidence", "words"}
+    assert set(rec["lines"][0]["words"][0]) == {"text", "box", "confidence", "chars"}
     char = rec["lines"][0]["words"][0]["chars"][0]
     assert set(char) == {"text", "box", "confidence", "alternatives", "geometry"}
 

@@ -15,7 +15,7 @@ pytest.importorskip("pytestqt")
 
 from PyQt6.QtCore import QEvent, QPointF, Qt, QTimer  # noqa: E402
 from PyQt6.QtGui import QMouseEvent  # noqa: E402
-from PyQt6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
+from PyQt6.QtWidgets import QApplication, QPlainTextEdit, QWidget  # noqa: E402
 
 
 
@@ -59,7 +59,7 @@ def window(qtbot):
 
 
 def result_text(window) -> str:
-    return window.findChild(QLineEdit, "resultText").text()
+    return window.findChild(QPlainTextEdit, "resultText").toPlainText()
 
 
 def wait_text(qtbot, window, expected: str, timeout: int = 10000) -> None:
@@ -68,7 +68,7 @@ def wait_text(qtbot, window, expected: str, timeout: int = 10000) -> None:
 
 def test_contract_widgets(window):
     assert window.findChild(QWidget, "canvas") is window.canvas
-    assert isinstance(window.findChild(QLineEdit, "resultText"), QLineEdit)
+    assert isinstance(window.findChild(QPlainTextEdit, "resultText"), QPlainTextEdit)
 
 
 def test_writing_is_recognised(qtbot, window):
@@ -95,8 +95,9 @@ def test_undo_redo_clear(qtbot, window):
 def test_two_lines(qtbot, window):
     write(window, "TEX", y0=60)
     write(window, "ALE", y0=200)
-    wait_text(qtbot, window, "TEX / ALE")
+    wait_text(qtbot, window, "TEX\nALE")  # shown as two lines, as written
     assert window.text() == "TEX\nALE"
+    assert window.result_text.document().blockCount() == 2
 
 
 def test_alternative_corrects_text(qtbot, window):

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textrecog.batch_io import (FORMATS, RecordWriter, char_count, done_paths, error_record,
-                                format_record, result_record, write_sidecar)
+                                format_record, result_record, write_new, write_sidecar)
 from textrecog.data.images import IMAGE_SUFFIXES
-from textrecog.progress import Progress
+from textrecog.documents import FORMATS as DOC_FORMATS
 
 CHUNK = 8  # images per task: their characters go to the classifier in one call
 
@@ -30,18 +30,22 @@ def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
     """Image files under ``roots`` (files given directly are kept), sorted.
 
     Follows symbolic links but visits each real folder once (no loops);
-    unreadable folders are reported in ``problems``.
+    unreadable folders, and folders with no image, are reported in ``problems``.
     """
     found: set[Path] = set()
     for root in roots:
-        if root.is_file() or not root.exists():
-            found.add(root)
+        if not root.is_dir():
+            found.add(root)  # a file, or a name the reader will explain (missing, FIFO, ...)
             continue
         seen: set[tuple[int, int]] = set()
+        before = len(found)
         for path in _walk(root, recursive, seen, problems):
             if path.suffix.lower() in IMAGE_SUFFIXES and (not pattern or fnmatch.fnmatch(path.name, pattern)
                                                           or fnmatch.fnmatch(str(path.relative_to(root)), pattern)):
                 found.add(path)
+        if len(found) == before:
+            problems.append((str(root), "no image files found in this folder"
+                             + (f" matching {pattern!r}" if pattern else "")))
     return sorted(found, key=str)
 
 
@@ -61,10 +65,21 @@ def _walk(folder: Path, recursive: bool, seen: set, problems: list) -> Iterator[
             if entry.is_dir(follow_symlinks=True):
                 if recursive:
                     yield from _walk(path, recursive, seen, problems)
-            elif entry.is_file(follow_symlinks=True):
-                yield path
+            elif entry.is_file(follow_symlinks=True) or path.suffix.lower() in IMAGE_SUFFIXES:
+                yield path  # a FIFO or broken link named x.png is read, and refused with its reason
         except OSError as exc:
-            problems.append((str(path), f"cannot read ({exc.strerror or exc})"))
+            if path.suffix.lower() in IMAGE_SUFFIXES:
+                yield path  # a link loop named x.png: the reader words the reason like for one file
+            else:
+                problems.append((str(path), f"cannot read ({exc.strerror or exc})"))
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to recognise, and where its document goes (alto/page/hocr), if anywhere."""
+
+    path: str
+    document: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,57 +106,82 @@ def _init_worker(args: argparse.Namespace, threads: int = 0) -> None:
     from textrecog.pipeline import get_engine
 
     _WORKER.update(model=args.model, top_k=args.top_k, fmt=args.format, sidecar=args.sidecar,
-                   overwrite=args.overwrite)
+                   overwrite=args.overwrite, max_bytes=args.max_bytes)
     get_engine(args.model)  # load the model once per worker
 
 
-def _run_chunk(paths: list[str]) -> list[Outcome]:
+def _run_chunk(jobs: list[Job]) -> list[Outcome]:
     """Recognise a chunk of files; every file yields exactly one outcome.
 
-    Formatting and sidecars happen here, in the worker, so the parent only writes.
+    Formatting, documents and sidecars happen here, in the worker, so the parent only writes.
     """
-    return [_outcome(rec) for rec in _records(paths)]
+    return [_outcome(job, rec, result) for job, (rec, result) in zip(jobs, _records([j.path for j in jobs]))]
 
 
-def _records(paths: list[str]) -> list[dict]:
+def _records(paths: list[str]) -> list[tuple[dict, object]]:
+    """(record, Result or None) per path."""
     from textrecog.imageio import ImageError
     from textrecog.pipeline import recognize_many
 
     t0 = time.perf_counter()
     try:
-        results = recognize_many(paths, _WORKER.get("model"), _WORKER.get("top_k", 3))
+        results = recognize_many(paths, _WORKER.get("model"), _WORKER.get("top_k", 3), _WORKER.get("max_bytes"))
     except Exception:  # noqa: BLE001 - one bad file must not sink its chunk
         if len(paths) == 1:
-            return [error_record(paths[0], f"internal error: {sys.exc_info()[1]!r}")]
+            return [(error_record(paths[0], f"internal error: {sys.exc_info()[1]!r}"), None)]
         return [r for p in paths for r in _records([p])]
     seconds = (time.perf_counter() - t0) / max(1, len(paths))
-    return [error_record(p, r.reason) if isinstance(r, ImageError) else result_record(p, r, seconds)
+    return [(error_record(p, r.reason), None) if isinstance(r, ImageError) else (result_record(p, r, seconds), r)
             for p, r in zip(paths, results)]
 
 
-def _outcome(rec: dict) -> Outcome:
+def _outcome(job: Job, rec: dict, result: object) -> Outcome:
+    fmt = _WORKER.get("fmt", "jsonl")
+    if "error" not in rec and job.document:
+        err = _write_document(job, result, fmt)
+        if err:
+            rec = error_record(job.path, err)
     if "error" not in rec and _WORKER.get("sidecar"):
         err = write_sidecar(Path(rec["path"]), rec["text"], _WORKER.get("overwrite", False))
         if err:
             rec = {**rec, "sidecar_error": err}
-    return Outcome(rec["path"], format_record(rec, _WORKER.get("fmt", "jsonl")), rec.get("error"),
-                   rec.get("sidecar_error"), len(rec.get("lines", [])), char_count(rec.get("text", "")))
+    output = "" if fmt in DOC_FORMATS else format_record(rec, fmt)
+    return Outcome(rec["path"], output, rec.get("error"), rec.get("sidecar_error"),
+                   len(rec.get("lines", [])), char_count(rec.get("text", "")))
+
+
+def _write_document(job: Job, result, fmt: str) -> str | None:
+    """Render and write one document whole; an error message or None."""
+    from textrecog.documents import render, source_for
+
+    target = Path(job.document)
+    try:
+        data = render(fmt, result, source_for(Path(job.path), target, result.model))
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot write {target} ({exc.strerror or exc})"
+    return write_new(target, data, _WORKER.get("overwrite", False))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="textrecog batch", description=__doc__.split("\n\n")[0])
     p.add_argument("inputs", nargs="+", type=Path, metavar="DIR", help="folders (or image files)")
-    p.add_argument("--out", type=Path, help="output file (default: stdout)")
-    p.add_argument("--format", choices=FORMATS, help="jsonl, csv or txt (default: from --out's suffix, "
-                   "else txt on stdout)")
+    p.add_argument("--out", type=Path, help="output file for jsonl/csv/txt records (default: stdout)")
+    p.add_argument("--format", choices=FORMATS + DOC_FORMATS,
+                   help="records: jsonl, csv or txt (default: from --out's suffix, else txt on stdout); "
+                        "documents: alto, page or hocr, one file per image (see --out-dir)")
+    p.add_argument("--out-dir", type=Path, help="where alto/page/hocr documents go, mirroring the input "
+                   "folders (default: beside each image)")
     p.add_argument("--sidecar", action="store_true", help="also write IMAGE.txt beside each image")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing --out file or sidecars")
-    p.add_argument("--resume", action="store_true", help="skip files already in --out and append")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out file, documents or sidecars")
+    p.add_argument("--resume", action="store_true", help="skip files already in --out (or with a document) and go on")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
     p.add_argument("--glob", help="only files whose relative path or name matches, e.g. '*.png'")
     p.add_argument("--no-recursive", dest="recursive", action="store_false", help="do not enter subfolders")
     p.add_argument("--model", default=None, help="model name or directory (default: the bundled default model)")
     p.add_argument("--top-k", type=int, default=3)
+    p.add_argument("--max-bytes", type=parse_size, default=None, metavar="N",
+                   help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
     args = p.parse_args(argv)
     if args.format is None:
         suffix = args.out.suffix.lstrip(".").lower() if args.out else ""
@@ -149,20 +189,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def parse_size(text: str) -> int:
+    """'512M' → 536870912 (argparse type)."""
+    units = {"k": 2**10, "m": 2**20, "g": 2**30}
+    try:
+        value = int(float(text[:-1]) * units[text[-1].lower()]) if text[-1:].lower() in units else int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 200M)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 byte")
+    return value
+
+
 def _check_output(args: argparse.Namespace) -> str | None:
     """Refuse to clobber an existing output file silently."""
+    if args.format in DOC_FORMATS and args.out:
+        return f"--format {args.format} writes a document per image: use --out-dir, not --out"
+    if args.out_dir and args.format not in DOC_FORMATS:
+        return "--out-dir is for --format alto, page or hocr"
     if args.out and args.out.exists() and args.out.stat().st_size and not (args.resume or args.overwrite):
         return f"{args.out} exists: use --resume to continue it or --overwrite to replace it"
-    if args.resume and not args.out:
+    if args.resume and not args.out and args.format not in DOC_FORMATS:
         return "--resume needs --out"
     return None
 
 
-def _chunks(paths: list[str], size: int) -> list[list[str]]:
-    return [paths[i : i + size] for i in range(0, len(paths), size)]
+def _chunks(jobs: list[Job], size: int) -> list[list[Job]]:
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
 
 
-def _results(todo: list[str], args: argparse.Namespace) -> Iterator[list[Outcome]]:
+def _results(todo: list[Job], args: argparse.Namespace) -> Iterator[list[Outcome]]:
     """Outcomes chunk by chunk, in input order, from a worker pool (or in-process)."""
     chunks = _chunks(todo, CHUNK if len(todo) > CHUNK * args.jobs else max(1, len(todo) // max(1, args.jobs)))
     if args.jobs <= 1 or len(chunks) <= 1:
@@ -171,9 +227,37 @@ def _results(todo: list[str], args: argparse.Namespace) -> Iterator[list[Outcome
         return
     import multiprocessing as mp
 
-    ctx = mp.get_context("spawn" if sys.platform == "darwin" else "fork")
+    ctx = mp.get_context(_start_method())
     with ctx.Pool(args.jobs, initializer=_init_worker, initargs=(args, 1)) as pool:
         yield from pool.imap(_run_chunk, chunks)
+
+
+def _start_method() -> str:
+    """How to start workers: fork (fastest) unless the parent already ran recognition.
+
+    A child forked from a process whose OpenCV or LiteRT thread pools have
+    run can deadlock (the Python API calling batch after recognize()); such a
+    parent starts its workers from a clean forkserver instead.
+    """
+    if sys.platform in ("darwin", "win32"):
+        return "spawn"
+    return "forkserver" if "textrecog.pipeline" in sys.modules else "fork"
+
+
+def _plan(files: list[str], args: argparse.Namespace, problems: list) -> tuple[list[Job], int] | str:
+    """The jobs still to do and how many were done before, or why the run must not start."""
+    if args.format not in DOC_FORMATS:
+        done = done_paths(args.out, args.format, set(files)) if args.resume and args.out else set()
+        return [Job(f) for f in files if f not in done], len(done)
+    from textrecog.documents import plan_documents
+
+    targets = plan_documents([Path(f) for f in files], args.inputs, args.format, args.out_dir, problems)
+    existing = [t for t in targets.values() if t.exists()]
+    if existing and not (args.resume or args.overwrite):
+        return (f"{len(existing)} document(s) exist already (first: {existing[0]}): use --resume to skip "
+                "those images or --overwrite to replace them")
+    jobs = [Job(f, str(t)) for f, t in targets.items() if args.overwrite or not t.exists()]
+    return jobs, len(targets) - len(jobs)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -191,43 +275,65 @@ def run(args: argparse.Namespace) -> int:
         return 2
     problems: list[tuple[str, str]] = []
     files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, problems)]
-    done = done_paths(args.out, args.format, set(files)) if args.resume and args.out else set()
-    todo = [f for f in files if f not in done]
-    writer = RecordWriter(args.out, args.format, append=args.resume)
+    plan = _plan(files, args, problems)
+    if isinstance(plan, str):
+        print(f"textrecog batch: {plan}", file=sys.stderr)
+        return 2
+    todo, skipped = plan
+    documents = args.format in DOC_FORMATS
+    writer = None if documents else RecordWriter(args.out, args.format, append=args.resume)
     stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0}
     for path, reason in problems:
-        writer.write(error_record(path, reason))
-        stats["failed"] += 1
-    progress = Progress(len(todo))
+        _finish(Outcome(path, "" if documents else format_record(error_record(path, reason), args.format),
+                        reason, None, 0, 0), writer, stats, None)
+    return _drive(todo, args, writer, stats, skipped)
+
+
+def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | None, stats: dict,
+           skipped: int) -> int:
+    """Run the jobs with a progress bar on stderr (a terminal only); summarise."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True,
+               mininterval=0.2, postfix={"failed": 0})
     t0 = time.monotonic()
     try:
         for outcomes in _results(todo, args):
             for done_file in outcomes:
-                _finish(done_file, writer, stats, progress)
+                _finish(done_file, writer, stats, bar)
     except KeyboardInterrupt:
-        progress.close()
+        bar.close()
         print(f"textrecog batch: interrupted after {stats['files']} files; rerun with --resume to finish",
               file=sys.stderr)
         return 130
     finally:
-        writer.close()
-    progress.close()
-    _summary(stats, len(done), time.monotonic() - t0)
+        if writer:
+            writer.close()
+    bar.close()
+    _summary(stats, skipped, time.monotonic() - t0)
     return 1 if stats["failed"] else 0
 
 
-def _finish(done: Outcome, writer: RecordWriter, stats: dict, progress: Progress) -> None:
-    writer.write_text(done.output)
+def _finish(done: Outcome, writer: RecordWriter | None, stats: dict, bar) -> None:
+    from tqdm import tqdm
+
+    from textrecog.imageio import printable
+
+    if writer:
+        writer.write_text(done.output)
     if done.error:
-        print(f"\rtextrecog batch: {done.path}: {done.error}", file=sys.stderr)
+        tqdm.write(f"textrecog batch: {printable(done.path)}: {done.error}", file=sys.stderr)
     if done.sidecar_error:  # names its file already
-        print(f"\rtextrecog batch: {done.sidecar_error}", file=sys.stderr)
+        tqdm.write(f"textrecog batch: {done.sidecar_error}", file=sys.stderr)
     failed = bool(done.error or done.sidecar_error)
     stats["files"] += 1
     stats["failed"] += failed
     stats["lines"] += done.lines
     stats["chars"] += done.chars
-    progress.update(1, int(failed))
+    if bar is not None:
+        if failed:
+            bar.set_postfix(failed=stats["failed"], refresh=False)
+        bar.update(1)
 
 
 def _summary(stats: dict, skipped: int, seconds: float) -> None:

@@ -51,9 +51,19 @@ def format_record(record: dict, fmt: str) -> str:
             record.get("seconds", "")])
         return buf.getvalue()
     if "error" in record:
-        return f"{record['path']}:[error] {record['error']}\n"
+        return f"{_shown(record['path'])}:[error] {record['error']}\n"
     lines = record["text"].split("\n") if record["text"] else [""]
-    return "".join(f"{record['path']}:{line}\n" for line in lines)
+    shown = _shown(record["path"])
+    return "".join(f"{shown}:{line}\n" for line in lines)
+
+
+def _shown(path: str) -> str:
+    """A path as text output shows it: control characters escaped, one line per record line."""
+    if path.isprintable():
+        return path
+    from textrecog.imageio import printable
+
+    return printable(path)
 
 
 def _cut_partial_line(path: Path) -> None:
@@ -87,8 +97,9 @@ def done_paths(path: Path, fmt: str, candidates: set[str]) -> set[str]:
         elif fmt == "csv":
             done = {row[0] for row in csv.reader(fh) if row and row[0] != "path"}
         else:
+            shown = {_shown(c): c for c in candidates}
             for line in fh:
-                done.update(line[:i] for i, ch in enumerate(line) if ch == ":" and line[:i] in candidates)
+                done.update(shown[line[:i]] for i, ch in enumerate(line) if ch == ":" and line[:i] in shown)
     return done
 
 
@@ -131,18 +142,42 @@ def sidecar_path(image: Path) -> Path:
 def write_sidecar(image: Path, text: str, overwrite: bool) -> str | None:
     """Write the text beside the image atomically; returns an error or None."""
     target = sidecar_path(image)
-    if target.exists() and not overwrite:
-        if _holds(target, text + "\n"):
-            return None  # written by an earlier (interrupted) run: nothing to do
-        return f"{target} exists (use --overwrite to replace it)"
+    if target.exists() and not overwrite and _holds(target, text + "\n"):
+        return None  # written by an earlier (interrupted) run: nothing to do
+    return write_new(target, (text + "\n").encode("utf-8"), overwrite)
+
+
+def write_new(target: Path, data: bytes, overwrite: bool) -> str | None:
+    """Write a file whole (temporary name, then rename); never replace one unless ``overwrite``.
+
+    Returns an error message naming the file, or None.
+    """
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
     try:
-        tmp.write_text(text + "\n", encoding="utf-8")
-        os.replace(tmp, target)
+        tmp.write_bytes(data)
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _link_new(tmp, target)
+    except FileExistsError:
+        return f"{target} exists (use --overwrite to replace it)"
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         return f"cannot write {target} ({exc.strerror or exc})"
+    finally:
+        tmp.unlink(missing_ok=True)
     return None
+
+
+def _link_new(tmp: Path, target: Path) -> None:
+    """Move ``tmp`` to ``target`` unless ``target`` exists (FileExistsError)."""
+    try:
+        os.link(tmp, target)  # atomic, and fails if the target appeared meanwhile
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, some network shares)
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(tmp, target)
 
 
 def _holds(path: Path, text: str) -> bool:

@@ -89,5 +89,5 @@ def assemble(seg: Segmentation, predictions: list[Prediction], shape: tuple[int,
             if i == len(line.glyphs) - 1 or line.spaces[i]:
                 words.append(Word(bounding_box(c.box for c in current), tuple(current)))
                 current = []
-        lines.append(Line(line.box, tuple(words)))
+        lines.append(Line(line.box, tuple(words), float(line.baseline)))
     return Result(tuple(lines), int(shape[1]), int(shape[0]), model)

@@ -29,11 +29,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="NAME|PATH", default=None,
                    help="model name (see --list-models) or model directory (default: the bundled default)")
     p.add_argument("--top-k", type=int, default=3, metavar="N", help="alternatives per character (default 3)")
+    p.add_argument("--format", choices=("alto", "page", "hocr"), default=None,
+                   help="write an ALTO 4.4, PAGE-XML or hOCR document per image instead of printing text: "
+                        "IMAGE.alto.xml / .page.xml / .hocr beside it, or in --out-dir")
+    p.add_argument("--out-dir", type=Path, metavar="DIR", help="folder for --format documents")
+    p.add_argument("--overwrite", action="store_true", help="replace documents that exist")
+    p.add_argument("--resume", action="store_true", help="skip images whose document exists")
+    p.add_argument("--max-bytes", type=_size, default=None, metavar="N",
+                   help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
     p.add_argument("--debug", metavar="DIR", type=Path,
                    help="write an overlay PNG per image showing boxes, merges, lines and spaces")
     p.add_argument("--list-models", action="store_true", help="list installed models and exit")
     p.add_argument("--version", action="version", version=_version())
     return p
+
+
+def _size(text: str) -> int:
+    from textrecog.batch import parse_size  # only when --max-bytes is given
+
+    return parse_size(text)
 
 
 def _version() -> str:
@@ -47,8 +61,10 @@ def _err(msg: str) -> None:
 
 
 def _print_text(path: str, text: str, prefix: bool) -> None:
+    from textrecog.imageio import printable
+
     for line in text.split("\n") if text else ([""] if prefix else []):
-        print(f"{path}:{line}" if prefix else line)
+        print(f"{printable(path)}:{line}" if prefix else line)
 
 
 def _list_models() -> int:
@@ -72,7 +88,7 @@ def _list_models() -> int:
 def recognize_files(args: argparse.Namespace) -> int:
     """Recognise each image; one failure never stops the others."""
     from textrecog.batch_io import error_record, format_record
-    from textrecog.imageio import ImageError
+    from textrecog.imageio import ImageError, printable
     from textrecog.pipeline import analyze, get_engine
 
     get_engine(args.model)  # fail fast, once, on a bad model
@@ -80,10 +96,10 @@ def recognize_files(args: argparse.Namespace) -> int:
     prefix = len(args.images) > 1
     for path in args.images:
         try:
-            analysis = analyze(path, args.model, args.top_k)
+            analysis = analyze(path, args.model, args.top_k, args.max_bytes)
         except (ImageError, OSError) as exc:
             failures += 1
-            msg = str(exc) if isinstance(exc, ImageError) else f"{path}: {exc}"
+            msg = str(exc) if isinstance(exc, ImageError) else f"{printable(path)}: {exc}"
             _err(msg)
             if args.json:  # the same records as textrecog batch writes
                 reason = exc.reason if isinstance(exc, ImageError) else str(exc)
@@ -106,8 +122,13 @@ def _batch_from_cli(args: argparse.Namespace) -> int:
     """`textrecog DIR ...`: the batch engine, results on stdout."""
     from textrecog import batch
 
-    argv = [*args.images, "--top-k", str(args.top_k), "--format", "jsonl" if args.json else "txt"]
-    return batch.main(argv + (["--model", args.model] if args.model else []))
+    fmt = args.format or ("jsonl" if args.json else "txt")
+    argv = [*args.images, "--top-k", str(args.top_k), "--format", fmt]
+    argv += ["--model", args.model] if args.model else []
+    argv += ["--out-dir", str(args.out_dir)] if args.out_dir else []
+    argv += ["--max-bytes", str(args.max_bytes)] if args.max_bytes else []
+    argv += [flag for flag, on in (("--overwrite", args.overwrite), ("--resume", args.resume)) if on]
+    return batch.main(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_usage(sys.stderr)
         _err("give at least one IMAGE (or --help)")
         return EXIT_USAGE
-    if any(Path(p).is_dir() for p in args.images):
-        return _batch_from_cli(args)
+    if args.format or any(Path(p).is_dir() for p in args.images):
+        return _batch_from_cli(args)  # folders and documents: the batch engine's walk, plan and writers
     if args.top_k < 1:
         _err("--top-k must be at least 1")
         return EXIT_USAGE

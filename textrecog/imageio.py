@@ -7,6 +7,8 @@ downscales huge images before decoding them fully.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import stat
 import warnings
@@ -23,58 +25,103 @@ _ORIENTATION = 0x0112  # EXIF tag
 ImageSource = Union[str, os.PathLike, Image.Image, np.ndarray]
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped, so a file name with a newline stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 class ImageError(ValueError):
     """An input that cannot be read as an image; ``str()`` is one clear line."""
 
     def __init__(self, source: object, reason: str):
         self.source = str(source)
         self.reason = reason
-        super().__init__(f"{self.source}: {reason}")
+        super().__init__(f"{printable(self.source)}: {reason}")
 
 
-def _open(path: Path) -> Image.Image:
-    """Open a file lazily, turning every failure into an ImageError."""
+MAX_BYTES = 512 * 2**20  # larger than any image within MAX_PIXELS; --max-bytes changes it
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a non-regular file is ("a FIFO (named pipe)"), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _stat_error(path: Path, exc: OSError) -> ImageError:
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return ImageError(path, "broken symbolic link" if path.is_symlink() else "no such file")
+    if exc.errno == errno.ELOOP:
+        return ImageError(path, "symbolic link loop")
+    if isinstance(exc, PermissionError):
+        return ImageError(path, "permission denied")
+    return ImageError(path, f"cannot read image ({exc.strerror or exc})")
+
+
+def read_file(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; anything else is an ImageError.
+
+    FIFOs, devices (a link to /dev/zero) and folders are refused before they
+    are opened, so nothing blocks or reads without end; the file is opened
+    non-blocking and checked again in case it was swapped in between.
+    """
+    limit = MAX_BYTES if max_bytes is None else max_bytes
     try:
-        info = path.stat()  # one system call answers all three questions
-    except (FileNotFoundError, NotADirectoryError):
-        raise ImageError(path, "no such file") from None
-    except OSError as exc:  # a symlink loop, a permission on the folder
-        raise ImageError(path, f"cannot read image ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ImageError(path, "is a directory, not an image")
-    if info.st_size == 0:
+        kind = _not_regular(os.stat(path).st_mode)
+        if kind:
+            raise ImageError(path, f"is {kind}, not an image file")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise _stat_error(path, exc) from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        kind = _not_regular(info.st_mode)
+        if kind:
+            raise ImageError(path, f"is {kind}, not an image file")
+        if info.st_size > limit:
+            raise ImageError(path, f"file too large: {info.st_size:,} bytes (limit {limit:,}; see --max-bytes)")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise ImageError(path, f"cannot read image ({exc.strerror or exc})") from None
+    if not data:
         raise ImageError(path, "empty file (0 bytes)")
+    if len(data) > limit:  # grew while being read
+        raise ImageError(path, f"file too large: over {limit:,} bytes (see --max-bytes)")
+    return data
+
+
+def _open(data: bytes, name: object) -> Image.Image:
+    """Open encoded image bytes lazily, turning every failure into an ImageError."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return Image.open(path)
-    except PermissionError:
-        raise ImageError(path, "permission denied") from None
+            return Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(path, "image too large (refused as a possible decompression bomb)") from None
+        raise ImageError(name, "image too large (refused as a possible decompression bomb)") from None
     except UnidentifiedImageError:
-        raise ImageError(path, "not a recognised image format") from None
-    except OSError as exc:
-        raise ImageError(path, f"cannot read image ({exc})") from None
+        raise ImageError(name, "not a recognised image format") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageError(name, f"cannot read image ({exc})") from None
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
 
-def _plain_png(path: Path) -> np.ndarray | None:
+def _plain_png(data: bytes) -> np.ndarray | None:
     """Decode a complete 8-bit grayscale PNG without EXIF straight into an array, else None.
 
     Scans and renders of handwriting are mostly such files; OpenCV decodes
     them in half the time Pillow takes to open, decode and copy them. Any
     other file (or any doubt) goes the Pillow way, which also words the errors.
     """
-    if path.suffix.lower() != ".png":
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
     # IHDR: width, height, bit depth, colour type (0 = grey); a truncated file has no IEND
     if not (data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR" and data.endswith(_PNG_END)):
         return None
@@ -157,18 +204,22 @@ def _array_to_gray(arr: np.ndarray) -> np.ndarray:
     return _to_gray(Image.fromarray(arr.astype(np.float32), "F"))
 
 
-def load_gray(source: ImageSource) -> np.ndarray:
-    """Load a path, PIL image or array as uint8 grayscale, ink dark on light."""
+def load_gray(source: ImageSource, max_bytes: int | None = None) -> np.ndarray:
+    """Load a path, PIL image or array as uint8 grayscale, ink dark on light.
+
+    A path must name a regular file of at most ``max_bytes`` (default MAX_BYTES).
+    """
     if isinstance(source, np.ndarray):
         return normalise_polarity(_downscale(_array_to_gray(source)))
     if isinstance(source, Image.Image):
         img, name = source, "<image>"
     else:
         name = source
-        plain = _plain_png(Path(source))
+        data = read_file(Path(source), max_bytes)
+        plain = _plain_png(data)
         if plain is not None:
             return normalise_polarity(_downscale(plain))
-        img = _open(Path(source))
+        img = _open(data, name)
     try:
         img = _limit_size(img, name)
         img.seek(0)  # first frame of GIF/TIFF/WebP animations

@@ -98,7 +98,7 @@ class LineEngine:
             current.append(self._char(cut.seg, box, span_probs(probs, span), top_k))
         if current:
             words.append(Word(bounding_box(c.box for c in current), tuple(current)))
-        return Line(cut.seg.box, tuple(words))
+        return Line(cut.seg.box, tuple(words), float(cut.seg.baseline))
 
     def _char(self, line: LineSeg, box: Box, p: np.ndarray, top_k: int) -> Char:
         order = np.argsort(-p)[:top_k]

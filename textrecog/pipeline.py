@@ -45,21 +45,23 @@ class Analysis:
     result: Result
 
 
-def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3) -> Result:
+def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
+              max_bytes: int | None = None) -> Result:
     """Recognise the handwritten text in a path, PIL image or numpy array."""
-    return analyze(image, model, top_k).result
+    return analyze(image, model, top_k, max_bytes).result
 
 
-def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3) -> Analysis:
+def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
+            max_bytes: int | None = None) -> Analysis:
     """Run the whole pipeline and keep the segmentation for inspection."""
     engine = get_engine(None if model is None else str(model))
-    page = prepare(image)
+    page = prepare(image, max_bytes)
     (result,) = engine.read([page], top_k)
     return Analysis(page.gray, page.segmentation, result)
 
 
 def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | None = None,
-                   top_k: int = 3) -> list[Result | ImageError]:
+                   top_k: int = 3, max_bytes: int | None = None) -> list[Result | ImageError]:
     """Recognise several images with batched model calls across all of them.
 
     An image that cannot be read yields its ImageError in its place.
@@ -68,14 +70,14 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
     prepared: list[Page | ImageError] = []
     for image in images:
         try:
-            prepared.append(prepare(image))
+            prepared.append(prepare(image, max_bytes))
         except ImageError as exc:
             prepared.append(exc)
     results = iter(engine.read([p for p in prepared if isinstance(p, Page)], top_k))
     return [p if isinstance(p, ImageError) else next(results) for p in prepared]
 
 
-def prepare(image: ImageSource) -> Page:
-    """Load, binarise and segment an image."""
-    gray = load_gray(image)
+def prepare(image: ImageSource, max_bytes: int | None = None) -> Page:
+    """Load (a path: at most ``max_bytes``), binarise and segment an image."""
+    gray = load_gray(image, max_bytes)
     return Page(gray, segment(binarize(gray)))

@@ -105,6 +105,11 @@ class Word:
     def text(self) -> str:
         return "".join(c.text for c in self.chars)
 
+    @property
+    def confidence(self) -> float:
+        """Mean confidence of the word's characters (0 for an empty word)."""
+        return _mean(c.confidence for c in self.chars)
+
 
 @dataclass(frozen=True)
 class Line:
@@ -112,10 +117,16 @@ class Line:
 
     box: Box
     words: tuple[Word, ...]
+    baseline: float  # y of the baseline in image pixels (median bottom of the line's letters)
 
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+    @property
+    def confidence(self) -> float:
+        """Mean confidence of the line's characters (0 for an empty line)."""
+        return _mean(c.confidence for w in self.words for c in w.chars)
 
 
 @dataclass(frozen=True)
@@ -139,12 +150,21 @@ class Result:
             "height": self.height,
             "model": self.model,
             "lines": [
-                {"text": ln.text, "box": ln.box.to_dict(),
-                 "words": [{"text": w.text, "box": w.box.to_dict(),
+                {"text": ln.text, "box": ln.box.to_dict(), "baseline": round(ln.baseline, 1),
+                 "confidence": round(ln.confidence, 4),
+                 "words": [{"text": w.text, "box": w.box.to_dict(), "confidence": round(w.confidence, 4),
                             "chars": [_char_dict(c) for c in w.chars]} for w in ln.words]}
                 for ln in self.lines
             ],
         }
+
+
+def _mean(values: Iterable[float]) -> float:
+    total = count = 0
+    for v in values:
+        total += v
+        count += 1
+    return total / count if count else 0.0
 
 
 def _char_dict(c: Char) -> dict:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QFont, QGuiApplication, QImage, QKeySequence
-from PyQt6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QLineEdit, QMainWindow,
-                             QMenu, QMessageBox, QSpinBox, QToolBar, QToolTip, QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox,
+                             QPlainTextEdit, QSpinBox, QToolBar, QToolTip, QVBoxLayout, QWidget)
 
 from ui.canvas import Canvas
 from ui.worker import Recognizer
@@ -29,10 +29,13 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("textrecog — write here")
         self.canvas = Canvas()
-        self.result_text = QLineEdit()
+        self.result_text = QPlainTextEdit()
         self.result_text.setObjectName("resultText")
         self.result_text.setReadOnly(True)  # selectable and copyable, corrected via alternatives
         self.result_text.setFont(QFont(self.result_text.font().family(), 20))
+        # a line per written line: room for three, a scroll bar beyond that
+        rows = self.result_text.fontMetrics().lineSpacing() * 3
+        self.result_text.setFixedHeight(rows + 2 * self.result_text.frameWidth() + 12)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.canvas, 1)
@@ -161,7 +164,8 @@ class MainWindow(QMainWindow):
 
     def _refresh(self) -> None:
         text = self.text()
-        self.result_text.setText(text.replace("\n", " / "))
+        if self.result_text.toPlainText() != text:  # keep the user's selection when nothing changed
+            self.result_text.setPlainText(text)
         boxes, i = [], 0
         for line in self._result.lines if self._result else []:
             for wi, w in enumerate(line.words):

@@ -41,7 +41,7 @@ def main(out: str) -> None:
     shot = screen.grabWindow(0, window.x(), window.y(), window.frameGeometry().width(),
                              window.frameGeometry().height())
     shot.save(out)
-    print(f"{out}: {window.result_text.text()!r}")
+    print(f"{out}: {window.result_text.toPlainText()!r}")
     window.close()
 
 

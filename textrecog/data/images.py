@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif"}
+# what a folder walk reads (a file given by name is tried whatever its suffix)
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".jp2",
+                  ".pgm", ".pbm", ".ppm", ".pnm"}
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:

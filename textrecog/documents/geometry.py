@@ -1,0 +1,33 @@
+"""Shapes the document formats share: the text block, word gaps, polygons."""
+
+from __future__ import annotations
+
+from textrecog.types import Box, Line, Result, bounding_box
+
+
+def block_box(result: Result) -> Box:
+    """The box around all lines (the page when there are none)."""
+    if not result.lines:
+        return Box(0, 0, result.width, result.height)
+    return bounding_box(line.box for line in result.lines)
+
+
+def gaps(line: Line) -> list[Box]:
+    """The space between each pair of neighbouring words, within the line's height."""
+    out = []
+    for left, right in zip(line.words, line.words[1:]):
+        x0 = left.box.right
+        out.append(Box(x0, line.box.y, max(0, right.box.x - x0), line.box.h))
+    return out
+
+
+def polygon(box: Box) -> str:
+    """A box as a PAGE points string, clockwise from the top left."""
+    x0, y0, x1, y1 = box.x, box.y, box.right, box.bottom
+    return f"{x0},{y0} {x1},{y0} {x1},{y1} {x0},{y1}"
+
+
+def baseline_points(line: Line) -> str:
+    """The line's baseline as a two-point polyline across its box."""
+    y = min(max(round(line.baseline), 0), line.box.bottom)
+    return f"{line.box.x},{y} {line.box.right},{y}"
