@@ -7,6 +7,7 @@ file again for ``--resume`` cuts that line off before appending.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import os
@@ -20,6 +21,18 @@ from textrecog.types import Result
 
 FORMATS = ("jsonl", "csv", "txt")
 CSV_FIELDS = ("path", "text", "error", "lines", "chars", "seconds")
+
+
+def parse_size(text: str) -> int:
+    """'512M' → 536870912 (argparse type)."""
+    units = {"k": 2**10, "m": 2**20, "g": 2**30}
+    try:
+        value = int(float(text[:-1]) * units[text[-1].lower()]) if text[-1:].lower() in units else int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 200M)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 byte")
+    return value
 
 
 def result_record(path: str, result: Result, seconds: float) -> dict:

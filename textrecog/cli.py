@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _size(text: str) -> int:
-    from textrecog.batch import parse_size  # only when --max-bytes is given
+    from textrecog.batch_io import parse_size  # only when --max-bytes is given
 
     return parse_size(text)
 
