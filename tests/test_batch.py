@@ -159,3 +159,29 @@ def test_a_folder_without_images_is_reported(tmp_path, tiny_model, capsys):
     (tmp_path / "empty" / "notes.txt").write_text("no images here")
     assert main([str(tmp_path / "empty"), "--model", str(tiny_model)]) == 1
     assert "no image files found in this folder" in capsys.readouterr().err
+
+
+def test_progress_bar_on_a_terminal_only(tree, tmp_path, tiny_model):
+    """tqdm draws files/s and failures on a terminal's stderr; a pipe gets the summary alone."""
+    import pty
+
+    cmd = [sys.executable, "-m", "textrecog", "batch", str(tree), "--model", str(tiny_model), "--jobs", "1",
+           "--out", str(tmp_path / "a.jsonl")]
+    piped = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert "file/s" not in piped.stderr and "5 files" in piped.stderr
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd[:-1] + [str(tmp_path / "b.jsonl")], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed: the run ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(120)
+    os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert "5/5" in text and "file/s" in text and "failed=2" in text

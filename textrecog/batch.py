@@ -326,8 +326,9 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
     """Run the jobs with a progress bar on stderr (a terminal only); summarise."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True,
-               mininterval=0.2, postfix={"failed": 0})
+    size = _stderr_size()
+    bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, mininterval=0.2,
+               ncols=size.columns, nrows=size.lines, postfix={"failed": 0})
     cluster_errors: tuple = ()  # Ray missing or the cluster unreachable: one line, exit 2
     if args.cluster:
         from textrecog.cluster import ClusterError
@@ -352,7 +353,19 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
             writer.close()
     bar.close()
     _summary(stats, skipped, time.monotonic() - t0)
+    if args.format in DOC_FORMATS:
+        where = args.out_dir or "beside each image"
+        print(f"textrecog batch: {args.format} documents: {where}", file=sys.stderr)
     return 1 if stats["failed"] else 0
+
+
+def _stderr_size() -> os.terminal_size:
+    """stderr's terminal size; 100 x 24 where unknown or 0 (tqdm hides its bar on a 0 x 0 terminal)."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        return os.terminal_size((100, 24))
+    return os.terminal_size((size.columns or 100, size.lines or 24))
 
 
 def _finish(done: Outcome, writer: RecordWriter | None, stats: dict, bar) -> None:
