@@ -210,3 +210,9 @@ def test_window_runs_a_line_model(qtbot, tiny_line_model, tmp_path):
     wait_text(qtbot, w, "1234")
     assert w.model_box.currentText() == "tinyline" and len(w.canvas.boxes) == 4
     w.close()
+
+
+def test_model_picker_lists_installed_models_with_their_script(window):
+    texts = [window.model_box.itemText(i) for i in range(window.model_box.count())]
+    assert {"line · latin", "latin · latin", "hiragana · hiragana", "kuzushiji · kuzushiji"} <= set(texts)
+    assert window.model_box.currentText() == "latin · latin"

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from textrecog.binarize import component_mask
+from textrecog.cells import cell_segmentation
 from textrecog.classify import Classifier, predictions_from_probs
 from textrecog.decode import decode
 from textrecog.ink import MARGIN, contrast_lut
@@ -31,6 +32,8 @@ class CharEngine:
 
     def read(self, pages: Sequence[Page], top_k: int = 3) -> list[Result]:
         """Results for segmented pages, all their glyphs classified together."""
+        if not self.info.spaces:  # kana: the strokes of one character cell are one glyph
+            pages = [Page(p.gray, cell_segmentation(p.segmentation)) for p in pages]
         batches = [normalize_batch(glyph_inks(p.gray, p.segmentation), self.info.spec) for p in pages]
         if not batches:
             return []
@@ -46,7 +49,7 @@ class CharEngine:
         labels = self.classifier.labels
         probs = decode(page.segmentation.lines, probs, labels)
         predictions = predictions_from_probs(probs, labels, top_k)
-        return assemble(page.segmentation, predictions, page.gray.shape, self.info.name)
+        return assemble(page.segmentation, predictions, page.gray.shape, self.info.name, self.info.spaces)
 
 
 def glyph_inks(gray: np.ndarray, seg: Segmentation) -> list[np.ndarray]:
@@ -78,15 +81,19 @@ def _char(glyph: Glyph, pred: Prediction, line: LineSeg) -> Char:
     return Char(b, pred.char, pred.confidence, pred.alternatives, geom)
 
 
-def assemble(seg: Segmentation, predictions: list[Prediction], shape: tuple[int, ...], model: str) -> Result:
-    """Build the Result tree (lines → words → chars) from segmentation and predictions."""
+def assemble(seg: Segmentation, predictions: list[Prediction], shape: tuple[int, ...], model: str,
+             spaces: bool = True) -> Result:
+    """Build the Result tree (lines → words → chars) from segmentation and predictions.
+
+    Without ``spaces`` (a script written without them) each line is one word.
+    """
     it = iter(predictions)
     lines = []
     for line in seg.lines:
         words, current = [], []
         for i, glyph in enumerate(line.glyphs):
             current.append(_char(glyph, next(it), line))
-            if i == len(line.glyphs) - 1 or line.spaces[i]:
+            if i == len(line.glyphs) - 1 or (spaces and line.spaces[i]):
                 words.append(Word(bounding_box(c.box for c in current), tuple(current)))
                 current = []
         lines.append(Line(line.box, tuple(words), float(line.baseline)))

@@ -12,7 +12,12 @@ PUNCT = ".,'-!?:;()\"/&"
 # Letters whose upper and lower case differ only in size (EMNIST bymerge).
 LOOKALIKES = "CIJKLMOPSUVWXYZ"
 
-CLASS_SETS = {"latin62": LATIN62, "latin62+punct": LATIN62 + PUNCT, "digits": DIGITS}
+# the 46 basic hiragana of ETL8B2, and the ten Kuzushiji-MNIST classes in their index order
+HIRAGANA46 = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん"
+KMNIST10 = "おきすつなはまやれを"
+
+CLASS_SETS = {"latin62": LATIN62, "latin62+punct": LATIN62 + PUNCT, "digits": DIGITS,
+              "hiragana46": HIRAGANA46, "kmnist10": KMNIST10}
 
 
 def section_of(char: str) -> str:
@@ -23,6 +28,8 @@ def section_of(char: str) -> str:
         return "upper"
     if char in LOWER:
         return "lower"
+    if "\u3040" <= char <= "\u30ff":
+        return "kana"
     return "punct"
 
 

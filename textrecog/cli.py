@@ -79,7 +79,7 @@ def _list_models() -> int:
             if "val_cer_tflite" in acc:
                 extra = f"  validation CER {acc['val_cer_tflite']:.1%}"
             engine = "line engine (CTC)" if info.kind == "line" else "character engine"
-            print(f"{path.name}\t{engine}, {len(info.labels)} classes{extra}\t{path}")
+            print(f"{path.name}\t{engine}, {info.script}, {len(info.labels)} classes{extra}\t{path}")
         except ModelError as exc:
             print(f"{path.name}\tINVALID: {exc}")
     return EXIT_OK

@@ -26,7 +26,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="textrecog eval", description=__doc__.split("\n\n")[0])
     p.add_argument("--model", action="append", default=None, metavar="NAME|PATH",
                    help="model to evaluate; repeat to compare engines side by side "
-                        "(default: every installed model)")
+                        "(default: every installed Latin model)")
     p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN"),
                    help="UNIPEN folder or .tar.xz (env TEXTRECOG_UNIPEN)")
     p.add_argument("--mnist-test", help="folder with MNIST t10k idx files")
@@ -162,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     from textrecog.eval_texts import evaluate_models
     from textrecog.model import list_models
 
-    infos = [load_info(m) for m in args.model] if args.model else [load_info(p) for p in list_models()]
+    # by default every installed Latin model: the UNIPEN sets say nothing of a kana model
+    infos = ([load_info(m) for m in args.model] if args.model
+             else [i for i in map(load_info, list_models()) if i.script == "latin"])
     corpus = UnipenCorpus(args.unipen)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()

@@ -84,6 +84,17 @@ def char_report(clf: Classifier, data: CharData, detail: bool = False) -> dict:
     return report
 
 
+def topk_accuracy(clf: Classifier, data: CharData, k: int) -> float:
+    """Fraction of images whose true class is among the model's ``k`` most probable."""
+    if not len(data):
+        return 1.0
+    scale = np.float32(clf.info.spec.scale)
+    probs = np.concatenate([clf.probabilities(data.images[i : i + 2048, ..., None].astype(np.float32) * scale)
+                            for i in range(0, len(data), 2048)])
+    top = np.argsort(-probs, axis=1)[:, :k]
+    return round(float(np.mean([t in row for t, row in zip(data.labels, top)])), 4)
+
+
 def mnist_report(clf: Classifier, folder: str | Path) -> dict:
     """MNIST t10k accuracy with the output restricted to the ten digits."""
     from textrecog.data.images import load_mnist_idx

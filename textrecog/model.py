@@ -39,6 +39,16 @@ class ModelInfo:
     def tflite_path(self) -> Path:
         return self.path / "model.tflite"
 
+    @property
+    def script(self) -> str:
+        """The writing system the model reads ("latin", "hiragana", "kuzushiji")."""
+        return str(self.manifest.get("script", "latin"))
+
+    @property
+    def spaces(self) -> bool:
+        """Whether the script separates words with spaces (Japanese does not)."""
+        return bool(self.manifest.get("spaces", True))
+
 
 def bundled_models_dir() -> Path:
     """Where the models shipped with the package live (installed or source tree)."""
@@ -128,6 +138,8 @@ def load_info(name_or_path: str | os.PathLike | None = None) -> ModelInfo:
     kind = manifest.get("kind", "char")
     if kind not in KINDS:
         raise ModelError(f"{path}: manifest.json kind {kind!r} is not one of {', '.join(KINDS)}")
+    if not isinstance(manifest.get("spaces", True), bool) or not isinstance(manifest.get("script", ""), str):
+        raise ModelError(f"{path}: manifest.json 'spaces' must be true/false and 'script' a name")
     spec = _spec_from_manifest(path, manifest, kind)
     return ModelInfo(path, str(manifest.get("name", path.name)), tuple(labels), spec, manifest, kind)
 

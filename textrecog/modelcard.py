@@ -10,9 +10,9 @@ def _pct(v: float) -> str:
     return f"{v:.1%}"
 
 
-def _char_table(summary: dict) -> list[str]:
-    rows = ["| section | exact (62 classes) | case lookalikes merged |", "|---|---|---|"]
-    for k in ("all", "digit", "upper", "lower", "punct"):
+def _char_table(summary: dict, classes: int) -> list[str]:
+    rows = [f"| section | exact ({classes} classes) | case lookalikes merged |", "|---|---|---|"]
+    for k in ("all", "digit", "upper", "lower", "kana", "punct"):
         if k in summary:
             rows.append(f"| {k} | {_pct(summary[k]['exact'])} | {_pct(summary[k]['merged'])} |")
     return rows
@@ -51,15 +51,27 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     for src in tr.get("data", []):
         lines.append(f"- {src.get('name')} — licence {src.get('licence')}"
                      + (f" ({src['reference']})" if src.get("reference") else ""))
-    lines += ["", "## Split (writer-disjoint)", "", f"{split.get('method')}: validation sites "
-              f"{', '.join(split.get('val_sites', []))}; test sites {', '.join(split.get('test_sites', []))}; "
-              f"sizes {split.get('sizes') or split.get('inks')}.", "", "## Reproduce", "", "```", tr.get("command", ""), "```", "",
+    if any("research use" in str(src.get("licence", "")) for src in tr.get("data", [])):
+        lines += ["", "**Research use.** The ETL Character Database's terms allow research use; this model is "
+                      "trained on it, so check those terms before any other use."]
+    sites = (f": validation sites {', '.join(split['val_sites'])}; test sites {', '.join(split['test_sites'])}"
+             if "val_sites" in split else "")
+    lines += ["", "## Split", "", f"{split.get('method')}{sites}; sizes {split.get('sizes') or split.get('inks')}.",
+              "", "## Reproduce", "", "```", tr.get("command", ""), "```", "",
               f"Trained {tr.get('date')} ({tr.get('architecture')}; {tr.get('schedule', '')}), "
               f"wall time {tr.get('wall_time_s') or tr.get('train_seconds', '?')} s on a 2-core CPU"
               + (f", {len(tr['runs'])} run(s) resumed from one work folder" if tr.get("runs") else "") + ".", "",
-              "## Accuracy" if manifest.get("kind") == "line" else "## Accuracy on held-out writers (test sites)", ""]
+              "## Accuracy" if manifest.get("kind") == "line" else "## Accuracy on the held-out test split", ""]
     if "test" in acc:
-        lines += _char_table(acc["test"]["summary"])
+        lines += _char_table(acc["test"]["summary"], manifest.get("num_classes", 62))
+    if "end_to_end_lines" in acc:
+        e2e = acc["end_to_end_lines"]
+        lines += ["", f"End to end (segmentation, square cells, this model): {e2e['lines']} lines of 5-10 "
+                      f"characters composed from the test writers' samples, written {e2e['direction']}: "
+                      f"CER {_pct(e2e['cer'])}, {_pct(e2e['lines_exact'])} of lines exact "
+                      f"(`{e2e['command']}`)."]
+    if "test_top3" in acc:
+        lines += ["", f"Top-3 (the true class among the three most probable): {_pct(acc['test_top3'])}."]
     if "val_cer_tflite" in acc:
         lines += [f"Validation sites, best path: CER {_pct(acc['val_cer_tflite'])} with LiteRT "
                   f"({_pct(acc['val_cer_keras'])} with Keras)."]

@@ -90,13 +90,19 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.model_box)
 
     def _fill_models(self, model: str | None) -> None:
-        from textrecog.model import DEFAULT_MODEL, list_models
+        from textrecog.model import DEFAULT_MODEL, ModelError, list_models, load_info
 
         for path in list_models():
-            self.model_box.addItem(path.name, str(path))
+            try:
+                script = load_info(path).script
+            except ModelError:
+                continue  # an invalid model cannot be picked; --list-models says why
+            self.model_box.addItem(f"{path.name} · {script}", str(path))
         wanted = model or DEFAULT_MODEL
         idx = self.model_box.findData(wanted)
-        idx = idx if idx >= 0 else self.model_box.findText(wanted)  # a name, as in --model line
+        if idx < 0:  # a name, as in --model line
+            names = [Path(self.model_box.itemData(i)).name for i in range(self.model_box.count())]
+            idx = names.index(wanted) if wanted in names else -1
         if idx < 0:
             self.model_box.addItem(Path(wanted).name, wanted)
             idx = self.model_box.count() - 1

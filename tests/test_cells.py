@@ -1,0 +1,38 @@
+"""Square cells for kana: the strokes of one character merged, two characters never."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from textrecog.binarize import binarize
+from textrecog.cells import cell_segmentation, merge_cells
+from textrecog.segment import Glyph, LineSeg, segment
+from textrecog.types import Box
+
+
+def line_of(boxes: list[tuple[int, int]], height: int = 60) -> LineSeg:
+    glyphs = tuple(Glyph(Box(x, 0, w, height), frozenset({i})) for i, (x, w) in enumerate(boxes))
+    return LineSeg(Box(boxes[0][0], 0, boxes[-1][0] + boxes[-1][1] - boxes[0][0], height), glyphs,
+                   (True,) * (len(glyphs) - 1), 40.0, 55.0)
+
+
+def test_strokes_of_a_wide_character_merge_and_whole_characters_do_not():
+    # い as two strokes with a wide gap, then a whole character, then け as a thin and a wide part
+    line = merge_cells(line_of([(0, 14), (34, 16), (75, 48), (140, 8), (155, 38)]))
+    assert [sorted(g.components) for g in line.glyphs] == [[0, 1], [2], [3, 4]]
+    assert line.spaces == (False, False)  # a script without word spaces
+
+
+def test_two_whole_characters_side_by_side_stay_two():
+    line = merge_cells(line_of([(0, 50), (52, 50)]))
+    assert len(line.glyphs) == 2
+
+
+def test_drawn_kana_like_line_reads_as_cells():
+    img = np.full((100, 400), 255, np.uint8)
+    for x0 in (20, 120, 220):  # three "い": two strokes 30 px apart in a 70-px cell
+        cv2.line(img, (x0, 25), (x0 + 5, 75), 0, 5)
+        cv2.line(img, (x0 + 40, 30), (x0 + 45, 65), 0, 5)
+    (line,) = cell_segmentation(segment(binarize(img))).lines
+    assert len(line.glyphs) == 3
