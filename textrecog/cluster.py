@@ -107,8 +107,10 @@ def _reader_class(ray):
     return Reader
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Task:
+    """A chunk submitted to an actor: its jobs, Ray's reference to the outcomes, which run this is."""
+
     jobs: list[Job]
     ref: object
     attempt: int
@@ -154,8 +156,7 @@ def results(chunks: list[list[Job]], args: argparse.Namespace) -> Iterator[list[
         actors = [reader.remote(args) for _ in range(max(1, min(cpus, len(chunks))))]
         scheduler = _Scheduler(ray, actors, args.format)
         pending: deque[_Task] = deque()
-        todo = iter(chunks)
-        for chunk in todo:
+        for chunk in chunks:
             pending.append(scheduler.submit(chunk))
             if len(pending) >= scheduler.limit:
                 yield scheduler.collect(pending.popleft())
