@@ -54,15 +54,27 @@ def _wait_for_records(out: Path, proc: subprocess.Popen, n: int, limit: float = 
     pytest.fail(f"no {n} records after {limit} s (exit {proc.poll()})")
 
 
-def _readers() -> list[int]:
-    """PIDs of this machine's textrecog Ray actors."""
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _readers(driver: int) -> list[int]:
+    """PIDs of the textrecog Ray actors started under ``driver`` (not a previous test's, still exiting)."""
     pids = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and (entry / "cmdline").read_bytes().startswith(b"ray::Reader"):
-                pids.append(int(entry.name))
+            if not (entry.name.isdigit() and (entry / "cmdline").read_bytes().startswith(b"ray::Reader")):
+                continue
         except OSError:
             continue
+        pid = int(entry.name)
+        while pid > 1 and pid != driver:
+            pid = _parent(pid)
+        if pid == driver:
+            pids.append(int(entry.name))
     return pids
 
 
@@ -100,8 +112,8 @@ def test_a_worker_killed_mid_run_is_replaced_and_its_chunk_rerun(tmp_path):
     cmd = [sys.executable, "-m", "textrecog", "batch", str(folder), "--out", str(out), "--cluster", "local:2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     _wait_for_records(out, proc, 10)
-    readers = _readers()
-    assert readers, "no Ray actor found"
+    readers = _readers(proc.pid)
+    assert readers, "no Ray actor of this run found"
     os.kill(readers[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=180)
     assert proc.returncode == 1 and "a worker died" in err, err[-3000:]
@@ -126,7 +138,7 @@ def test_a_file_that_crashes_its_worker_twice_is_an_error_not_retried_for_ever()
 
             def run(self, jobs: list[Job]) -> list[Outcome]:
                 with open(self.log, "a") as fh:
-                    fh.write(f"{len(jobs)}\n")
+                    fh.write(",".join(j.path for j in jobs) + "\n")
                 if any("poison" in j.path for j in jobs):
                     os._exit(1)
                 return [Outcome(j.path, f"{j.path}\n", None, None, 1, 1) for j in jobs]
@@ -141,8 +153,11 @@ def test_a_file_that_crashes_its_worker_twice_is_an_error_not_retried_for_ever()
         ray.shutdown()
     assert [o.path for o in outcomes] == ["a.png", "poison.png", "c.png"]
     assert [o.error for o in outcomes] == [None, f"a worker crashed {ATTEMPTS} times reading this file", None]
-    # the chunk twice, then each file alone; the poisoned one twice
-    assert Path(log).read_text().split() == ["3"] * ATTEMPTS + ["1"] + ["1"] * ATTEMPTS + ["1"]
+    # the chunk at most twice, then each file alone; the poisoned one at most twice (a call that reaches an
+    # actor while Ray restarts it fails without running, and counts as one of the two)
+    runs = Path(log).read_text().split()
+    assert 1 <= runs.count("a.png,poison.png,c.png") <= ATTEMPTS and 1 <= runs.count("poison.png") <= ATTEMPTS
+    assert runs.count("a.png") == runs.count("c.png") == 1
 
 
 def test_ray_is_never_imported_without_cluster(tmp_path):

@@ -122,3 +122,21 @@ def test_kana_output_is_plain_utf8_in_text_json_csv_and_documents(tmp_path):
     assert text.strip() in out.read_text(encoding="utf-8")
     subprocess.run(run + ["--format", "page", str(path)], capture_output=True, check=True)
     assert f"<Unicode>{text.strip()}</Unicode>" in (tmp_path / "かな.page.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not ETL.is_dir(), reason="../shared/data/etl8b2_hiragana is not beside the checkout")
+def test_top_to_bottom_columns_read_right_to_left():
+    from textrecog.pipeline import recognize
+
+    (first, a), (second, b) = kana.held_out_lines(ETL, "test", 2, seed=11, direction="ttb")
+    h = max(a.shape[0], b.shape[0])
+    page = np.hstack([np.pad(x, ((0, h - x.shape[0]), (0, 0)), constant_values=255) for x in (b, a)])
+    result = recognize(page, "hiragana", direction="ttb")
+    assert result.direction == "ttb" and len(result.lines) == 2
+    read = result.text.split("\n")
+    from textrecog.evaluate import edit_distance
+
+    # the right-hand column first; each column's box is tall and on its own side of the page
+    assert edit_distance(read[0], first) <= 1 and edit_distance(read[1], second) <= 1, (read, first, second)
+    right, left = (ln.box for ln in result.lines)
+    assert right.x > left.right and right.h > 3 * right.w

@@ -110,7 +110,7 @@ def _init_worker(args: argparse.Namespace, threads: int = 0) -> None:
     from textrecog.pipeline import get_engine
 
     _WORKER.update(model=args.model, top_k=args.top_k, fmt=args.format, sidecar=args.sidecar,
-                   overwrite=args.overwrite, max_bytes=args.max_bytes)
+                   overwrite=args.overwrite, max_bytes=args.max_bytes, direction=args.direction)
     get_engine(args.model)  # load the model once per worker
 
 
@@ -129,7 +129,8 @@ def _records(paths: list[str]) -> list[tuple[dict, object]]:
 
     t0 = time.perf_counter()
     try:
-        results = recognize_many(paths, _WORKER.get("model"), _WORKER.get("top_k", 3), _WORKER.get("max_bytes"))
+        results = recognize_many(paths, _WORKER.get("model"), _WORKER.get("top_k", 3), _WORKER.get("max_bytes"),
+                                 _WORKER.get("direction", "ltr"))
     except Exception:  # noqa: BLE001 - one bad file must not sink its chunk
         if len(paths) == 1:
             return [(error_record(paths[0], f"internal error: {sys.exc_info()[1]!r}"), None)]
@@ -186,6 +187,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--top-k", type=int, default=3)
     p.add_argument("--max-bytes", type=parse_size, default=None, metavar="N",
                    help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
+    p.add_argument("--direction", choices=("ltr", "ttb"), default="ltr",
+                   help="ltr: lines left to right; ttb: columns top to bottom, right to left (kana models)")
     p.add_argument("--cluster", metavar="auto|ray://HOST:PORT|local[:N]",
                    help="run on Ray (pip install 'textrecog[cluster]'): auto joins $RAY_ADDRESS, local:N starts "
                         "Ray here with N CPUs; one model-holding actor per CPU; --jobs is then ignored")
@@ -302,7 +305,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"textrecog batch: {problem}", file=sys.stderr)
         return 2
     try:
-        load_info(args.model)
+        if load_info(args.model).kind == "line" and args.direction != "ltr":
+            raise ModelError(f"{load_info(args.model).name}: a line model reads left to right only")
     except ModelError as exc:
         print(f"textrecog batch: model error: {exc}", file=sys.stderr)
         return 2

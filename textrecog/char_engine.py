@@ -16,6 +16,7 @@ from textrecog.binarize import component_mask
 from textrecog.cells import cell_segmentation
 from textrecog.classify import Classifier, predictions_from_probs
 from textrecog.decode import decode
+from textrecog.direction import upright
 from textrecog.ink import MARGIN, contrast_lut
 from textrecog.model import ModelInfo
 from textrecog.normalize import normalize_batch
@@ -33,8 +34,9 @@ class CharEngine:
     def read(self, pages: Sequence[Page], top_k: int = 3) -> list[Result]:
         """Results for segmented pages, all their glyphs classified together."""
         if not self.info.spaces:  # kana: the strokes of one character cell are one glyph
-            pages = [Page(p.gray, cell_segmentation(p.segmentation)) for p in pages]
-        batches = [normalize_batch(glyph_inks(p.gray, p.segmentation), self.info.spec) for p in pages]
+            pages = [Page(p.gray, cell_segmentation(p.segmentation), p.direction) for p in pages]
+        batches = [normalize_batch([upright(i, p.direction) for i in glyph_inks(p.gray, p.segmentation)],
+                                   self.info.spec) for p in pages]
         if not batches:
             return []
         probs = self.classifier.probabilities(np.concatenate(batches))

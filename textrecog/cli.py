@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="skip images whose document exists")
     p.add_argument("--max-bytes", type=_size, default=None, metavar="N",
                    help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
+    p.add_argument("--direction", choices=("ltr", "ttb"), default="ltr",
+                   help="ltr: lines left to right (default); ttb: columns top to bottom, right to left "
+                        "(Japanese; character-engine models)")
     p.add_argument("--debug", metavar="DIR", type=Path,
                    help="write an overlay PNG per image showing boxes, merges, lines and spaces")
     p.add_argument("--list-models", action="store_true", help="list installed models and exit")
@@ -89,14 +92,18 @@ def recognize_files(args: argparse.Namespace) -> int:
     """Recognise each image; one failure never stops the others."""
     from textrecog.batch_io import error_record, format_record
     from textrecog.imageio import ImageError, printable
+    from textrecog.model import ModelError, load_info
     from textrecog.pipeline import analyze, get_engine
 
     get_engine(args.model)  # fail fast, once, on a bad model
+    if args.direction != "ltr" and load_info(args.model).kind == "line":
+        raise ModelError(f"{load_info(args.model).name}: a line model reads left to right only; "
+                         "--direction ttb needs a character-engine model such as hiragana")
     failures = 0
     prefix = len(args.images) > 1
     for path in args.images:
         try:
-            analysis = analyze(path, args.model, args.top_k, args.max_bytes)
+            analysis = analyze(path, args.model, args.top_k, args.max_bytes, args.direction)
         except (ImageError, OSError) as exc:
             failures += 1
             msg = str(exc) if isinstance(exc, ImageError) else f"{printable(path)}: {exc}"
@@ -127,6 +134,7 @@ def _batch_from_cli(args: argparse.Namespace) -> int:
     argv += ["--model", args.model] if args.model else []
     argv += ["--out-dir", str(args.out_dir)] if args.out_dir else []
     argv += ["--max-bytes", str(args.max_bytes)] if args.max_bytes else []
+    argv += ["--direction", args.direction]
     argv += [flag for flag, on in (("--overwrite", args.overwrite), ("--resume", args.resume)) if on]
     return batch.main(argv)
 

@@ -64,10 +64,10 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
               "## Accuracy" if manifest.get("kind") == "line" else "## Accuracy on the held-out test split", ""]
     if "test" in acc:
         lines += _char_table(acc["test"]["summary"], manifest.get("num_classes", 62))
-    if "end_to_end_lines" in acc:
-        e2e = acc["end_to_end_lines"]
+    for direction, e2e in acc.get("end_to_end", {}).items():
+        written = "left to right" if direction == "ltr" else "top to bottom (a column)"
         lines += ["", f"End to end (segmentation, square cells, this model): {e2e['lines']} lines of 5-10 "
-                      f"characters composed from the test writers' samples, written {e2e['direction']}: "
+                      f"characters composed from the test writers' samples, written {written}: "
                       f"CER {_pct(e2e['cer'])}, {_pct(e2e['lines_exact'])} of lines exact "
                       f"(`{e2e['command']}`)."]
     if "test_top3" in acc:

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from textrecog.binarize import binarize
+from textrecog.direction import from_reading, to_reading
 from textrecog.imageio import ImageError, ImageSource, load_gray
 from textrecog.segment import Page, Segmentation, segment
 from textrecog.types import Result
@@ -46,22 +47,26 @@ class Analysis:
 
 
 def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
-              max_bytes: int | None = None) -> Result:
-    """Recognise the handwritten text in a path, PIL image or numpy array."""
-    return analyze(image, model, top_k, max_bytes).result
+              max_bytes: int | None = None, direction: str = "ltr") -> Result:
+    """Recognise the handwritten text in a path, PIL image or numpy array.
+
+    ``direction="ttb"`` reads top-to-bottom columns, right to left (Japanese).
+    """
+    return analyze(image, model, top_k, max_bytes, direction).result
 
 
 def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
-            max_bytes: int | None = None) -> Analysis:
-    """Run the whole pipeline and keep the segmentation for inspection."""
+            max_bytes: int | None = None, direction: str = "ltr") -> Analysis:
+    """Run the whole pipeline and keep the segmentation (in the reading view) for inspection."""
     engine = get_engine(None if model is None else str(model))
-    page = prepare(image, max_bytes)
+    page = prepare(image, max_bytes, direction)
     (result,) = engine.read([page], top_k)
-    return Analysis(page.gray, page.segmentation, result)
+    return Analysis(page.gray, page.segmentation, _on_page(result, page))
 
 
 def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | None = None,
-                   top_k: int = 3, max_bytes: int | None = None) -> list[Result | ImageError]:
+                   top_k: int = 3, max_bytes: int | None = None, direction: str = "ltr"
+                   ) -> list[Result | ImageError]:
     """Recognise several images with batched model calls across all of them.
 
     An image that cannot be read yields its ImageError in its place.
@@ -70,14 +75,21 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
     prepared: list[Page | ImageError] = []
     for image in images:
         try:
-            prepared.append(prepare(image, max_bytes))
+            prepared.append(prepare(image, max_bytes, direction))
         except ImageError as exc:
             prepared.append(exc)
     results = iter(engine.read([p for p in prepared if isinstance(p, Page)], top_k))
-    return [p if isinstance(p, ImageError) else next(results) for p in prepared]
+    return [p if isinstance(p, ImageError) else _on_page(next(results), p) for p in prepared]
 
 
-def prepare(image: ImageSource, max_bytes: int | None = None) -> Page:
-    """Load (a path: at most ``max_bytes``), binarise and segment an image."""
-    gray = load_gray(image, max_bytes)
-    return Page(gray, segment(binarize(gray)))
+def prepare(image: ImageSource, max_bytes: int | None = None, direction: str = "ltr") -> Page:
+    """Load (a path: at most ``max_bytes``), turn to the reading view, binarise and segment an image."""
+    gray = to_reading(load_gray(image, max_bytes), direction)
+    return Page(gray, segment(binarize(gray)), direction)
+
+
+def _on_page(result: Result, page: Page) -> Result:
+    """The result with its boxes on the page as given (a ttb page was read turned)."""
+    if page.direction == "ltr":
+        return result
+    return from_reading(result, page.direction, page.gray.shape[0], page.gray.shape[1])

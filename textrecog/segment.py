@@ -57,8 +57,9 @@ class Segmentation:
 class Page:
     """A loaded grey image and its segmentation: what every recognizer engine reads."""
 
-    gray: np.ndarray  # uint8, ink dark on light
+    gray: np.ndarray  # uint8, ink dark on light, in the reading view (see textrecog.direction)
     segmentation: Segmentation
+    direction: str = "ltr"  # how the page was written: "ttb" pages are read turned a quarter
 
 
 def find_components(mask: np.ndarray, min_area: float = 1.0) -> tuple[np.ndarray, list[Glyph]]:

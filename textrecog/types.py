@@ -137,6 +137,7 @@ class Result:
     width: int
     height: int
     model: str
+    direction: str = "ltr"  # "ttb": lines are columns read top to bottom, right to left
 
     @property
     def text(self) -> str:
@@ -149,6 +150,7 @@ class Result:
             "width": self.width,
             "height": self.height,
             "model": self.model,
+            "direction": self.direction,
             "lines": [
                 {"text": ln.text, "box": ln.box.to_dict(), "baseline": round(ln.baseline, 1),
                  "confidence": round(ln.confidence, 4),

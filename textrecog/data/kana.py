@@ -133,23 +133,37 @@ def kmnist_data(root: str | Path, spec: InputSpec, seed: int, variants: int = 1)
     return data
 
 
-def compose_line(paths: list[Path], rng: np.random.Generator) -> np.ndarray:
-    """ETL8B2 samples written left to right on one line: dark on light, random gaps and a slight wobble."""
+def _tiles(paths: list[Path]) -> list[np.ndarray]:
     from PIL import Image
 
-    tiles = []
+    out = []
     for p in paths:
         with Image.open(p) as img:
-            tile = np.asarray(img.convert("L"))
-        dy = int(rng.integers(-4, 5))
-        tiles.append(np.roll(tile, dy, axis=0))
-        tiles.append(np.full((tile.shape[0], int(rng.integers(6, 24))), 255, np.uint8))
-    return np.pad(np.hstack(tiles[:-1]), ((20, 20), (20, 20)), constant_values=255)
+            out.append(np.asarray(img.convert("L")))
+    return out
+
+
+def compose_line(paths: list[Path], rng: np.random.Generator) -> np.ndarray:
+    """ETL8B2 samples written left to right on one line: dark on light, random gaps and a slight wobble."""
+    parts = []
+    for tile in _tiles(paths):
+        parts += [np.roll(tile, int(rng.integers(-4, 5)), axis=0),
+                  np.full((tile.shape[0], int(rng.integers(6, 24))), 255, np.uint8)]
+    return np.pad(np.hstack(parts[:-1]), ((20, 20), (20, 20)), constant_values=255)
+
+
+def compose_column(paths: list[Path], rng: np.random.Generator) -> np.ndarray:
+    """ETL8B2 samples written top to bottom in one column, each upright, random gaps and a slight wobble."""
+    parts = []
+    for tile in _tiles(paths):
+        parts += [np.roll(tile, int(rng.integers(-4, 5)), axis=1),
+                  np.full((int(rng.integers(6, 24)), tile.shape[1]), 255, np.uint8)]
+    return np.pad(np.vstack(parts[:-1]), ((20, 20), (20, 20)), constant_values=255)
 
 
 def held_out_lines(root: str | Path, split: str, count: int, seed: int,
-                   lengths: tuple[int, int] = (5, 10)) -> list[tuple[str, np.ndarray]]:
-    """``count`` (text, image) lines of 5-10 random characters from one split's writers."""
+                   lengths: tuple[int, int] = (5, 10), direction: str = "ltr") -> list[tuple[str, np.ndarray]]:
+    """``count`` (text, image) lines (``ttb``: columns) of 5-10 random characters from one split's writers."""
     samples = split_by_number(etl8b2_samples(root))[split]
     by_char: dict[str, list[Path]] = {}
     for path, k, _ in samples:
@@ -160,5 +174,5 @@ def held_out_lines(root: str | Path, split: str, count: int, seed: int,
     for _ in range(count):
         text = "".join(rng.choice(chars, int(rng.integers(lengths[0], lengths[1] + 1))))
         paths = [by_char[c][int(rng.integers(len(by_char[c])))] for c in text]
-        out.append((text, compose_line(paths, rng)))
+        out.append((text, (compose_column if direction == "ttb" else compose_line)(paths, rng)))
     return out

@@ -46,8 +46,8 @@ def _string(parent: etree._Element, word: Word, ids: str) -> None:
             _el(string, "Glyph", ID=f"{ids}_g{k + 1}", CONTENT=c.text, GC=f"{c.confidence:.4f}", **_pos(c.box))
 
 
-def _line(block: etree._Element, line: Line, n: int) -> None:
-    el = _el(block, "TextLine", ID=f"line_{n}", **_pos(line.box), BASELINE=baseline_points(line))
+def _line(block: etree._Element, line: Line, n: int, direction: str) -> None:
+    el = _el(block, "TextLine", ID=f"line_{n}", **_pos(line.box), BASELINE=baseline_points(line, direction))
     if not line.words:  # ALTO wants at least one String: an empty one over the line
         _el(el, "String", ID=f"string_{n}_1", **_pos(line.box), CONTENT="", WC="0")
         return
@@ -70,5 +70,5 @@ def render(result: Result, source: Source) -> bytes:
     if result.lines:
         block = _el(space, "TextBlock", ID="block_1", **_pos(block_box(result)))
         for n, line in enumerate(result.lines, 1):
-            _line(block, line, n)
+            _line(block, line, n, result.direction)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

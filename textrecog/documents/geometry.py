@@ -27,7 +27,10 @@ def polygon(box: Box) -> str:
     return f"{x0},{y0} {x1},{y0} {x1},{y1} {x0},{y1}"
 
 
-def baseline_points(line: Line) -> str:
-    """The line's baseline as a two-point polyline across its box."""
+def baseline_points(line: Line, direction: str = "ltr") -> str:
+    """The line's baseline as a two-point polyline along its box (down a ttb column's axis)."""
+    if direction == "ttb":
+        x = min(max(round(line.baseline), line.box.x), line.box.right)
+        return f"{x},{line.box.y} {x},{line.box.bottom}"
     y = min(max(round(line.baseline), 0), line.box.bottom)
     return f"{line.box.x},{y} {line.box.right},{y}"

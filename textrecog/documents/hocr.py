@@ -26,9 +26,9 @@ def bbox(box: Box) -> str:
     return f"bbox {box.x} {box.y} {box.right} {box.bottom}"
 
 
-def _line(par: etree._Element, line: Line, n: int) -> None:
-    # baseline: slope and offset from the line box's bottom-left corner
-    title = f"{bbox(line.box)}; baseline 0 {round(line.baseline - line.box.bottom)}"
+def _line(par: etree._Element, line: Line, n: int, direction: str) -> None:
+    # baseline: slope and offset from the line box's bottom-left corner (horizontal lines only)
+    title = bbox(line.box) + ("" if direction == "ttb" else f"; baseline 0 {round(line.baseline - line.box.bottom)}")
     el = _el(par, "span", class_="ocr_line", id=f"line_1_{n}", title=title)
     for k, word in enumerate(line.words, 1):
         span = _el(el, "span", word.text, class_="ocrx_word", id=f"word_1_{n}_{k}",
@@ -60,6 +60,6 @@ def render(result: Result, source: Source) -> bytes:
         area = _el(page, "div", class_="ocr_carea", id="block_1_1", title=bbox(block_box(result)))
         par = _el(area, "p", class_="ocr_par", id="par_1_1", title=bbox(block_box(result)))
         for n, line in enumerate(result.lines, 1):
-            _line(par, line, n)
+            _line(par, line, n, result.direction)
     doctype = "<!DOCTYPE html>"
     return etree.tostring(html, xml_declaration=True, encoding="UTF-8", doctype=doctype, pretty_print=True)

@@ -31,9 +31,9 @@ def _text(parent: etree._Element, text: str, conf: float | None = None) -> None:
     _el(equiv, "Unicode", text)
 
 
-def _line(region: etree._Element, line: Line, ident: str) -> None:
+def _line(region: etree._Element, line: Line, ident: str, direction: str) -> None:
     el = _region(region, "TextLine", ident, line.box)
-    _el(el, "Baseline", points=baseline_points(line))
+    _el(el, "Baseline", points=baseline_points(line, direction))
     for k, word in enumerate(line.words, 1):
         w = _region(el, "Word", f"{ident}_w{k}", word.box)
         for j, char in enumerate(word.chars, 1):
@@ -62,6 +62,6 @@ def render(result: Result, source: Source) -> bytes:
         region = _region(page, "TextRegion", "r1", block_box(result))
         region.set("type", "paragraph")
         for n, line in enumerate(result.lines, 1):
-            _line(region, line, f"r1_l{n}")
+            _line(region, line, f"r1_l{n}", result.direction)
         _text(region, result.text)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
