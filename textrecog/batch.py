@@ -19,8 +19,12 @@ from pathlib import Path
 
 from textrecog.batch_io import (FORMATS, RecordWriter, char_count, done_paths, error_record,
                                 format_record, parse_size, result_record, write_new, write_sidecar)
+from tqdm import tqdm
+
 from textrecog.data.images import IMAGE_SUFFIXES
 from textrecog.documents import FORMATS as DOC_FORMATS
+from textrecog.names import printable
+from textrecog.types import DIRECTIONS
 
 # Images per task: the engine reads them with shared model calls. For line images, 32 a task run
 # 1.2x as fast as 8 (bench_batch.py --one-line, --jobs 2: 79 → 96 files/s); CHUNK_BYTES of encoded
@@ -187,7 +191,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--top-k", type=int, default=3)
     p.add_argument("--max-bytes", type=parse_size, default=None, metavar="N",
                    help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
-    p.add_argument("--direction", choices=("ltr", "ttb"), default="ltr",
+    p.add_argument("--direction", choices=DIRECTIONS, default="ltr",
                    help="ltr: lines left to right; ttb: columns top to bottom, right to left (kana models)")
     p.add_argument("--cluster", metavar="auto|ray://HOST:PORT|local[:N]",
                    help="run on Ray (pip install 'textrecog[cluster]'): auto joins $RAY_ADDRESS, local:N starts "
@@ -288,16 +292,18 @@ def _plan(files: list[str], args: argparse.Namespace, problems: list) -> tuple[l
     from textrecog.documents import plan_documents
 
     targets = plan_documents([Path(f) for f in files], args.inputs, args.format, args.out_dir, problems)
-    existing = [t for t in targets.values() if t.exists()]
+    existing = {f for f, t in targets.items() if t.exists()}
     if existing and not (args.resume or args.overwrite):
-        return (f"{len(existing)} document(s) exist already (first: {existing[0]}): use --resume to skip "
+        first = targets[min(existing)]
+        return (f"{len(existing)} document(s) exist already (first: {first}): use --resume to skip "
                 "those images or --overwrite to replace them")
-    jobs = [Job(f, str(t)) for f, t in targets.items() if args.overwrite or not t.exists()]
+    jobs = [Job(f, str(t)) for f, t in targets.items() if args.overwrite or f not in existing]
     return jobs, len(targets) - len(jobs)
 
 
 def run(args: argparse.Namespace) -> int:
     """Recognise every image found; write records as they come; summarise."""
+    from textrecog.direction import check_model
     from textrecog.model import ModelError, load_info
 
     problem = _check_output(args) or _check_cluster(args)
@@ -305,8 +311,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"textrecog batch: {problem}", file=sys.stderr)
         return 2
     try:
-        if load_info(args.model).kind == "line" and args.direction != "ltr":
-            raise ModelError(f"{load_info(args.model).name}: a line model reads left to right only")
+        check_model(load_info(args.model), args.direction)
     except ModelError as exc:
         print(f"textrecog batch: model error: {exc}", file=sys.stderr)
         return 2
@@ -328,8 +333,6 @@ def run(args: argparse.Namespace) -> int:
 def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | None, stats: dict,
            skipped: int) -> int:
     """Run the jobs with a progress bar on stderr (a terminal only); summarise."""
-    from tqdm import tqdm
-
     size = _stderr_size()
     bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, mininterval=0.2,
                ncols=size.columns, nrows=size.lines, postfix={"failed": 0})
@@ -373,10 +376,6 @@ def _stderr_size() -> os.terminal_size:
 
 
 def _finish(done: Outcome, writer: RecordWriter | None, stats: dict, bar) -> None:
-    from tqdm import tqdm
-
-    from textrecog.imageio import printable
-
     if writer:
         writer.write_text(done.output)
     if done.error:

@@ -17,6 +17,7 @@ from typing import TextIO
 
 import orjson
 
+from textrecog.names import printable
 from textrecog.types import Result
 
 FORMATS = ("jsonl", "csv", "txt")
@@ -64,19 +65,10 @@ def format_record(record: dict, fmt: str) -> str:
             record.get("seconds", "")])
         return buf.getvalue()
     if "error" in record:
-        return f"{_shown(record['path'])}:[error] {record['error']}\n"
+        return f"{printable(record['path'])}:[error] {record['error']}\n"
     lines = record["text"].split("\n") if record["text"] else [""]
-    shown = _shown(record["path"])
+    shown = printable(record["path"])  # one output line per text line, whatever the name holds
     return "".join(f"{shown}:{line}\n" for line in lines)
-
-
-def _shown(path: str) -> str:
-    """A path as text output shows it: control characters escaped, one line per record line."""
-    if path.isprintable():
-        return path
-    from textrecog.imageio import printable
-
-    return printable(path)
 
 
 def _cut_partial_line(path: Path) -> None:
@@ -110,7 +102,7 @@ def done_paths(path: Path, fmt: str, candidates: set[str]) -> set[str]:
         elif fmt == "csv":
             done = {row[0] for row in csv.reader(fh) if row and row[0] != "path"}
         else:
-            shown = {_shown(c): c for c in candidates}
+            shown = {printable(c): c for c in candidates}
             for line in fh:
                 done.update(shown[line[:i]] for i, ch in enumerate(line) if ch == ":" and line[:i] in shown)
     return done

@@ -35,8 +35,10 @@ def _cells(glyphs: tuple[Glyph, ...], size: float) -> list[tuple[int, int]]:
     best = [0.0] + [float("inf")] * n
     start = [0] * (n + 1)
     for j in range(1, n + 1):
-        for i in range(j - 1, -1, -1):
-            width = (glyphs[j - 1].box.right - min(g.box.x for g in glyphs[i:j])) / size
+        left = glyphs[j - 1].box.x
+        for i in range(j - 1, -1, -1):  # runs ending at part j, growing leftwards
+            left = min(left, glyphs[i].box.x)
+            width = (glyphs[j - 1].box.right - left) / size
             if width > MAX_WIDTH and i < j - 1:
                 break
             cost = best[i] + (width - CELL_WIDTH) ** 2

@@ -35,8 +35,7 @@ class CharEngine:
         """Results for segmented pages, all their glyphs classified together."""
         if not self.info.spaces:  # kana: the strokes of one character cell are one glyph
             pages = [Page(p.gray, cell_segmentation(p.segmentation), p.direction) for p in pages]
-        batches = [normalize_batch([upright(i, p.direction) for i in glyph_inks(p.gray, p.segmentation)],
-                                   self.info.spec) for p in pages]
+        batches = [normalize_batch(_upright_inks(p), self.info.spec) for p in pages]
         if not batches:
             return []
         probs = self.classifier.probabilities(np.concatenate(batches))
@@ -52,6 +51,12 @@ class CharEngine:
         probs = decode(page.segmentation.lines, probs, labels)
         predictions = predictions_from_probs(probs, labels, top_k)
         return assemble(page.segmentation, predictions, page.gray.shape, self.info.name, self.info.spaces)
+
+
+def _upright_inks(page: Page) -> list[np.ndarray]:
+    """The page's glyph inks, as written (a ttb page is read turned: its glyphs are turned back)."""
+    inks = glyph_inks(page.gray, page.segmentation)
+    return inks if page.direction == "ltr" else [upright(i, page.direction) for i in inks]
 
 
 def glyph_inks(gray: np.ndarray, seg: Segmentation) -> list[np.ndarray]:

@@ -11,6 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from textrecog.documents import FORMATS as DOC_FORMATS
+from textrecog.names import printable
+from textrecog.types import DIRECTIONS
+
 SUBCOMMANDS = {"train": "textrecog.train", "eval": "textrecog.eval_cli", "batch": "textrecog.batch"}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -29,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="NAME|PATH", default=None,
                    help="model name (see --list-models) or model directory (default: the bundled default)")
     p.add_argument("--top-k", type=int, default=3, metavar="N", help="alternatives per character (default 3)")
-    p.add_argument("--format", choices=("alto", "page", "hocr"), default=None,
+    p.add_argument("--format", choices=DOC_FORMATS, default=None,
                    help="write an ALTO 4.4, PAGE-XML or hOCR document per image instead of printing text: "
                         "IMAGE.alto.xml / .page.xml / .hocr beside it, or in --out-dir")
     p.add_argument("--out-dir", type=Path, metavar="DIR", help="folder for --format documents")
@@ -37,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="skip images whose document exists")
     p.add_argument("--max-bytes", type=_size, default=None, metavar="N",
                    help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
-    p.add_argument("--direction", choices=("ltr", "ttb"), default="ltr",
+    p.add_argument("--direction", choices=DIRECTIONS, default="ltr",
                    help="ltr: lines left to right (default); ttb: columns top to bottom, right to left "
                         "(Japanese; character-engine models)")
     p.add_argument("--debug", metavar="DIR", type=Path,
@@ -48,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _size(text: str) -> int:
-    from textrecog.batch_io import parse_size  # only when --max-bytes is given
+    from textrecog.batch_io import parse_size  # orjson's import costs 30 ms: only with --max-bytes
 
     return parse_size(text)
 
@@ -64,8 +68,6 @@ def _err(msg: str) -> None:
 
 
 def _print_text(path: str, text: str, prefix: bool) -> None:
-    from textrecog.imageio import printable
-
     for line in text.split("\n") if text else ([""] if prefix else []):
         print(f"{printable(path)}:{line}" if prefix else line)
 
@@ -91,14 +93,11 @@ def _list_models() -> int:
 def recognize_files(args: argparse.Namespace) -> int:
     """Recognise each image; one failure never stops the others."""
     from textrecog.batch_io import error_record, format_record
-    from textrecog.imageio import ImageError, printable
-    from textrecog.model import ModelError, load_info
+    from textrecog.imageio import ImageError
+    from textrecog.direction import check_model
     from textrecog.pipeline import analyze, get_engine
 
-    get_engine(args.model)  # fail fast, once, on a bad model
-    if args.direction != "ltr" and load_info(args.model).kind == "line":
-        raise ModelError(f"{load_info(args.model).name}: a line model reads left to right only; "
-                         "--direction ttb needs a character-engine model such as hiragana")
+    check_model(get_engine(args.model).info, args.direction)  # fail fast, once, on a bad model or direction
     failures = 0
     prefix = len(args.images) > 1
     for path in args.images:

@@ -12,9 +12,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from textrecog.types import Box, Char, Line, Result, Word
-
-DIRECTIONS = ("ltr", "ttb")
+from textrecog.model import ModelError, ModelInfo
+from textrecog.types import DIRECTIONS, Box, Char, Line, Result, Word
 
 
 def check(direction: str) -> str:
@@ -22,6 +21,13 @@ def check(direction: str) -> str:
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r} (choose from {', '.join(DIRECTIONS)})")
     return direction
+
+
+def check_model(info: ModelInfo, direction: str) -> None:
+    """Refuse a direction the model cannot read: line models read left to right only."""
+    if check(direction) != "ltr" and info.kind == "line":
+        raise ModelError(f"{info.name}: a line model reads left to right only; --direction {direction} "
+                         "needs a character-engine model such as hiragana")
 
 
 def to_reading(gray: np.ndarray, direction: str) -> np.ndarray:

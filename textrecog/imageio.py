@@ -18,18 +18,13 @@ from typing import Union
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from textrecog.names import printable
+
 MAX_PIXELS = 80_000_000  # refuse to decode more than this (decompression bombs)
 MAX_SIDE = 4000  # larger images are downscaled: handwriting needs far less
 _ORIENTATION = 0x0112  # EXIF tag
 
 ImageSource = Union[str, os.PathLike, Image.Image, np.ndarray]
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters escaped, so a file name with a newline stays on one line."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class ImageError(ValueError):

@@ -59,9 +59,6 @@ class LineEngine:
 
     def read(self, pages: Sequence[Page], top_k: int = 3) -> list[Result]:
         """Results for segmented pages; lines of all pages batched by width."""
-        if any(p.direction != "ltr" for p in pages):
-            raise ValueError(f"model {self.info.name!r} reads left-to-right lines only: "
-                             "top-to-bottom text needs a kana (character engine) model")
         cuts = [[cut_line(p, line, self.info) for line in p.segmentation.lines] for p in pages]
         flat = [c for page_cuts in cuts for c in page_cuts]
         probs = self.probabilities([c.fitted.image for c in flat])

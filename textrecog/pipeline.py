@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from textrecog.binarize import binarize
-from textrecog.direction import from_reading, to_reading
+from textrecog.direction import check_model, from_reading, to_reading
 from textrecog.imageio import ImageError, ImageSource, load_gray
 from textrecog.segment import Page, Segmentation, segment
 from textrecog.types import Result
@@ -59,6 +59,7 @@ def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: i
             max_bytes: int | None = None, direction: str = "ltr") -> Analysis:
     """Run the whole pipeline and keep the segmentation (in the reading view) for inspection."""
     engine = get_engine(None if model is None else str(model))
+    check_model(engine.info, direction)
     page = prepare(image, max_bytes, direction)
     (result,) = engine.read([page], top_k)
     return Analysis(page.gray, page.segmentation, _on_page(result, page))
@@ -72,6 +73,7 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
     An image that cannot be read yields its ImageError in its place.
     """
     engine = get_engine(None if model is None else str(model))
+    check_model(engine.info, direction)
     prepared: list[Page | ImageError] = []
     for image in images:
         try:
@@ -89,7 +91,5 @@ def prepare(image: ImageSource, max_bytes: int | None = None, direction: str = "
 
 
 def _on_page(result: Result, page: Page) -> Result:
-    """The result with its boxes on the page as given (a ttb page was read turned)."""
-    if page.direction == "ltr":
-        return result
+    """The result with its boxes on the page as given (a ttb page was read turned; its view is W x H)."""
     return from_reading(result, page.direction, page.gray.shape[0], page.gray.shape[1])

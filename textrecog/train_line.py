@@ -10,17 +10,14 @@ the best checkpoint by validation CER, exports ``.tflite`` and checks it.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import shlex
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
-from textrecog.charset import LINE_ALPHABET
 from textrecog.data.linedata import LINE_TEST_SITES, LINE_VAL_SITES
 from textrecog.normalize import LineSpec
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# writing directions: left-to-right lines, or top-to-bottom columns read right to left
+DIRECTIONS = ("ltr", "ttb")
+
 
 @dataclass(frozen=True)
 class Box:

@@ -143,22 +143,19 @@ def _tiles(paths: list[Path]) -> list[np.ndarray]:
     return out
 
 
-def compose_line(paths: list[Path], rng: np.random.Generator) -> np.ndarray:
-    """ETL8B2 samples written left to right on one line: dark on light, random gaps and a slight wobble."""
+def compose(paths: list[Path], rng: np.random.Generator, direction: str = "ltr") -> np.ndarray:
+    """ETL8B2 samples written one after another, dark on light, with random gaps and a slight wobble.
+
+    ``ltr``: left to right on one line; ``ttb``: top to bottom in one column, each sample upright.
+    """
+    along = 1 if direction == "ltr" else 0  # the axis the writing runs along
     parts = []
     for tile in _tiles(paths):
-        parts += [np.roll(tile, int(rng.integers(-4, 5)), axis=0),
-                  np.full((tile.shape[0], int(rng.integers(6, 24))), 255, np.uint8)]
-    return np.pad(np.hstack(parts[:-1]), ((20, 20), (20, 20)), constant_values=255)
-
-
-def compose_column(paths: list[Path], rng: np.random.Generator) -> np.ndarray:
-    """ETL8B2 samples written top to bottom in one column, each upright, random gaps and a slight wobble."""
-    parts = []
-    for tile in _tiles(paths):
-        parts += [np.roll(tile, int(rng.integers(-4, 5)), axis=1),
-                  np.full((int(rng.integers(6, 24)), tile.shape[1]), 255, np.uint8)]
-    return np.pad(np.vstack(parts[:-1]), ((20, 20), (20, 20)), constant_values=255)
+        parts.append(np.roll(tile, int(rng.integers(-4, 5)), axis=1 - along))  # drawn first: seeds stay valid
+        gap = list(tile.shape)
+        gap[along] = int(rng.integers(6, 24))
+        parts.append(np.full(gap, 255, np.uint8))
+    return np.pad(np.concatenate(parts[:-1], axis=along), ((20, 20), (20, 20)), constant_values=255)
 
 
 def held_out_lines(root: str | Path, split: str, count: int, seed: int,
@@ -174,5 +171,5 @@ def held_out_lines(root: str | Path, split: str, count: int, seed: int,
     for _ in range(count):
         text = "".join(rng.choice(chars, int(rng.integers(lengths[0], lengths[1] + 1))))
         paths = [by_char[c][int(rng.integers(len(by_char[c])))] for c in text]
-        out.append((text, (compose_column if direction == "ttb" else compose_line)(paths, rng)))
+        out.append((text, compose(paths, rng, direction)))
     return out

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from lxml import etree
 
 from textrecog.documents import Source
-from textrecog.documents.geometry import baseline_points, block_box, gaps
+from textrecog.documents.geometry import baseline_points, block_box, child, gaps
 from textrecog.types import Box, Line, Result, Word
 
 NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA = "http://www.loc.gov/alto/v4/alto-4-4.xsd"
-
-
-def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: object) -> etree._Element:
-    el = etree.SubElement(parent, f"{{{NS}}}{tag}", {k: str(v) for k, v in attrs.items()})
-    if text is not None:
-        el.text = text
-    return el
+_el = partial(child, ns=NS)
 
 
 def _pos(box: Box) -> dict:

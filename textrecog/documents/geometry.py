@@ -1,8 +1,18 @@
-"""Shapes the document formats share: the text block, word gaps, polygons."""
+"""What the document formats share: the text block, word gaps, polygons, and building elements."""
 
 from __future__ import annotations
 
+from lxml import etree
+
 from textrecog.types import Box, Line, Result, bounding_box
+
+
+def child(parent: etree._Element, tag: str, text: str | None = None, *, ns: str, **attrs: object) -> etree._Element:
+    """A new ``ns`` element under ``parent``, with ``text`` and attributes (values as strings)."""
+    el = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: str(v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = text
+    return el
 
 
 def block_box(result: Result) -> Box:

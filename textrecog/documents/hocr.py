@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from textrecog.documents import Source
-from textrecog.documents.geometry import block_box
+from textrecog.documents.geometry import block_box, child
 from textrecog.types import Box, Line, Result
 
 NS = "http://www.w3.org/1999/xhtml"
@@ -14,11 +14,7 @@ CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf"
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: object) -> etree._Element:
     # class_ → class, http_equiv → http-equiv
-    names = {k: k.rstrip("_").replace("_", "-") for k in attrs}
-    el = etree.SubElement(parent, f"{{{NS}}}{tag}", {names[k]: str(v) for k, v in attrs.items()})
-    if text is not None:
-        el.text = text
-    return el
+    return child(parent, tag, text, ns=NS, **{k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
 
 
 def bbox(box: Box) -> str:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from lxml import etree
 
 from textrecog.documents import Source
-from textrecog.documents.geometry import baseline_points, block_box, polygon
+from textrecog.documents.geometry import baseline_points, block_box, child, polygon
 from textrecog.types import Box, Line, Result
 
 NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA = f"{NS}/pagecontent.xsd"
-
-
-def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: object) -> etree._Element:
-    el = etree.SubElement(parent, f"{{{NS}}}{tag}", {k: str(v) for k, v in attrs.items()})
-    if text is not None:
-        el.text = text
-    return el
+_el = partial(child, ns=NS)
 
 
 def _region(parent: etree._Element, tag: str, ident: str, box: Box) -> etree._Element:
