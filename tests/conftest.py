@@ -64,9 +64,10 @@ def tiny_model(tmp_path_factory) -> Path:
     tf = pytest.importorskip("tensorflow")
     import keras
 
+    from textrecog.char_models import build_model
     from textrecog.model import write_model_dir
     from textrecog.normalize import InputSpec
-    from textrecog.train import build_model, export_tflite
+    from textrecog.train import export_tflite
 
     keras.utils.set_random_seed(0)
     spec = InputSpec()

@@ -22,6 +22,7 @@ from textrecog.batch_io import (FORMATS, RecordWriter, char_count, done_paths, e
 from tqdm import tqdm
 
 from textrecog.data.images import IMAGE_SUFFIXES
+from textrecog.decode_args import add_decode_args, options_from_args
 from textrecog.documents import FORMATS as DOC_FORMATS
 from textrecog.names import printable
 from textrecog.types import DIRECTIONS
@@ -114,7 +115,8 @@ def _init_worker(args: argparse.Namespace, threads: int = 0) -> None:
     from textrecog.pipeline import get_engine
 
     _WORKER.update(model=args.model, top_k=args.top_k, fmt=args.format, sidecar=args.sidecar,
-                   overwrite=args.overwrite, max_bytes=args.max_bytes, direction=args.direction)
+                   overwrite=args.overwrite, max_bytes=args.max_bytes, direction=args.direction,
+                   options=args.options)
     get_engine(args.model)  # load the model once per worker
 
 
@@ -134,7 +136,7 @@ def _records(paths: list[str]) -> list[tuple[dict, object]]:
     t0 = time.perf_counter()
     try:
         results = recognize_many(paths, _WORKER.get("model"), _WORKER.get("top_k", 3), _WORKER.get("max_bytes"),
-                                 _WORKER.get("direction", "ltr"))
+                                 _WORKER.get("direction", "ltr"), _WORKER.get("options"))
     except Exception:  # noqa: BLE001 - one bad file must not sink its chunk
         if len(paths) == 1:
             return [(error_record(paths[0], f"internal error: {sys.exc_info()[1]!r}"), None)]
@@ -196,6 +198,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--cluster", metavar="auto|ray://HOST:PORT|local[:N]",
                    help="run on Ray (pip install 'textrecog[cluster]'): auto joins $RAY_ADDRESS, local:N starts "
                         "Ray here with N CPUs; one model-holding actor per CPU; --jobs is then ignored")
+    add_decode_args(p)
     args = p.parse_args(argv)
     if args.format is None:
         suffix = args.out.suffix.lstrip(".").lower() if args.out else ""
@@ -303,7 +306,9 @@ def _plan(files: list[str], args: argparse.Namespace, problems: list) -> tuple[l
 
 def run(args: argparse.Namespace) -> int:
     """Recognise every image found; write records as they come; summarise."""
+    from textrecog.decoder import check_options
     from textrecog.direction import check_model
+    from textrecog.lm import LMError
     from textrecog.model import ModelError, load_info
 
     problem = _check_output(args) or _check_cluster(args)
@@ -311,9 +316,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"textrecog batch: {problem}", file=sys.stderr)
         return 2
     try:
-        check_model(load_info(args.model), args.direction)
-    except ModelError as exc:
+        info = load_info(args.model)
+        check_model(info, args.direction)
+        args.options = options_from_args(args)  # read the lexicon once, here, not in every worker
+        check_options(info, args.options)
+    except (ModelError, LMError) as exc:
         print(f"textrecog batch: model error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"textrecog batch: {exc}", file=sys.stderr)
         return 2
     problems: list[tuple[str, str]] = []
     files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, problems)]

@@ -16,6 +16,7 @@ from textrecog.binarize import component_mask
 from textrecog.cells import cell_segmentation
 from textrecog.classify import Classifier, predictions_from_probs
 from textrecog.decode import decode
+from textrecog.decoder import DecodeOptions, flag_words, restrict
 from textrecog.direction import upright
 from textrecog.ink import MARGIN, contrast_lut
 from textrecog.model import ModelInfo
@@ -30,8 +31,9 @@ class CharEngine:
     def __init__(self, info: ModelInfo):
         self.classifier = Classifier(info)
         self.info = info
+        self._decoders: dict = {}
 
-    def read(self, pages: Sequence[Page], top_k: int = 3) -> list[Result]:
+    def read(self, pages: Sequence[Page], top_k: int = 3, options: DecodeOptions = DecodeOptions()) -> list[Result]:
         """Results for segmented pages, all their glyphs classified together."""
         if not self.info.spaces:  # kana: the strokes of one character cell are one glyph
             pages = [Page(p.gray, cell_segmentation(p.segmentation), p.direction) for p in pages]
@@ -41,16 +43,33 @@ class CharEngine:
         probs = self.classifier.probabilities(np.concatenate(batches))
         out, start = [], 0
         for page, batch in zip(pages, batches):
-            out.append(self.finish(page, probs[start : start + len(batch)], top_k))
+            out.append(self.finish(page, probs[start : start + len(batch)], top_k, options))
             start += len(batch)
         return out
 
-    def finish(self, page: Page, probs: np.ndarray, top_k: int) -> Result:
-        """Decode in context, take the top-k and build the result tree."""
+    def finish(self, page: Page, probs: np.ndarray, top_k: int, options: DecodeOptions = DecodeOptions()) -> Result:
+        """Decode in context (geometry, then the language model), take the top-k, build the result tree."""
         labels = self.classifier.labels
-        probs = decode(page.segmentation.lines, probs, labels)
-        predictions = predictions_from_probs(probs, labels, top_k)
-        return assemble(page.segmentation, predictions, page.gray.shape, self.info.name, self.info.spaces)
+        probs = restrict(decode(page.segmentation.lines, probs, labels), labels, options.charset)
+        lattice = self.lattice(options)
+        if lattice is None:
+            result = assemble(page.segmentation, predictions_from_probs(probs, labels, top_k), page.gray.shape,
+                              self.info.name, self.info.spaces)
+        else:
+            result = lattice.read(page.segmentation, probs, page.gray.shape, top_k)
+        return flag_words(result, options.flag_below)
+
+    def lattice(self, options: DecodeOptions):
+        """The language-model decoder for ``options``, or None (greedy, no LM, or a script without one)."""
+        if not options.uses_lm or self.info.script != "latin":
+            return None
+        from textrecog.char_lattice import GlyphDecoder
+
+        key = options
+        dec = self._decoders.get(key)
+        if dec is None:
+            dec = self._decoders[key] = GlyphDecoder(self.info, options)
+        return dec
 
 
 def _upright_inks(page: Page) -> list[np.ndarray]:

@@ -40,3 +40,14 @@ def merge_case(char: str) -> str:
 # The line model's alphabet (the CTC blank is an extra, last class).
 LINE_PUNCT = ".,'\"-!?:;()/&+=%#*@$"
 LINE_ALPHABET = LATIN62 + " " + LINE_PUNCT
+
+# --charset names for form fields; anything else is taken as the characters themselves
+FIELD_CHARSETS = {"digits": DIGITS, "upper": UPPER, "lower": LOWER, "alnum": LATIN62}
+
+
+def parse_charset(spec: str) -> frozenset[str]:
+    """The characters a ``--charset`` allows: digits|upper|lower|alnum, or the characters given."""
+    chars = FIELD_CHARSETS.get(spec, spec)
+    if not chars:
+        raise ValueError("--charset is empty")
+    return frozenset(chars)

@@ -11,11 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from textrecog.decode_args import add_decode_args, forward_decode_args, options_from_args
 from textrecog.documents import FORMATS as DOC_FORMATS
 from textrecog.names import printable
 from textrecog.types import DIRECTIONS
 
-SUBCOMMANDS = {"train": "textrecog.train", "eval": "textrecog.eval_cli", "batch": "textrecog.batch"}
+SUBCOMMANDS = {"train": "textrecog.train", "eval": "textrecog.eval_cli", "batch": "textrecog.batch",
+               "lm": "textrecog.lm_build"}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", metavar="DIR", type=Path,
                    help="write an overlay PNG per image showing boxes, merges, lines and spaces")
     p.add_argument("--list-models", action="store_true", help="list installed models and exit")
+    add_decode_args(p)
     p.add_argument("--version", action="version", version=_version())
     return p
 
@@ -98,11 +101,15 @@ def recognize_files(args: argparse.Namespace) -> int:
     from textrecog.pipeline import analyze, get_engine
 
     check_model(get_engine(args.model).info, args.direction)  # fail fast, once, on a bad model or direction
+    options = options_from_args(args)
+    from textrecog.decoder import check_options
+
+    check_options(get_engine(args.model).info, options)
     failures = 0
     prefix = len(args.images) > 1
     for path in args.images:
         try:
-            analysis = analyze(path, args.model, args.top_k, args.max_bytes, args.direction)
+            analysis = analyze(path, args.model, args.top_k, args.max_bytes, args.direction, options)
         except (ImageError, OSError) as exc:
             failures += 1
             msg = str(exc) if isinstance(exc, ImageError) else f"{printable(path)}: {exc}"
@@ -133,7 +140,7 @@ def _batch_from_cli(args: argparse.Namespace) -> int:
     argv += ["--model", args.model] if args.model else []
     argv += ["--out-dir", str(args.out_dir)] if args.out_dir else []
     argv += ["--max-bytes", str(args.max_bytes)] if args.max_bytes else []
-    argv += ["--direction", args.direction]
+    argv += ["--direction", args.direction, *forward_decode_args(args)]
     argv += [flag for flag, on in (("--overwrite", args.overwrite), ("--resume", args.resume)) if on]
     return batch.main(argv)
 
@@ -161,10 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.top_k < 1:
         _err("--top-k must be at least 1")
         return EXIT_USAGE
+    from textrecog.lm import LMError
     from textrecog.model import ModelError
 
     try:
         return recognize_files(args)
-    except ModelError as exc:
+    except (ModelError, LMError) as exc:
         _err(f"model error: {exc}")
+        return EXIT_USAGE
+    except ValueError as exc:  # a bad lexicon, charset or threshold
+        _err(str(exc))
         return EXIT_USAGE

@@ -46,12 +46,17 @@ class EvalText:
 
 def held_out_texts(corpus, infos: Sequence[ModelInfo], section: str, limit: int) -> tuple[list[EvalText], list[str]]:
     """Render the section's texts from sites none of ``infos`` saw (every n-th, up to ``limit``)."""
-    from textrecog.data.lineimages import ScanLook, scan_look
-    from textrecog.data.texts import iter_text_samples, render_text
-
     seen = set().union(*(seen_sites(corpus, i) for i in infos))
     root = corpus.root / "data" / section
     sites = sorted(p.name for p in root.iterdir() if p.name not in seen) if root.is_dir() else []
+    return texts_of_sites(corpus, section, sites, limit), sites
+
+
+def texts_of_sites(corpus, section: str, sites: Sequence[str], limit: int) -> list[EvalText]:
+    """Render the section's texts of ``sites`` (every n-th, up to ``limit``), clean and with the scan look."""
+    from textrecog.data.lineimages import ScanLook, scan_look
+    from textrecog.data.texts import iter_text_samples, render_text
+
     inks = list(iter_text_samples(corpus, [section], sites, LINE_ALPHABET, max_len=80))
     if limit and len(inks) > limit:
         inks = [inks[i] for i in np.linspace(0, len(inks) - 1, limit).round().astype(int)]
@@ -60,7 +65,7 @@ def held_out_texts(corpus, infos: Sequence[ModelInfo], section: str, limit: int)
         t = render_text(ink)
         scanned = scan_look(t.image, np.random.default_rng(k), ScanLook(p=1.0))
         out.append(EvalText(t.text, t.image, scanned, t.printed, t.site))
-    return out, sites
+    return out
 
 
 def read_all(texts: Sequence[EvalText], info: ModelInfo) -> tuple[list[str], list[str], list]:

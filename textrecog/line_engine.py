@@ -17,6 +17,7 @@ import numpy as np
 
 from textrecog.binarize import component_mask
 from textrecog.ctc import Span, best_path_spans, span_probs
+from textrecog.decoder import DecodeOptions, LineDecoder, flag_words, word_readings
 from textrecog.ink import masked_ink
 from textrecog.line_runtime import LineModel
 from textrecog.model import ModelInfo
@@ -56,15 +57,26 @@ class LineEngine:
         self.model = LineModel(info)
         self.info = info
         self.labels = info.labels
+        self._decoders: dict[DecodeOptions, LineDecoder] = {}
 
-    def read(self, pages: Sequence[Page], top_k: int = 3) -> list[Result]:
+    def decoder(self, options: DecodeOptions) -> LineDecoder:
+        """The decoder for ``options`` (kept: its language-model cache warms up over many lines)."""
+        dec = self._decoders.get(options)
+        if dec is None:
+            if len(self._decoders) > 8:
+                self._decoders.clear()
+            dec = self._decoders[options] = LineDecoder(self.labels, options, self.info.manifest, self.info.name)
+        return dec
+
+    def read(self, pages: Sequence[Page], top_k: int = 3, options: DecodeOptions = DecodeOptions()) -> list[Result]:
         """Results for segmented pages; lines of all pages batched by width."""
+        decoder = self.decoder(options)
         cuts = [[cut_line(p, line, self.info) for line in p.segmentation.lines] for p in pages]
         flat = [c for page_cuts in cuts for c in page_cuts]
         probs = self.probabilities([c.fitted.image for c in flat])
         it = iter(probs)
-        return [Result(tuple(self.read_line(c, next(it), top_k) for c in page_cuts),
-                       int(p.gray.shape[1]), int(p.gray.shape[0]), self.info.name)
+        return [flag_words(Result(tuple(self.read_line(c, next(it), top_k, decoder) for c in page_cuts),
+                                  int(p.gray.shape[1]), int(p.gray.shape[0]), self.info.name), options.flag_below)
                 for p, page_cuts in zip(pages, cuts)]
 
     def probabilities(self, images: list[np.ndarray]) -> list[np.ndarray]:
@@ -83,22 +95,25 @@ class LineEngine:
                 out[i] = probs[row, : -(-min(bucket, images[i].shape[1]) // spec.downsample)]
         return out
 
-    def read_line(self, cut: LineCut, probs: np.ndarray, top_k: int) -> Line:
-        """Best path → characters with boxes from the alignment → words split at spaces."""
-        spans = best_path_spans(probs.argmax(axis=1), len(self.labels))
+    def read_line(self, cut: LineCut, probs: np.ndarray, top_k: int, decoder: LineDecoder) -> Line:
+        """Decode → characters with boxes from the alignment → words split at spaces, with their readings."""
+        spans, hyps, post = decoder.decode(probs)
         boxes = char_boxes(cut, spans, self.model.spec.downsample)
-        words, current = [], []
+        groups: list[list[Char]] = [[]]
         for span, box in zip(spans, boxes):
-            text = self.labels[span.index]
-            if text == " ":
-                if current:
-                    words.append(Word(bounding_box(c.box for c in current), tuple(current)))
-                current = []
-                continue
-            current.append(self._char(cut.seg, box, span_probs(probs, span), top_k))
-        if current:
-            words.append(Word(bounding_box(c.box for c in current), tuple(current)))
-        return Line(cut.seg.box, tuple(words), float(cut.seg.baseline))
+            if self.labels[span.index] == " ":
+                groups.append([])
+            else:
+                groups[-1].append(self._char(cut.seg, box, span_probs(probs, span), top_k))
+        groups = [g for g in groups if g]
+        lm = decoder.options.decoder == "beam"
+        readings = word_readings(hyps, post) if lm else [()] * len(groups)
+        if len(readings) != len(groups):
+            readings = [()] * len(groups)
+        words = [Word(bounding_box(c.box for c in chars), tuple(chars), read,
+                      decoder.calibrate(read[0].prob) if read else None) for chars, read in zip(groups, readings)]
+        line_conf = decoder.calibrate(float(post[0])) if lm else None
+        return Line(cut.seg.box, tuple(words), float(cut.seg.baseline), line_conf)
 
     def _char(self, line: LineSeg, box: Box, p: np.ndarray, top_k: int) -> Char:
         order = np.argsort(-p)[:top_k]

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from textrecog.binarize import binarize
+from textrecog.decoder import DecodeOptions
 from textrecog.direction import check_model, from_reading, to_reading
 from textrecog.imageio import ImageError, ImageSource, load_gray
 from textrecog.segment import Page, Segmentation, segment
@@ -47,27 +48,29 @@ class Analysis:
 
 
 def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
-              max_bytes: int | None = None, direction: str = "ltr") -> Result:
+              max_bytes: int | None = None, direction: str = "ltr", options: DecodeOptions | None = None) -> Result:
     """Recognise the handwritten text in a path, PIL image or numpy array.
 
     ``direction="ttb"`` reads top-to-bottom columns, right to left (Japanese).
+    ``options`` (:func:`textrecog.decoder.make_options`): decoder, language
+    model, the user's lexicon, a field's charset, the review threshold.
     """
-    return analyze(image, model, top_k, max_bytes, direction).result
+    return analyze(image, model, top_k, max_bytes, direction, options).result
 
 
 def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
-            max_bytes: int | None = None, direction: str = "ltr") -> Analysis:
+            max_bytes: int | None = None, direction: str = "ltr", options: DecodeOptions | None = None) -> Analysis:
     """Run the whole pipeline and keep the segmentation (in the reading view) for inspection."""
     engine = get_engine(None if model is None else str(model))
     check_model(engine.info, direction)
     page = prepare(image, max_bytes, direction)
-    (result,) = engine.read([page], top_k)
+    (result,) = engine.read([page], top_k, options or DecodeOptions())
     return Analysis(page.gray, page.segmentation, _on_page(result, page))
 
 
 def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | None = None,
-                   top_k: int = 3, max_bytes: int | None = None, direction: str = "ltr"
-                   ) -> list[Result | ImageError]:
+                   top_k: int = 3, max_bytes: int | None = None, direction: str = "ltr",
+                   options: DecodeOptions | None = None) -> list[Result | ImageError]:
     """Recognise several images with batched model calls across all of them.
 
     An image that cannot be read yields its ImageError in its place.
@@ -80,7 +83,7 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
             prepared.append(prepare(image, max_bytes, direction))
         except ImageError as exc:
             prepared.append(exc)
-    results = iter(engine.read([p for p in prepared if isinstance(p, Page)], top_k))
+    results = iter(engine.read([p for p in prepared if isinstance(p, Page)], top_k, options or DecodeOptions()))
     return [p if isinstance(p, ImageError) else _on_page(next(results), p) for p in prepared]
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from textrecog.char_models import ARCHS, build_model
 from textrecog.charset import CLASS_SETS
 from textrecog.data.chars import (DEFAULT_TEST_SITES, DEFAULT_VAL_SITES, FAITHFUL, CharData,
                                   build_split, class_counts, load_char_samples, split_by_site,
@@ -27,39 +28,9 @@ from textrecog.data.render import Augment
 from textrecog.normalize import InputSpec
 
 log = logging.getLogger("textrecog.train")
-# Fast-moving BN statistics: with a few hundred steps per epoch the Keras
-# default (0.99) leaves inference statistics far behind the weights.
-BN_MOMENTUM = 0.9
-ARCHS = ("conv", "separable")
 # data set → (default classes, script, written with spaces between words)
 DATASETS = {"unipen": ("latin62", "latin", True), "etl8b2": ("hiragana46", "hiragana", False),
             "kmnist": ("kmnist10", "kuzushiji", False)}
-
-
-def build_model(num_classes: int, size: int = 28, widths: tuple[int, ...] = (32, 64, 128),
-                dense: int = 256, dropout: float = 0.3, arch: str = "conv"):
-    """Compact CNN: three conv/BN/ReLU/pool blocks, a dense layer, softmax.
-
-    ``arch="separable"`` makes every block after the first depthwise-separable:
-    a fraction of the multiply-adds, so several times the characters per second on a CPU.
-    """
-    import keras
-    from keras import layers
-
-    inp = keras.Input((size, size, 1), name="image")
-    x = inp
-    for i, w in enumerate(widths):
-        conv = layers.SeparableConv2D if arch == "separable" and i > 0 else layers.Conv2D
-        x = conv(w, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
-        x = layers.ReLU()(x)
-        x = layers.MaxPooling2D()(x)
-    x = layers.Flatten()(x)
-    x = layers.Dropout(dropout / 2)(x)
-    x = layers.Dense(dense, activation="relu")(x)
-    x = layers.Dropout(dropout)(x)
-    out = layers.Dense(num_classes, activation="softmax", name="probs")(x)
-    return keras.Model(inp, out, name="textrecog_cnn")
 
 
 def class_weights(labels: np.ndarray, num_classes: int, power: float = 0.5) -> np.ndarray:
@@ -114,6 +85,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="textrecog train", description=__doc__.split("\n\n")[0])
     p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN"),
                    help="UNIPEN train_r01_v07 folder or .tar.xz (env TEXTRECOG_UNIPEN)")
+    p.add_argument("--sections", default="1a,1b,1c",
+                   help="UNIPEN sections of isolated characters (3: characters in context; not 2, which "
+                        "repeats 1a-1d)")
     p.add_argument("--mnist-npz", help="extra real training digits (npz with images, labels)")
     p.add_argument("--mnist-test", help="folder with MNIST t10k idx files, for the manifest figure")
     p.add_argument("--fonts", help="optional auxiliary source: a font file or folder (off by default)")
@@ -144,7 +118,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--widths", default="32,64,128", help="conv widths (comma list)")
     p.add_argument("--dense", type=int, default=256)
     p.add_argument("--arch", default="conv", choices=ARCHS,
-                   help="conv: plain 3x3 convolutions; separable: depthwise-separable after the first block")
+                   help="conv: plain 3x3 convolutions; separable: depthwise-separable after the first block; "
+                        "resnet: separable residual stages (--dense unused)")
     return p.parse_args(argv)
 
 
@@ -167,7 +142,7 @@ def _unipen_data(args: argparse.Namespace, spec: InputSpec, classes: str) -> dic
 
     if not args.unipen:
         raise SystemExit("textrecog train: give --unipen PATH or set TEXTRECOG_UNIPEN")
-    sections = ["1a", "1b", "1c"] + (["1d"] if any(c in classes for c in ".,!?") else [])
+    sections = args.sections.split(",") + (["1d"] if any(c in classes for c in ".,!?") else [])
     samples = load_char_samples(UnipenCorpus(args.unipen), classes, sections)
     split = split_by_site(samples, _sites(args.val_sites), _sites(args.test_sites))
     if args.limit:
@@ -352,7 +327,7 @@ def _sources(args: argparse.Namespace) -> tuple[list[dict], dict]:
     if args.data in KANA_SOURCES:
         source, split = KANA_SOURCES[args.data]
         return [source], dict(split)
-    sources = [{"name": "UNIPEN train_r01_v07 sections 1a,1b,1c (isolated characters)",
+    sources = [{"name": f"UNIPEN train_r01_v07 sections {args.sections} (characters)",
                 "licence": "CC BY 4.0", "reference": "Guyon et al., ICPR 1994; doi:10.5281/zenodo.1195803"}]
     if args.fonts:
         sources.append({"name": f"font glyphs from {args.fonts} (auxiliary)", "licence": "per font"})
@@ -382,7 +357,7 @@ def _manifest(args: argparse.Namespace, spec: InputSpec, classes: str, data: dic
             "command": args.command,
             "date": dt.date.today().isoformat(),
             "seed": args.seed, "epochs_max": args.epochs, "variants": args.variants,
-            "architecture": f"{args.arch} {args.widths} + dense {args.dense}",
+            "architecture": f"{args.arch} {args.widths}" + ("" if args.arch == "resnet" else f" + dense {args.dense}"),
             "schedule": f"Adam, cosine decay from {args.lr} over {args.epochs} epochs, batch {args.batch}",
         },
     }

@@ -98,11 +98,22 @@ class Char:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One reading of a word with its probability (the N-best hypotheses that read it so)."""
+
+    text: str
+    prob: float
+
+
+@dataclass(frozen=True)
 class Word:
     """Characters between two word spaces."""
 
     box: Box
     chars: tuple[Char, ...]
+    readings: tuple[Reading, ...] = ()  # best first; from the language-model decoder
+    calibrated: float | None = None  # probability the word is read right (calibrated on validation sites)
+    flagged: bool = False  # below the --flag-below threshold: worth a human look
 
     @property
     def text(self) -> str:
@@ -110,7 +121,9 @@ class Word:
 
     @property
     def confidence(self) -> float:
-        """Mean confidence of the word's characters (0 for an empty word)."""
+        """The calibrated confidence where the decoder gives one, else the characters' mean."""
+        if self.calibrated is not None:
+            return self.calibrated
         return _mean(c.confidence for c in self.chars)
 
 
@@ -121,6 +134,7 @@ class Line:
     box: Box
     words: tuple[Word, ...]
     baseline: float  # y of the baseline in image pixels (median bottom of the line's letters)
+    calibrated: float | None = None  # probability the whole line is read right
 
     @property
     def text(self) -> str:
@@ -128,7 +142,9 @@ class Line:
 
     @property
     def confidence(self) -> float:
-        """Mean confidence of the line's characters (0 for an empty line)."""
+        """The calibrated confidence where the decoder gives one, else the characters' mean."""
+        if self.calibrated is not None:
+            return self.calibrated
         return _mean(c.confidence for w in self.words for c in w.chars)
 
 
@@ -157,8 +173,7 @@ class Result:
             "lines": [
                 {"text": ln.text, "box": ln.box.to_dict(), "baseline": round(ln.baseline, 1),
                  "confidence": round(ln.confidence, 4),
-                 "words": [{"text": w.text, "box": w.box.to_dict(), "confidence": round(w.confidence, 4),
-                            "chars": [_char_dict(c) for c in w.chars]} for w in ln.words]}
+                 "words": [_word_dict(w) for w in ln.words]}
                 for ln in self.lines
             ],
         }
@@ -170,6 +185,16 @@ def _mean(values: Iterable[float]) -> float:
         total += v
         count += 1
     return total / count if count else 0.0
+
+
+def _word_dict(w: Word) -> dict:
+    out = {"text": w.text, "box": w.box.to_dict(), "confidence": round(w.confidence, 4)}
+    if w.readings:
+        out["alternatives"] = [{"text": r.text, "prob": round(r.prob, 4)} for r in w.readings]
+    if w.flagged:
+        out["flagged"] = True
+    out["chars"] = [_char_dict(c) for c in w.chars]
+    return out
 
 
 def _char_dict(c: Char) -> dict:

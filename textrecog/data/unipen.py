@@ -255,3 +255,13 @@ class UnipenCorpus:
                 raise ValueError(f"unknown UNIPEN section {section!r}; expected one of {SECTIONS}")
             for path in self.segment_files(section):
                 yield from self.iter_file(path, section, kinds)
+
+    def iter_labels(self, sections: Iterable[str], kinds: set[str]) -> Iterator[tuple[str, str]]:
+        """(site, label) of every segment of ``kinds`` in ``sections``, without reading any ink."""
+        for section in sections:
+            for path in self.segment_files(section):
+                site = path.relative_to(self.root / "data").parts[1]
+                for m in re.finditer(r"^\.SEGMENT[ \t]+(.*)$", path.read_text(encoding="latin-1"), re.M):
+                    sm = _SEGMENT.match(m.group(1))
+                    if sm and sm.group(1) in kinds:
+                        yield site, unescape_label(sm.group(4), site)

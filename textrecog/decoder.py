@@ -1,0 +1,192 @@
+"""Decoding options shared by both engines, and the line engine's decoder.
+
+``DecodeOptions`` is what the CLI, batch, the Python API and the window
+pass down: best path or beam search, the language model (or none), the
+user's lexicon, a field's charset and the review threshold. The line
+decoder turns a line's frame probabilities into hypotheses, character
+spans (for boxes) and word readings with calibrated probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from textrecog.beam import BeamConfig, Hypothesis, posteriors, prefix_beam_search
+from textrecog.ctc import Span, best_path_spans
+from textrecog.lm import DEFAULT_LM, CharLM, check_fits, load_lm
+from textrecog.lm_scorer import LMScorer, Weights
+from textrecog.types import Reading
+
+DECODERS = ("beam", "greedy")
+MAX_LEXICON_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How to turn recognizer outputs into text."""
+
+    decoder: str = "beam"  # "greedy": best path, no language model
+    lm: str | None = DEFAULT_LM  # language model name or directory; None: no language model
+    lexicon: frozenset[str] = frozenset()  # the user's own words (folded)
+    charset: frozenset[str] | None = None  # a field's allowed characters (and the space)
+    flag_below: float | None = None  # flag words whose confidence is below this
+    beam: int = BeamConfig.width
+
+    @property
+    def uses_lm(self) -> bool:
+        return self.decoder == "beam" and self.lm is not None
+
+
+def make_options(decoder: str = "beam", lm: str | None = DEFAULT_LM, lexicon: str | os.PathLike | list[str] | None = None,
+                 charset: str | None = None, flag_below: float | None = None, beam: int = BeamConfig.width
+                 ) -> DecodeOptions:
+    """DecodeOptions from user-level values: a lexicon file or list of words, a charset name or characters."""
+    if decoder not in DECODERS:
+        raise ValueError(f"decoder must be one of {', '.join(DECODERS)}, not {decoder!r}")
+    if flag_below is not None and not 0.0 <= flag_below <= 1.0:
+        raise ValueError("flag_below must be a probability between 0 and 1")
+    if beam < 1:
+        raise ValueError("the beam must hold at least 1 hypothesis")
+    from textrecog.charset import parse_charset
+
+    words = (read_lexicon(lexicon) if isinstance(lexicon, (str, os.PathLike))
+             else fold_lexicon(list(lexicon or [])))
+    return DecodeOptions(decoder, lm, words, parse_charset(charset) if charset else None, flag_below, beam)
+
+
+def check_options(info, options: DecodeOptions) -> None:
+    """Load the language model a model will decode with and check it fits (LMError, before any work)."""
+    if options.uses_lm and (info.kind == "line" or info.script == "latin"):
+        check_fits(_lm(options.lm), info.labels, info.name)
+
+
+def read_lexicon(path: str | os.PathLike) -> frozenset[str]:
+    """The words of a lexicon file (one or more a line, UTF-8), folded like the language model's."""
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise ValueError(f"{p}: not a file")
+        if p.stat().st_size > MAX_LEXICON_BYTES:
+            raise ValueError(f"{p}: larger than {MAX_LEXICON_BYTES >> 20} MB")
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{p}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ValueError(f"{p}: {exc.strerror or exc}") from None
+    from textrecog.lm_scorer import word_core
+
+    words = frozenset(w for w in map(word_core, text.split()) if w)
+    if not words:
+        raise ValueError(f"{p}: no words in the lexicon")
+    return words
+
+
+@lru_cache(maxsize=4)
+def _lm(ref: str) -> CharLM:
+    return load_lm(ref)
+
+
+def calibration(manifest: dict) -> tuple[float, float, float]:
+    """(temperature, Platt a, Platt b) for the N-best posteriors, from the model manifest."""
+    cal = manifest.get("calibration", {})
+    return float(cal.get("temperature", 1.0)), float(cal.get("a", 1.0)), float(cal.get("b", 0.0))
+
+
+def platt(p: float, a: float, b: float) -> float:
+    """Calibrated probability: a logistic map of the raw probability's log-odds."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    z = a * math.log(p / (1 - p)) + b
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+@dataclass
+class LineDecoder:
+    """Decodes a line model's frame probabilities with the chosen options."""
+
+    labels: tuple[str, ...]
+    options: DecodeOptions
+    manifest: dict = field(default_factory=dict)
+    model_name: str = "line"
+
+    def __post_init__(self) -> None:
+        self.scorer = None
+        if self.options.uses_lm:
+            lm = _lm(self.options.lm)
+            check_fits(lm, self.labels, self.model_name)
+            weights = Weights(**self.manifest.get("decoding", {}).get("weights", {}))
+            self.scorer = LMScorer(lm, self.labels, weights, self.options.lexicon)
+        self.config = BeamConfig(width=self.options.beam)
+        self.allowed = None
+        if self.options.charset is not None:
+            self.allowed = np.array([c in self.options.charset or c == " " for c in self.labels])
+        self.temperature, self.a, self.b = calibration(self.manifest)
+
+    def decode(self, probs: np.ndarray) -> tuple[list[Span], list[Hypothesis], np.ndarray]:
+        """(spans of the best reading, the N-best, their posteriors); greedy gives one hypothesis."""
+        if self.options.decoder == "greedy":
+            p = probs if self.allowed is None else probs * np.append(self.allowed, True)
+            spans = best_path_spans(p.argmax(axis=1), len(self.labels))
+            text = "".join(self.labels[s.index] for s in spans)
+            return spans, [Hypothesis(text, tuple(s.start for s in spans), 0.0)], np.ones(1)
+        hyps = prefix_beam_search(probs, self.labels, self.scorer, self.config, self.allowed)
+        post = posteriors(hyps, self.temperature)
+        index = {c: i for i, c in enumerate(self.labels)}
+        best = hyps[0]
+        spans = [Span(index[c], t, t + 1) for c, t in zip(best.text, best.frames)]
+        return spans, hyps, post
+
+    def calibrate(self, p: float) -> float:
+        """The calibrated probability that a reading with posterior ``p`` is right."""
+        return platt(p, self.a, self.b)
+
+
+def fold_lexicon(words: list[str]) -> frozenset[str]:
+    """User words given in code (the Python API), folded like a lexicon file."""
+    from textrecog.lm_scorer import word_core
+
+    return frozenset(w for w in map(word_core, words) if w) if words else frozenset()
+
+
+
+def word_readings(hyps: list[Hypothesis], post: np.ndarray, top: int = 3) -> list[tuple[Reading, ...]]:
+    """Per word of the best hypothesis: its top readings, summed over the hypotheses with as many words.
+
+    Hypotheses that split the line into another number of words are left
+    out, so a word's reading probabilities add up to at most 1.
+    """
+    words = hyps[0].text.split(" ") if hyps and hyps[0].text else []
+    mass: list[dict[str, float]] = [{} for _ in words]
+    for h, p in zip(hyps, post):
+        parts = h.text.split(" ") if h.text else []
+        if len(parts) == len(words):
+            for k, w in enumerate(parts):
+                mass[k][w] = mass[k].get(w, 0.0) + float(p)
+    return [tuple(Reading(w, p) for w, p in sorted(m.items(), key=lambda kv: -kv[1])[:top]) for m in mass]
+
+
+def restrict(probs: np.ndarray, labels: tuple[str, ...], charset: frozenset[str] | None) -> np.ndarray:
+    """Glyph probabilities with the classes outside a field's charset removed (rows renormalised)."""
+    if charset is None:
+        return probs
+    keep = np.array([c in charset for c in labels])
+    if not keep.any():
+        raise ValueError(f"--charset allows none of the model's classes ({''.join(labels)[:40]}...)")
+    p = probs * keep
+    return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
+
+
+def flag_words(result, threshold: float | None):
+    """The result with words whose confidence is below ``threshold`` flagged for review."""
+    if threshold is None:
+        return result
+    from dataclasses import replace
+
+    lines = tuple(replace(ln, words=tuple(replace(w, flagged=w.confidence < threshold) for w in ln.words))
+                  for ln in result.lines)
+    return replace(result, lines=lines)
