@@ -142,3 +142,19 @@ def tiny_line_model(tmp_path_factory) -> Path:
     tflite = export_tflite(model.get_weights(), spec, convs, rnn, (64, 128))
     write_model_dir(out, tflite, list(LINE_ALPHABET), manifest)
     return out
+
+
+TINY_LM_WORDS = {"the": 50, "class": 8, "october": 5, "cat": 10, "dog": 10, "of": 40, "and": 40,
+                 "to": 40, "read": 6, "text": 6, "42": 3}
+
+
+@pytest.fixture(scope="session")
+def tiny_lm(tmp_path_factory) -> Path:
+    """A character language model built in the test from a dozen weighted words."""
+    from textrecog.lm_build import write_lm
+
+    out = tmp_path_factory.mktemp("lms") / "tinylm"
+    texts = [(w, float(n)) for w, n in TINY_LM_WORDS.items()]
+    write_lm(out, texts, TINY_LM_WORDS, order=4, min_count=1.0,
+             manifest={"sources": [{"name": "words in tests/conftest.py", "licence": "MIT"}]})
+    return out

@@ -57,7 +57,7 @@ def make_options(decoder: str = "beam", lm: str | None = DEFAULT_LM, lexicon: st
 
     words = (read_lexicon(lexicon) if isinstance(lexicon, (str, os.PathLike))
              else fold_lexicon(list(lexicon or [])))
-    return DecodeOptions(decoder, lm, words, parse_charset(charset) if charset else None, flag_below, beam)
+    return DecodeOptions(decoder, lm, words, None if charset is None else parse_charset(charset), flag_below, beam)
 
 
 def check_options(info, options: DecodeOptions) -> None:
@@ -155,10 +155,11 @@ def fold_lexicon(words: list[str]) -> frozenset[str]:
 
 
 def word_readings(hyps: list[Hypothesis], post: np.ndarray, top: int = 3) -> list[tuple[Reading, ...]]:
-    """Per word of the best hypothesis: its top readings, summed over the hypotheses with as many words.
+    """Per word of the best hypothesis: the word as read, then its likeliest other readings.
 
-    Hypotheses that split the line into another number of words are left
-    out, so a word's reading probabilities add up to at most 1.
+    A reading's probability is the mass of the N-best hypotheses that read
+    the word so; hypotheses that split the line into another number of
+    words are left out, so a word's readings add up to at most 1.
     """
     words = hyps[0].text.split(" ") if hyps and hyps[0].text else []
     mass: list[dict[str, float]] = [{} for _ in words]
@@ -167,7 +168,11 @@ def word_readings(hyps: list[Hypothesis], post: np.ndarray, top: int = 3) -> lis
         if len(parts) == len(words):
             for k, w in enumerate(parts):
                 mass[k][w] = mass[k].get(w, 0.0) + float(p)
-    return [tuple(Reading(w, p) for w, p in sorted(m.items(), key=lambda kv: -kv[1])[:top]) for m in mass]
+    out = []
+    for word, m in zip(words, mass):
+        others = sorted(((w, p) for w, p in m.items() if w != word), key=lambda kv: -kv[1])[: top - 1]
+        out.append((Reading(word, m[word]), *(Reading(w, p) for w, p in others)))
+    return out
 
 
 def restrict(probs: np.ndarray, labels: tuple[str, ...], charset: frozenset[str] | None) -> np.ndarray:

@@ -104,7 +104,7 @@ class LineEngine:
             if self.labels[span.index] == " ":
                 groups.append([])
             else:
-                groups[-1].append(self._char(cut.seg, box, span_probs(probs, span), top_k))
+                groups[-1].append(self._char(cut.seg, box, span.index, span_probs(probs, span), top_k))
         groups = [g for g in groups if g]
         lm = decoder.options.decoder == "beam"
         readings = word_readings(hyps, post) if lm else [()] * len(groups)
@@ -115,8 +115,9 @@ class LineEngine:
         line_conf = decoder.calibrate(float(post[0])) if lm else None
         return Line(cut.seg.box, tuple(words), float(cut.seg.baseline), line_conf)
 
-    def _char(self, line: LineSeg, box: Box, p: np.ndarray, top_k: int) -> Char:
-        order = np.argsort(-p)[:top_k]
+    def _char(self, line: LineSeg, box: Box, chosen: int, p: np.ndarray, top_k: int) -> Char:
+        """The decoded character first (the language model may have chosen it), then the frames' others."""
+        order = [chosen] + [int(k) for k in np.argsort(-p) if int(k) != chosen][: top_k - 1]
         alts = tuple(Alternative(self.labels[int(k)], float(p[k])) for k in order)
         geom = Geometry(rel_height=box.h / line.char_height,
                         baseline_offset=(line.baseline - box.bottom) / line.char_height)

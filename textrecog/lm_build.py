@@ -165,28 +165,53 @@ def bits_per_char(lm, texts: Iterable[str]) -> float:
 
 
 def build(args: argparse.Namespace) -> dict:
-    """Count, smooth and write the language model directory; returns its manifest."""
+    """Gather the texts and write the language model directory; returns its manifest."""
     texts = wordfreq_texts(args.words, args.power, args.tokens)
     lexicon = [fold(w) for w, _ in texts[: args.lexicon]]
     texts += [("0" * n, args.numbers * args.tokens / 16) for n in range(1, 17)]
     excluded = {s for s in args.exclude_sites.split(",") if s}
+    case = {}
     if args.unipen:
         labels = unipen_texts(args.unipen, excluded, args.unipen_weight)
         texts += labels
         lexicon += sorted({fold(w).strip(ALPHABET_EXTRA) for t, _ in labels for w in t.split()} - {""})
+        case = case_model(t for t, _ in labels)
+    return write_lm(args.out, texts, lexicon, args.order, args.min_count,
+                    _manifest(args, excluded) | ({"case": case} if case else {}))
+
+
+def write_lm(out: Path, texts: list[tuple[str, float]], lexicon: Iterable[str], order: int, min_count: float,
+             manifest: dict) -> dict:
+    """Count, smooth and write ``lm.npz``, ``words.txt`` and ``manifest.json`` (checksums included)."""
     alphabet = "".join(sorted(set("abcdefghijklmnopqrstuvwxyz0") | set(ALPHABET_EXTRA)))
-    counts = count(texts, args.order, set(alphabet))
-    unigram, tables = witten_bell(counts, alphabet, args.min_count)
-    args.out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out / "lm.npz", **to_arrays(unigram, tables, alphabet))
+    unigram, tables = witten_bell(count(texts, order, set(alphabet)), alphabet, min_count)
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "lm.npz", **to_arrays(unigram, tables, alphabet))
     words = sorted(set(lexicon) - {""})
-    (args.out / "words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
-    manifest = _manifest(args, alphabet, tables, len(words), excluded)
-    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (out / "words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+    manifest = {"format": LM_FORMAT, "name": out.name, **manifest, "order": order, "alphabet": alphabet,
+                "contexts": [len(t) for t in tables], "lexicon_words": len(words),
+                "sha256": {name: sha256(out / name) for name in ("lm.npz", "words.txt")}}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 
-def _manifest(args: argparse.Namespace, alphabet: str, tables: list[dict], words: int, excluded: set) -> dict:
+def case_model(texts: Iterable[str]) -> dict[str, float]:
+    """P(upper case | the previous character's class) for letters, counted on real labels (add-one)."""
+    from textrecog.lm_scorer import char_class
+
+    upper: dict[str, list[int]] = {k: [1, 2] for k in ("start", "upper", "lower", "other")}
+    for text in texts:
+        prev = ""
+        for c in text:
+            if c.isalpha() and c.isascii():
+                upper[char_class(prev)][0] += c.isupper()
+                upper[char_class(prev)][1] += 1
+            prev = c
+    return {k: round(u / n, 4) for k, (u, n) in upper.items()}
+
+
+def _manifest(args: argparse.Namespace, excluded: set) -> dict:
     sources = [{"name": f"wordfreq English word frequencies, the {args.words:,} most frequent words "
                         f"(weight = frequency ** {args.power})",
                 "licence": "CC BY-SA 4.0 (data), Apache 2.0 (code)", "reference": "doi:10.5281/zenodo.7199437"}]
@@ -196,14 +221,11 @@ def _manifest(args: argparse.Namespace, alphabet: str, tables: list[dict], words
     if args.unipen:
         sources.append({"name": "UNIPEN train_r01_v07 word and text labels (sections 7, 8), training sites only",
                         "licence": "CC BY 4.0", "excluded_sites": sorted(excluded)})
-    return {"format": LM_FORMAT, "name": args.out.name, "kind": "character n-gram, interpolated Witten-Bell",
-            "order": args.order, "alphabet": alphabet, "folding": "lower case; every digit as 0",
-            "contexts": [len(t) for t in tables], "lexicon_words": words,
+    return {"kind": "character n-gram, interpolated Witten-Bell", "folding": "lower case; every digit as 0",
             "licence": "CC BY-SA 4.0 (derived from wordfreq data)", "sources": sources,
             "command": "textrecog lm build " + shlex.join(args.argv), "date": dt.date.today().isoformat(),
             "settings": {k: getattr(args, k) for k in ("order", "words", "lexicon", "power", "tokens",
-                                                       "unipen_weight", "numbers", "min_count")},
-            "sha256": {name: sha256(args.out / name) for name in ("lm.npz", "words.txt")}}
+                                                       "unipen_weight", "numbers", "min_count")}}
 
 
 def held_out_labels(path: str, sites: Iterable[str]) -> list[str]:

@@ -1,0 +1,106 @@
+"""Decoding options end to end: charset fields, word readings, review flags, lexicon files, the API."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+import textrecog
+from conftest import draw_line
+from textrecog.decoder import make_options, read_lexicon
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "textrecog", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def letters_png(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("img") / "letters.png"
+    cv2.imwrite(str(path), draw_line(["Hello", "World"]))
+    return path
+
+
+@pytest.mark.parametrize("model", ["line", "latin"])
+@pytest.mark.parametrize("decoder", ["beam", "greedy"])
+def test_charset_digits_never_reads_a_letter(letters_png, model, decoder):
+    out = run_cli("--model", model, "--decoder", decoder, "--charset", "digits", str(letters_png))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() and all(c.isdigit() or c.isspace() for c in out.stdout)
+
+
+def test_charset_of_given_characters(letters_png):
+    text = textrecog.recognize(letters_png, "latin", options=make_options(charset="HWelo")).text
+    assert set(text) <= set("HWelo \n")
+
+
+@pytest.mark.parametrize("model", ["line", "latin"])
+def test_json_words_carry_readings_that_add_up_to_at_most_one(model):
+    out = run_cli("--json", "--model", model, str(SAMPLES / "line-lex.png"))
+    rec = json.loads(out.stdout)
+    words = [w for line in rec["lines"] for w in line["words"]]
+    assert words
+    for w in words:
+        probs = [a["prob"] for a in w["alternatives"]]
+        assert 1 <= len(probs) <= 3 and probs[1:] == sorted(probs[1:], reverse=True)
+        assert sum(probs) <= 1.0 + 1e-6 and all(0 <= p <= 1 for p in probs)
+        assert w["alternatives"][0]["text"] == w["text"] and 0 <= w["confidence"] <= 1
+
+
+def test_flag_below_marks_the_uncertain_words():
+    rec = json.loads(run_cli("--json", "--flag-below", "1", str(SAMPLES / "line-lex.png")).stdout)
+    assert all(w.get("flagged") for line in rec["lines"] for w in line["words"])
+    rec = json.loads(run_cli("--json", "--flag-below", "0", str(SAMPLES / "line-lex.png")).stdout)
+    assert not any(w.get("flagged") for line in rec["lines"] for w in line["words"])
+
+
+def test_greedy_is_best_path_without_readings():
+    result = textrecog.recognize(SAMPLES / "line-scr.png", options=make_options(decoder="greedy"))
+    assert result.text == "9876543210"
+    assert all(not w.readings for line in result.lines for w in line.words)
+
+
+def test_lexicon_file_is_folded(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_text("McDonald  O'Brien,\nZoë\n", encoding="utf-8")
+    assert read_lexicon(path) == {"mcdonald", "o'brien", "zoë"}
+
+
+@pytest.mark.parametrize("content, reason", [(None, "not a file"), (b"", "no words"),
+                                              (b"\xff\xfe\x00bad", "not UTF-8")])
+def test_bad_lexicon_is_one_line_error_naming_the_file(tmp_path, content, reason):
+    path = tmp_path / "words.txt"
+    if content is not None:
+        path.write_bytes(content)
+    out = run_cli("--lexicon", str(path), str(SAMPLES / "line-scr.png"))
+    assert out.returncode == 2 and str(path) in out.stderr and reason in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+def test_missing_language_model_is_refused_before_reading(tmp_path):
+    out = run_cli("--lm", str(tmp_path / "nolm"), str(SAMPLES / "line-scr.png"))
+    assert out.returncode == 2 and "language model directory not found" in out.stderr
+
+
+def test_batch_takes_the_same_options(tmp_path, letters_png):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(letters_png.read_bytes())
+    out = run_cli("batch", str(folder), "--charset", "digits", "--jobs", "1", "--format", "jsonl")
+    assert out.returncode == 0, out.stderr
+    rec = json.loads(out.stdout.splitlines()[0])
+    assert rec["text"] and all(c.isdigit() or c.isspace() for c in rec["text"])
+
+
+def test_bad_option_values_are_refused():
+    for kwargs in ({"decoder": "viterbi"}, {"flag_below": 1.5}, {"beam": 0}, {"charset": ""}):
+        with pytest.raises(ValueError):
+            make_options(**kwargs)
