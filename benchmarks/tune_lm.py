@@ -68,6 +68,61 @@ def decode_all(items: list[dict], labels: tuple[str, ...], scorer, config) -> tu
     return texts, times
 
 
+def calibration_data(items: list[dict], labels: tuple[str, ...], scorer, config, temperature: float):
+    """Per word read: (N-best mass, confidence features, right?); per single-line text: (mass, right?)."""
+    from textrecog.beam import posteriors, prefix_beam_search
+    from textrecog.calibrate import word_features, word_outcomes
+    from textrecog.ctc import Span, span_probs
+    from textrecog.decoder import word_readings
+    from textrecog.lm_scorer import word_core
+
+    index = {c: i for i, c in enumerate(labels)}
+    words, lines = {"mass": [], "features": [], "right": []}, {"mass": [], "right": []}
+    for it in items:
+        read = []
+        for p in it["probs"]:
+            hyps = prefix_beam_search(p, labels, scorer, config)
+            post = posteriors(hyps, temperature)
+            best = hyps[0]
+            # as the engine computes a character's confidence: its frame's distribution, blank left out
+            char_p = [float(span_probs(p, Span(index[c], t, t + 1))[index[c]]) for c, t in zip(best.text, best.frames)]
+            starts = [0] + [k + 1 for k, c in enumerate(best.text) if c == " "]
+            for r, s in zip(word_readings(hyps, post), starts):
+                cp = char_p[s : s + len(r[0].text)]
+                words["mass"].append(r[0].prob)
+                words["features"].append(word_features(r[0].prob, cp, word_core(r[0].text) in scorer.lm.words))
+            read += best.text.split(" ") if best.text else []
+            if len(it["probs"]) == 1:
+                lines["mass"].append(float(post[0]))
+                lines["right"].append(best.text == it["text"])
+        words["right"].extend(word_outcomes(it["text"], read))
+    return words, lines
+
+
+def fit_calibration(items, labels, scorer, config) -> dict:
+    """The temperature whose raw word mass is best calibrated; then a logistic word-confidence model
+    (N-best mass, character probabilities, lexicon, length) and a Platt map for lines."""
+    import numpy as np
+
+    from textrecog.calibrate import TEMPERATURES, apply_platt, ece, fit_logistic, fit_platt, predict_logistic
+
+    best = None
+    for t in TEMPERATURES:
+        words, lines = calibration_data(items, labels, scorer, config, t)
+        raw = ece(words["mass"], words["right"])
+        print(f"temperature {t:5.1f}: raw word ECE {raw:.1%}", flush=True)
+        if best is None or raw < best[0]:
+            best = (raw, t, words, lines)
+    _, t, words, lines = best
+    model = fit_logistic(np.array(words["features"]), words["right"])
+    conf = [predict_logistic(model, f) for f in words["features"]]
+    la, lb = fit_platt(lines["mass"], lines["right"])
+    return {"temperature": t, "word_model": model, "line_a": round(la, 4), "line_b": round(lb, 4),
+            "validation_word_ece_raw": round(best[0], 4), "validation_word_ece": round(ece(conf, words["right"]), 4),
+            "validation_line_ece": round(ece(apply_platt(lines["mass"], la, lb), lines["right"]), 4),
+            "validation_words": len(words["right"]), "validation_lines": len(lines["right"])}
+
+
 def report(name: str, items: list[dict], texts: list[str], times: list[float]) -> dict:
     """Print and return CER/WER by style and set."""
     from textrecog.evaluate import error_rates
@@ -96,7 +151,10 @@ def main() -> int:
     p.add_argument("--lm-weight", type=float, default=0.5)
     p.add_argument("--insertion", type=float, default=1.0)
     p.add_argument("--oov", type=float, default=2.0, help="penalty for a word outside the lexicon")
+    p.add_argument("--case", type=float, default=1.0, help="weight of the case model")
     p.add_argument("--beam", type=int, default=8)
+    p.add_argument("--update-model", action="store_true",
+                   help="store the weights and a calibration fitted on these sites in the model manifest")
     args = p.parse_args()
     from textrecog.beam import BeamConfig
     from textrecog.lm import load_lm
@@ -111,10 +169,34 @@ def main() -> int:
     grid = ([(a, b, c) for a in (0.3, 0.5, 0.8) for b in (0.0, 0.5, 1.0) for c in (1.0, 2.0, 4.0)] if args.grid
             else [(args.lm_weight, args.insertion, args.oov)])
     for a, b, c in grid:
-        scorer = LMScorer(lm, labels, Weights(lm=a, insertion=b, oov=c))
+        scorer = LMScorer(lm, labels, Weights(lm=a, insertion=b, oov=c, case=args.case))
         texts, times = decode_all(items, labels, scorer, BeamConfig(width=args.beam))
         report(f"lm {a} ins {b} oov {c} beam {args.beam}", items, texts, times)
+    if args.update_model:
+        update_model(args, items, labels, lm)
     return 0
+
+
+def update_model(args, items, labels, lm) -> None:
+    """Write the weights and the fitted calibration into the model's manifest."""
+    import json
+
+    from textrecog.beam import BeamConfig
+    from textrecog.lm_scorer import LMScorer, Weights
+    from textrecog.model import load_info
+
+    weights = {"lm": args.lm_weight, "insertion": args.insertion, "oov": args.oov, "case": args.case}
+    scorer = LMScorer(lm, labels, Weights(**weights))
+    cal = fit_calibration(items, labels, scorer, BeamConfig(width=args.beam))
+    info = load_info(args.model)
+    path = info.path / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    command = "python benchmarks/tune_lm.py " + " ".join(sys.argv[1:])
+    manifest["decoding"] = {"weights": weights, "beam": args.beam, "language_model": args.lm,
+                            "tuned_on_sites": args.sites.split(","), "command": command}
+    manifest["calibration"] = {**cal, "fitted_on_sites": args.sites.split(","), "command": command}
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"updated {path}: {json.dumps(manifest['calibration'])}")
 
 
 if __name__ == "__main__":

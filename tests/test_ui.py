@@ -189,7 +189,7 @@ def test_ui_never_imports_tensorflow():
     code = ("import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
             "from PyQt6.QtWidgets import QApplication; app = QApplication([])\n"
             "from ui.app import MainWindow; import numpy as np\n"
-            "w = MainWindow(); w.recognizer._run(1, np.full((50, 50), 255, np.uint8), None)\n"
+            "w = MainWindow(); w.recognizer._run(1, np.full((50, 50), 255, np.uint8), None, w.decoding.options)\n"
             "w.recognizer.stop(); assert 'tensorflow' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
@@ -216,3 +216,34 @@ def test_model_picker_lists_installed_models_with_their_script(window):
     texts = [window.model_box.itemText(i) for i in range(window.model_box.count())]
     assert {"line · latin", "latin · latin", "hiragana · hiragana", "kuzushiji · kuzushiji"} <= set(texts)
     assert window.model_box.currentText() == "latin · latin"
+
+
+def test_field_choice_restricts_what_is_read(qtbot, window):
+    write(window, "THE")
+    wait_text(qtbot, window, "THE")
+    window.decoding.field_box.setCurrentIndex(window.decoding.field_box.findData("digits"))
+    qtbot.waitUntil(lambda: result_text(window) and result_text(window) != "THE", timeout=10000)
+    assert all(c.isdigit() or c.isspace() for c in result_text(window))
+
+
+def test_flagged_words_are_marked_on_the_canvas(qtbot, window):
+    write(window, "THE")
+    wait_text(qtbot, window, "THE")
+    window.decoding.flag_spin.setValue(1.0)  # every word is below certainty
+    qtbot.waitUntil(lambda: len(window.canvas.flagged) == 3, timeout=10000)
+    window.decoding.flag_spin.setValue(0.0)
+    qtbot.waitUntil(lambda: not window.canvas.flagged, timeout=10000)
+
+
+def test_lexicon_file_is_used_or_refused_with_a_reason(qtbot, window, tmp_path):
+    good = tmp_path / "names.txt"
+    good.write_text("Tahl Theo\n", encoding="utf-8")
+    window.decoding.set_lexicon(str(good))
+    assert window.recognizer.options.lexicon == {"tahl", "theo"}
+    assert "2 words" in window.decoding.lexicon_action.text()
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    window.decoding.set_lexicon(str(bad))
+    assert "Lexicon refused" in window.statusBar().currentMessage() and str(bad) in window.statusBar().currentMessage()
+    write(window, "THE")
+    wait_text(qtbot, window, "THE")  # still reads

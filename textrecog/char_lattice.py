@@ -14,15 +14,16 @@ import numpy as np
 
 from textrecog.beam import lattice_search, posteriors
 from textrecog.char_engine import assemble
-from textrecog.decoder import DecodeOptions, _lm, calibration, platt, word_readings
+from textrecog.decoder import DecodeOptions, _lm, calibration, word_readings
 from textrecog.lm import check_fits
 from textrecog.lm_scorer import LMScorer, Weights
 from textrecog.model import ModelInfo
 from textrecog.segment import Segmentation
 from textrecog.types import Alternative, Prediction, Result
 
-# before tuning on validation sites the character engine uses these (see its manifest's "decoding")
-GLYPH_WEIGHTS = {"lm": 0.5, "insertion": 0.0, "oov": 2.0}
+# tuned on the validation sites art, gmd, ape (benchmarks/tune_glyph_lm.py --grid); a manifest's
+# "decoding" section overrides them
+GLYPH_WEIGHTS = {"lm": 0.3, "insertion": 0.0, "oov": 2.0, "case": 1.0}
 
 
 class GlyphDecoder:
@@ -36,7 +37,7 @@ class GlyphDecoder:
         self.scorer = LMScorer(lm, info.labels, weights, options.lexicon)
         self.width = options.beam
         self.model = info.name
-        self.temperature, self.a, self.b = calibration(info.manifest)
+        self.calibration = calibration(info.manifest)
 
     def read(self, seg: Segmentation, probs: np.ndarray, shape: tuple[int, ...], top_k: int) -> Result:
         """The result tree with each glyph read in context and each word's readings and confidence."""
@@ -48,10 +49,10 @@ class GlyphDecoder:
                 readings.append(([], None))
                 continue
             hyps = lattice_search(p, self.labels, list(line.spaces), self.scorer, self.width)
-            post = posteriors(hyps, self.temperature)
+            post = posteriors(hyps, self.calibration.temperature)
             chosen = hyps[0].text.replace(" ", "")
             preds += [_prediction(row, self.labels, c, top_k) for row, c in zip(p, chosen)]
-            readings.append((word_readings(hyps, post), platt(float(post[0]), self.a, self.b)))
+            readings.append((word_readings(hyps, post), self.calibration.line(float(post[0]))))
         result = assemble(seg, preds, shape, self.model)
         return replace(result, lines=tuple(self._attach(ln, r) for ln, r in zip(result.lines, readings)))
 
@@ -59,9 +60,16 @@ class GlyphDecoder:
         readings, line_conf = found
         if len(readings) != len(line.words):
             return line
-        words = tuple(replace(w, readings=r, calibrated=platt(r[0].prob, self.a, self.b) if r else None)
+        words = tuple(replace(w, readings=r, calibrated=self._confidence(w, r[0]) if r else None)
                       for w, r in zip(line.words, readings))
         return replace(line, words=words, calibrated=line_conf)
+
+
+    def _confidence(self, word, reading) -> float:
+        from textrecog.lm_scorer import word_core
+
+        known = word_core(reading.text) in self.scorer.lm.words
+        return self.calibration.word(reading.prob, [c.confidence for c in word.chars], known)
 
 
 def _prediction(row: np.ndarray, labels: tuple[str, ...], chosen: str, top_k: int) -> Prediction:

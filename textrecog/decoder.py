@@ -92,10 +92,33 @@ def _lm(ref: str) -> CharLM:
     return load_lm(ref)
 
 
-def calibration(manifest: dict) -> tuple[float, float, float]:
-    """(temperature, Platt a, Platt b) for the N-best posteriors, from the model manifest."""
+@dataclass(frozen=True)
+class Calibration:
+    """Temperature on hypothesis scores, then Platt maps for word and line confidences."""
+
+    temperature: float = 1.0
+    word_model: dict | None = field(default=None, hash=False, compare=False)
+    line_a: float = 1.0
+    line_b: float = 0.0
+
+    def word(self, mass: float, char_probs: list[float], in_lexicon: bool) -> float:
+        """Calibrated probability that a word is read right (its N-best mass where no model was fitted)."""
+        if not self.word_model:
+            return mass
+        from textrecog.calibrate import predict_logistic, word_features
+
+        return predict_logistic(self.word_model, word_features(mass, char_probs, in_lexicon))
+
+    def line(self, p: float) -> float:
+        """Calibrated probability that a whole line is read right (Platt map of its N-best mass)."""
+        return platt(p, self.line_a, self.line_b)
+
+
+def calibration(manifest: dict) -> Calibration:
+    """The calibration fitted on validation sites, from the model manifest (identity if none)."""
     cal = manifest.get("calibration", {})
-    return float(cal.get("temperature", 1.0)), float(cal.get("a", 1.0)), float(cal.get("b", 0.0))
+    return Calibration(float(cal.get("temperature", 1.0)), cal.get("word_model"),
+                       float(cal.get("line_a", 1.0)), float(cal.get("line_b", 0.0)))
 
 
 def platt(p: float, a: float, b: float) -> float:
@@ -125,7 +148,14 @@ class LineDecoder:
         self.allowed = None
         if self.options.charset is not None:
             self.allowed = np.array([c in self.options.charset or c == " " for c in self.labels])
-        self.temperature, self.a, self.b = calibration(self.manifest)
+        self.calibration = calibration(self.manifest)
+
+    def word_confidence(self, reading: Reading, chars) -> float:
+        """The calibrated confidence of a word read as ``reading`` with these characters."""
+        from textrecog.lm_scorer import word_core
+
+        known = self.scorer is not None and word_core(reading.text) in self.scorer.lm.words
+        return self.calibration.word(reading.prob, [c.confidence for c in chars], known)
 
     def decode(self, probs: np.ndarray) -> tuple[list[Span], list[Hypothesis], np.ndarray]:
         """(spans of the best reading, the N-best, their posteriors); greedy gives one hypothesis."""
@@ -135,15 +165,12 @@ class LineDecoder:
             text = "".join(self.labels[s.index] for s in spans)
             return spans, [Hypothesis(text, tuple(s.start for s in spans), 0.0)], np.ones(1)
         hyps = prefix_beam_search(probs, self.labels, self.scorer, self.config, self.allowed)
-        post = posteriors(hyps, self.temperature)
+        post = posteriors(hyps, self.calibration.temperature)
         index = {c: i for i, c in enumerate(self.labels)}
         best = hyps[0]
         spans = [Span(index[c], t, t + 1) for c, t in zip(best.text, best.frames)]
         return spans, hyps, post
 
-    def calibrate(self, p: float) -> float:
-        """The calibrated probability that a reading with posterior ``p`` is right."""
-        return platt(p, self.a, self.b)
 
 
 def fold_lexicon(words: list[str]) -> frozenset[str]:

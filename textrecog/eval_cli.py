@@ -33,6 +33,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", required=True, type=Path, help="report folder")
     p.add_argument("--max-texts", type=int, default=600, help="words and texts per section (0: all)")
     p.add_argument("--skip-texts", action="store_true", help="character level only")
+    p.add_argument("--no-greedy", action="store_true",
+                   help="skip the best-path readings that measure what language-aware decoding gains")
     p.add_argument("--update-model", action="store_true",
                    help="store the end-to-end figures in the model's manifest and write its MODEL_CARD.md")
     return p.parse_args(argv)
@@ -77,6 +79,22 @@ def digits_restricted(clf, data, truth: list[str]) -> dict:
         return {"n": 0, "accuracy": 0.0}
     pred = predict_labels(clf, data.images[idx], restrict=DIGITS)
     return {"n": len(idx), "accuracy": round(float(np.mean([p == truth[i] for p, i in zip(pred, idx)])), 4)}
+
+
+def calibration_report(model: dict, out: Path, name: str) -> None:
+    """Replace the raw (confidence, right?) pairs by their ECE and write a reliability plot for each."""
+    from textrecog.calibrate import ece, reliability_png
+
+    pairs = model.pop("confidence", {})
+    model["calibration"] = {}
+    for kind, rows in pairs.items():
+        if not rows:
+            continue
+        conf, right = [c for c, _ in rows], [bool(r) for _, r in rows]
+        reliability_png(conf, right, out / f"reliability-{name}-{kind}.png", f"{name} {kind}")
+        model["calibration"][kind] = {"n": len(rows), "ece": round(ece(conf, right), 4),
+                                      "accuracy": round(float(np.mean(right)), 4),
+                                      "mean_confidence": round(float(np.mean(conf)), 4)}
 
 
 def gallery(cases: list, path: Path, count: int = 12) -> None:
@@ -141,12 +159,39 @@ def text_table(texts: dict) -> list[str]:
                 cs, ci, sc = part["case_sensitive"], part["case_insensitive"], part["scan_look"]
                 out.append(f"| {name} | {style} | {model} | {cs['n']} | {cs['cer']:.1%} | {cs['wer']:.1%} | "
                            f"{ci['cer']:.1%} | {ci['wer']:.1%} | {sc['cer']:.1%} |")
+    out += decoding_gain(texts)
     for model, parts in texts["models"].items():
         conf = parts.get("lines", {}).get("confused") or parts.get("words", {}).get("confused") or []
         if conf:
             out += ["", f"`{model}` most confused in lines (truth → read): " + ", ".join(
                 f"{c['truth']}→{c['pred']} ({c['count']})" for c in conf[:15])]
     return out
+
+
+def decoding_gain(texts: dict) -> list[str]:
+    """Markdown: best path against the language-aware decoding, and the calibration of confidences."""
+    out = []
+    for model, parts in texts["models"].items():
+        greedy = parts.get("greedy", {})
+        if greedy:
+            out += ["", f"`{model}` decoding on the clean images: best path → beam search with the language model",
+                    "", "| set | style | CER best path | CER with LM | change | WER best path | WER with LM | change |",
+                    "|---|---|---|---|---|---|---|---|"]
+        for name in ("words", "lines"):
+            for style in ("printed", "cursive"):
+                g, b = greedy.get(name, {}).get(style), parts.get(name, {}).get(style)
+                if g and b:
+                    g, b = g["case_sensitive"], b["case_sensitive"]
+                    out.append(f"| {name} | {style} | {g['cer']:.1%} | {b['cer']:.1%} | {_change(g['cer'], b['cer'])} | "
+                               f"{g['wer']:.1%} | {b['wer']:.1%} | {_change(g['wer'], b['wer'])} |")
+        for kind, c in parts.get("calibration", {}).items():
+            out += ["", f"`{model}` {kind} confidence: ECE {c['ece']:.1%} over {c['n']} ({c['accuracy']:.1%} right, "
+                        f"mean confidence {c['mean_confidence']:.1%}; reliability-{model}-{kind}.png)"]
+    return out
+
+
+def _change(before: float, after: float) -> str:
+    return f"{(after - before) / before:+.0%}" if before else "-"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             prefix = "" if len(infos) == 1 else f"{info.name}-"
             report["models"][info.name]["chars"] = char_level(corpus, info, args, prefix)
     if not args.skip_texts:
-        report["texts"], cases = evaluate_models(corpus, infos, args.max_texts)
+        report["texts"], cases = evaluate_models(corpus, infos, args.max_texts, greedy=not args.no_greedy)
+        for name, model in report["texts"]["models"].items():
+            calibration_report(model, args.out, name)
         for name, model_cases in cases.items():
             gallery(model_cases, args.out / f"gallery-{name}.png")
     report["wall_time_s"] = round(time.time() - t0, 1)

@@ -68,17 +68,37 @@ def texts_of_sites(corpus, section: str, sites: Sequence[str], limit: int) -> li
     return out
 
 
-def read_all(texts: Sequence[EvalText], info: ModelInfo) -> tuple[list[str], list[str], list]:
+def read_all(texts: Sequence[EvalText], info: ModelInfo, options=None) -> tuple[list[str], list[str], list]:
     """A model's readings of the clean and scanned images, and the clean analyses (for the gallery)."""
     from textrecog.pipeline import analyze
 
     clean, scanned, analyses = [], [], []
     for t in texts:
-        a = analyze(t.image, info.path)
+        a = analyze(t.image, info.path, options=options)
         clean.append(" ".join(line.text for line in a.result.lines))
         analyses.append(a)
-        scanned.append(" ".join(line.text for line in analyze(t.scanned, info.path).result.lines))
+        scanned.append(" ".join(line.text for line in analyze(t.scanned, info.path, options=options).result.lines))
     return clean, scanned, analyses
+
+
+def read_clean(texts: Sequence[EvalText], info: ModelInfo, options) -> list[str]:
+    """A model's readings of the clean images only."""
+    from textrecog.pipeline import recognize
+
+    return [" ".join(line.text for line in recognize(t.image, info.path, options=options).lines) for t in texts]
+
+
+def confidence_pairs(texts: Sequence[EvalText], analyses: list) -> dict[str, list]:
+    """(confidence, right?) of every word read, and of every single-line text read."""
+    from textrecog.calibrate import word_outcomes
+
+    out: dict[str, list] = {"words": [], "lines": []}
+    for t, a in zip(texts, analyses):
+        words = [w for line in a.result.lines for w in line.words]
+        out["words"] += zip([w.confidence for w in words], word_outcomes(t.text, [w.text for w in words]))
+        if len(a.result.lines) == 1:
+            out["lines"].append((a.result.lines[0].confidence, a.result.lines[0].text == t.text))
+    return out
 
 
 def score(texts: Sequence[EvalText], clean: list[str], scanned: list[str]) -> dict:
@@ -95,8 +115,13 @@ def score(texts: Sequence[EvalText], clean: list[str], scanned: list[str]) -> di
     return out
 
 
-def evaluate_models(corpus, infos: Sequence[ModelInfo], limit: int) -> tuple[dict, dict]:
-    """Report per model and section, and per model the (text, reading, analysis) cases for galleries."""
+def evaluate_models(corpus, infos: Sequence[ModelInfo], limit: int, greedy: bool = True) -> tuple[dict, dict]:
+    """Report per model and section, and per model the (text, reading, analysis) cases for galleries.
+
+    Readings use the default decoding (beam search with the language model);
+    with ``greedy`` the clean images are also read by best path, for the gain.
+    """
+    from textrecog.decoder import make_options
     from textrecog.evaluate import substitutions
 
     report: dict = {"sites": {}, "models": {i.name: {} for i in infos}}
@@ -109,7 +134,14 @@ def evaluate_models(corpus, infos: Sequence[ModelInfo], limit: int) -> tuple[dic
         log.info("%s: %d texts from held-out sites %s", name, len(texts), ",".join(sites))
         for info in infos:
             clean, scanned, analyses = read_all(texts, info)
-            report["models"][info.name][name] = score(texts, clean, scanned)
-            report["models"][info.name][name]["confused"] = substitutions([t.text for t in texts], clean)
+            mine = report["models"][info.name]
+            mine[name] = score(texts, clean, scanned)
+            mine[name]["confused"] = substitutions([t.text for t in texts], clean)
+            pairs = confidence_pairs(texts, analyses)
+            for kind in ("words", "lines"):
+                mine.setdefault("confidence", {}).setdefault(kind, []).extend(pairs[kind])
+            if greedy:
+                best_path = read_clean(texts, info, make_options(decoder="greedy"))
+                mine.setdefault("greedy", {})[name] = score(texts, best_path, best_path)
             cases[info.name] += [(t, p, a) for t, p, a in zip(texts, clean, analyses)]
     return report, cases

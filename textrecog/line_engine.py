@@ -111,8 +111,8 @@ class LineEngine:
         if len(readings) != len(groups):
             readings = [()] * len(groups)
         words = [Word(bounding_box(c.box for c in chars), tuple(chars), read,
-                      decoder.calibrate(read[0].prob) if read else None) for chars, read in zip(groups, readings)]
-        line_conf = decoder.calibrate(float(post[0])) if lm else None
+                      decoder.word_confidence(read[0], chars) if read else None) for chars, read in zip(groups, readings)]
+        line_conf = decoder.calibration.line(float(post[0])) if lm else None
         return Line(cut.seg.box, tuple(words), float(cut.seg.baseline), line_conf)
 
     def _char(self, line: LineSeg, box: Box, chosen: int, p: np.ndarray, top_k: int) -> Char:

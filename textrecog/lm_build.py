@@ -43,7 +43,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--order", type=int, default=6, help="n-gram order in characters (context = order-1)")
     p.add_argument("--words", type=int, default=100_000, help="most frequent wordfreq words to use")
     p.add_argument("--lexicon", type=int, default=50_000, help="most frequent words kept in words.txt")
-    p.add_argument("--power", type=float, default=0.5, help="word weight = frequency ** power")
+    p.add_argument("--power", type=float, default=1.0,
+                   help="word weight = frequency ** power (1: as in running text; chosen on validation sites)")
     p.add_argument("--tokens", type=float, default=2e6, help="total weight of the wordfreq words")
     p.add_argument("--unipen-weight", type=float, default=3.0, help="weight of each UNIPEN label")
     p.add_argument("--numbers", type=float, default=0.02,
@@ -214,7 +215,7 @@ def case_model(texts: Iterable[str]) -> dict[str, float]:
 def _manifest(args: argparse.Namespace, excluded: set) -> dict:
     sources = [{"name": f"wordfreq English word frequencies, the {args.words:,} most frequent words "
                         f"(weight = frequency ** {args.power})",
-                "licence": "CC BY-SA 4.0 (data), Apache 2.0 (code)", "reference": "doi:10.5281/zenodo.7199437"}]
+                "licence": "CC BY-SA 4.0 (data), Apache 2.0 (code)", "reference": "https://github.com/rspeer/wordfreq"}]
     if args.numbers:
         sources.append({"name": f"digit strings of 1 to 16 digits ({args.numbers:.0%} of the word weight)",
                         "licence": "generated here"})
@@ -257,7 +258,28 @@ def main(argv: list[str] | None = None) -> int:
         val = held_out_labels(args.unipen, ("art", "gmd", "ape"))
         manifest["validation_bits_per_char"] = round(bits_per_char(lm, val), 4)
         (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    write_card(args.out)
     size = sum((args.out / n).stat().st_size for n in ("lm.npz", "words.txt"))
     log.info("wrote %s: order %d, contexts %s, %.1f MB, validation %s bits/char, %.0fs", args.out, lm.order,
              manifest["contexts"], size / 1e6, manifest.get("validation_bits_per_char"), time.time() - t0)
     return 0
+
+
+def write_card(out: Path) -> Path:
+    """MODEL_CARD.md of a language model directory, from its manifest."""
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    lines = [f"# Language model card: `{m['name']}`", "",
+             f"A {m['order']}-gram {m['kind']} over folded text ({m['folding']}), and a lexicon of "
+             f"{m['lexicon_words']:,} words (`words.txt`). Used by beam-search decoding of both engines "
+             "(`--lm`, on by default; `--no-lm` or `--decoder greedy` leave it out).", "", "## Sources", ""]
+    lines += [f"- {s['name']} — licence {s['licence']}" + (f" ({s['reference']})" if s.get("reference") else "")
+              + (f"; sites never used: {', '.join(s['excluded_sites'])}" if s.get("excluded_sites") else "")
+              for s in m["sources"]]
+    lines += ["", f"The files are licensed {m['licence']}.", "", "## Reproduce", "", "```", m["command"], "```", "",
+              f"Contexts kept per length: {m['contexts']}. Case model (P(upper) after start / upper / lower / "
+              f"other): {m.get('case', 'defaults')}.", ""]
+    if "validation_bits_per_char" in m:
+        lines += [f"Cross-entropy on the validation sites' word and text labels: {m['validation_bits_per_char']} "
+                  "bits per character.", ""]
+    (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+    return out / "MODEL_CARD.md"

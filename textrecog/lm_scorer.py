@@ -30,6 +30,7 @@ class Weights:
     insertion: float = 1.0  # per character: balances the LM's cost of every symbol
     oov: float = 2.0  # penalty for a finished word not in the lexicon (a bonus would reward splitting words)
     user: float = 6.0  # bonus for a finished word in the user's --lexicon
+    case: float = 1.0  # weight of the case model (the image shows case; lookalikes c/C, o/O, s/S need the prior)
 
 
 def char_class(c: str) -> str:
@@ -69,7 +70,7 @@ class LMScorer:
         self._fixed = np.where(known, 0.0, -30.0) + np.where(digit, np.log(0.1), 0.0)
         upper = np.array([c.isalpha() and c.isupper() for c in labels])
         lower = np.array([c.isalpha() and c.islower() for c in labels])
-        self._case = {k: np.where(upper, np.log(p), 0.0) + np.where(lower, np.log(1 - p), 0.0)
+        self._case = {k: self.weights.case * (np.where(upper, np.log(p), 0.0) + np.where(lower, np.log(1 - p), 0.0))
                       for k, p in case.items()}
 
     def vector(self, context: str) -> np.ndarray:

@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMain
                              QPlainTextEdit, QSpinBox, QToolBar, QToolTip, QVBoxLayout, QWidget)
 
 from ui.canvas import Canvas
+from ui.decoding import DecodingControls
 from ui.worker import Recognizer
 
 DEBOUNCE_MS = 150
@@ -25,7 +26,8 @@ class MainWindow(QMainWindow):
 
     resultShown = pyqtSignal(str)  # emitted each time a (newer) result is displayed
 
-    def __init__(self, model: str | None = None):
+    def __init__(self, model: str | None = None, lexicon: str | None = None, charset: str | None = None,
+                 flag_below: float = 0.5):
         super().__init__()
         self.setWindowTitle("textrecog — write here")
         self.canvas = Canvas()
@@ -52,6 +54,10 @@ class MainWindow(QMainWindow):
         self.canvas.charMenuRequested.connect(self._alternatives_menu)
         self.canvas.charHovered.connect(self._hover)
         self._build_toolbar(model)
+        self.decoding = DecodingControls(self.addToolBar("Decoding"), lexicon, charset, flag_below)
+        self.decoding.changed.connect(self._options_changed)
+        self.decoding.failed.connect(lambda msg: self.statusBar().showMessage(f"Lexicon refused: {msg}"))
+        self.recognizer.options = self.decoding.options
         self.statusBar().showMessage("Write a word or a line; the text appears below.")
         self.resize(1000, 520)
 
@@ -107,6 +113,10 @@ class MainWindow(QMainWindow):
             self.model_box.addItem(Path(wanted).name, wanted)
             idx = self.model_box.count() - 1
         self.model_box.setCurrentIndex(idx)
+
+    def _options_changed(self) -> None:
+        self.recognizer.options = self.decoding.options
+        self.recognize_now()
 
     def _model_changed(self) -> None:
         self.recognizer.model = self.model_box.currentData()
@@ -172,15 +182,17 @@ class MainWindow(QMainWindow):
         text = self.text()
         if self.result_text.toPlainText() != text:  # keep the user's selection when nothing changed
             self.result_text.setPlainText(text)
-        boxes, i = [], 0
+        boxes, i, flagged = [], 0, set()
         for line in self._result.lines if self._result else []:
             for wi, w in enumerate(line.words):
+                if w.flagged:
+                    flagged |= set(range(i, i + len(w.chars)))
                 for k, c in enumerate(w.chars):
                     last = k == len(w.chars) - 1 and wi < len(line.words) - 1
                     b = c.box
                     boxes.append((QRectF(b.x, b.y, b.w, b.h), self._corrections.get(i, c.text), last))
                     i += 1
-        self.canvas.boxes = boxes
+        self.canvas.boxes, self.canvas.flagged = boxes, flagged
         self.canvas.update()
         self.resultShown.emit(text)
 
@@ -264,9 +276,12 @@ def main(argv: list[str] | None = None) -> int:
 
     args = argparse.ArgumentParser(prog="textrecog-ui", description=__doc__.split("\n\n")[0])
     args.add_argument("--model", default=None)
+    args.add_argument("--lexicon", help="your own words, as for textrecog --lexicon")
+    args.add_argument("--charset", help="digits|upper|lower|alnum|CHARS, as for textrecog --charset")
+    args.add_argument("--flag-below", type=float, default=0.5, help="mark words below this confidence")
     ns = args.parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(ns.model)
+    window = MainWindow(ns.model, ns.lexicon, ns.charset, ns.flag_below)
     window.show()
     return app.exec()
 

@@ -41,6 +41,7 @@ class Canvas(QWidget):
         self.eraser = False
         self.background: QImage | None = None
         self.boxes: list[tuple[QRectF, str, bool]] = []  # char box, text, space after
+        self.flagged: set[int] = set()  # indices of boxes in words flagged for review
         self._layer: QImage | None = None  # finished strokes, painted once (fast redraws)
 
     # ---- editing -------------------------------------------------------
@@ -204,8 +205,9 @@ class Canvas(QWidget):
         return max(1.0, self.pen_width * (0.5 + pressure))  # mouse: pressure 0.5 → pen width
 
     def _paint_boxes(self, painter: QPainter) -> None:
-        for rect, text, space_after in self.boxes:
-            painter.setPen(QPen(QColor(40, 110, 220), 1))
+        for i, (rect, text, space_after) in enumerate(self.boxes):
+            flagged = i in self.flagged  # an uncertain word: orange, thicker
+            painter.setPen(QPen(QColor(235, 130, 0) if flagged else QColor(40, 110, 220), 2 if flagged else 1))
             painter.drawRect(rect)
             painter.drawText(QPointF(rect.left(), rect.top() - 3), text)
             if space_after:

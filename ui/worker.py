@@ -23,8 +23,9 @@ class Recognizer(QObject):
     def __init__(self, model: str | None = None):
         super().__init__()
         self.model = model
+        self.options = None  # DecodeOptions; None: the defaults
         self._cond = threading.Condition()
-        self._pending: tuple[int, np.ndarray, str | None] | None = None
+        self._pending: tuple | None = None
         self._stop = False
         self.busy = False
         self._thread = threading.Thread(target=self._loop, name="textrecog-recognizer", daemon=True)
@@ -33,7 +34,7 @@ class Recognizer(QObject):
     def submit(self, request_id: int, gray: np.ndarray) -> None:
         """Queue an image, replacing any request still waiting."""
         with self._cond:
-            self._pending = (request_id, gray, self.model)
+            self._pending = (request_id, gray, self.model, self.options)
             self._cond.notify()
 
     def _loop(self) -> None:
@@ -43,20 +44,20 @@ class Recognizer(QObject):
                     self._cond.wait()
                 if self._stop:
                     return
-                request_id, gray, model = self._pending
+                request_id, gray, model, options = self._pending
                 self._pending = None
                 self.busy = True
-            self._run(request_id, gray, model)
+            self._run(request_id, gray, model, options)
             self.busy = False
 
-    def _run(self, request_id: int, gray: np.ndarray, model: str | None) -> None:
+    def _run(self, request_id: int, gray: np.ndarray, model: str | None, options) -> None:
         from textrecog.imageio import ImageError
         from textrecog.model import ModelError
         from textrecog.pipeline import recognize
 
         t0 = time.perf_counter()
         try:
-            result, error = recognize(gray, model), ""
+            result, error = recognize(gray, model, options=options), ""
         except (ImageError, ModelError, ValueError) as exc:
             result, error = None, str(exc)
         self.finished.emit(request_id, result, (time.perf_counter() - t0) * 1000, error)

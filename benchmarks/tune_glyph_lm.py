@@ -1,0 +1,122 @@
+"""Tune (on validation sites) the character engine's language-model lattice against its plain reading.
+
+Reads UNIPEN words and texts of the chosen sites once with the character
+model (segmentation, classification, geometry decoding), caches each line's
+glyph probabilities and word spaces, then decodes them plainly (the top
+class) and with the lattice for each setting; prints CER/WER by style.
+
+    python benchmarks/tune_glyph_lm.py --sites art,gmd,ape --grid
+    python benchmarks/tune_glyph_lm.py --sites art,gmd,ape --lm-weight 0.5 --update-model
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def glyph_probs(args) -> list[dict]:
+    """[{text, printed, section, lines: [(probs, spaces)]}] (cached)."""
+    from textrecog.lm import sha256
+    from textrecog.model import load_info
+
+    digest = sha256(load_info(args.model).tflite_path)[:10]  # a retrained model gets its own cache
+    cache = Path(args.cache or f"runs/glyphtune-{args.model}-{digest}-{args.sites.replace(',', '-')}-{args.limit}.pkl")
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    from textrecog.char_engine import _upright_inks
+    from textrecog.data.unipen import UnipenCorpus
+    from textrecog.decode import decode
+    from textrecog.eval_texts import texts_of_sites
+    from textrecog.normalize import normalize_batch
+    from textrecog.pipeline import get_engine, prepare
+
+    engine = get_engine(args.model)
+    out = []
+    for section in ("7", "8"):
+        for t in texts_of_sites(UnipenCorpus(args.unipen), section, args.sites.split(","), args.limit):
+            page = prepare(t.image)
+            batch = normalize_batch(_upright_inks(page), engine.info.spec)
+            probs = engine.classifier.probabilities(batch) if len(batch) else np.zeros((0, len(engine.info.labels)))
+            probs = decode(page.segmentation.lines, probs, engine.info.labels)
+            lines, start = [], 0
+            for line in page.segmentation.lines:
+                lines.append((probs[start : start + len(line.glyphs)], list(line.spaces)))
+                start += len(line.glyphs)
+            out.append({"text": t.text, "printed": t.printed, "section": section, "lines": lines})
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps(out))
+    return out
+
+
+def read(items: list[dict], labels: tuple[str, ...], scorer) -> list[str]:
+    """Each item's text: the top class per glyph, or the lattice's best reading."""
+    from textrecog.beam import lattice_search
+
+    texts = []
+    for it in items:
+        parts = []
+        for probs, spaces in it["lines"]:
+            if not len(probs):
+                continue
+            if scorer is None:
+                chars = [labels[i] for i in probs.argmax(axis=1)]
+                parts.append("".join(c + (" " if k < len(chars) - 1 and spaces[k] else "") for k, c in enumerate(chars)))
+            else:
+                parts.append(lattice_search(probs, labels, spaces, scorer)[0].text)
+        texts.append(" ".join(parts))
+    return texts
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN", "../shared/data/unipen_train_r01_v07.tar.xz"))
+    p.add_argument("--sites", default="art,gmd,ape")
+    p.add_argument("--limit", type=int, default=1500)
+    p.add_argument("--model", default="latin")
+    p.add_argument("--lm", default="en")
+    p.add_argument("--cache")
+    p.add_argument("--grid", action="store_true")
+    p.add_argument("--lm-weight", type=float, default=0.5)
+    p.add_argument("--oov", type=float, default=2.0)
+    p.add_argument("--case", type=float, default=1.0)
+    p.add_argument("--update-model", action="store_true", help="store the weights in the model manifest")
+    args = p.parse_args()
+    from tune_lm import report
+
+    from textrecog.lm import load_lm
+    from textrecog.lm_scorer import LMScorer, Weights
+    from textrecog.model import load_info
+
+    info = load_info(args.model)
+    items = glyph_probs(args)
+    print(f"{len(items)} texts, sites {args.sites}, model {args.model}")
+    report("top class", items, read(items, info.labels, None), [])
+    lm = load_lm(args.lm)
+    grid = ([(a, c, k) for a in (0.3, 0.5, 1.0) for c in (1.0, 2.0, 4.0) for k in (0.3, 1.0)] if args.grid
+            else [(args.lm_weight, args.oov, args.case)])
+    for a, c, k in grid:
+        scorer = LMScorer(lm, info.labels, Weights(lm=a, insertion=0.0, oov=c, case=k))
+        report(f"lattice lm {a} oov {c} case {k}", items, read(items, info.labels, scorer), [])
+    if args.update_model:
+        path = info.path / "manifest.json"
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["decoding"] = {"weights": {"lm": args.lm_weight, "insertion": 0.0, "oov": args.oov, "case": args.case},
+                                "language_model": args.lm, "tuned_on_sites": args.sites.split(","),
+                                "command": "python benchmarks/tune_glyph_lm.py " + " ".join(sys.argv[1:])}
+        path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"updated {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
