@@ -13,7 +13,8 @@ import pytest
 
 import textrecog
 from conftest import draw_line
-from textrecog.decoder import make_options, read_lexicon
+from textrecog.decoder import make_options
+from textrecog.lexicon import read_lexicon
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -71,7 +72,9 @@ def test_greedy_is_best_path_without_readings():
 def test_lexicon_file_is_folded(tmp_path):
     path = tmp_path / "names.txt"
     path.write_text("McDonald  O'Brien,\nZoë\n", encoding="utf-8")
-    assert read_lexicon(path) == {"mcdonald", "o'brien", "zoë"}
+    lexicon = read_lexicon(path)
+    assert lexicon.folded == {"mcdonald", "o'brien", "zoë"}
+    assert lexicon.surface == ("McDonald", "O'Brien", "Zoë")
 
 
 @pytest.mark.parametrize("content, reason", [(None, "not a file"), (b"", "no words"),
@@ -104,3 +107,23 @@ def test_bad_option_values_are_refused():
     for kwargs in ({"decoder": "viterbi"}, {"flag_below": 1.5}, {"beam": 0}, {"charset": ""}):
         with pytest.raises(ValueError):
             make_options(**kwargs)
+
+
+def test_line_decoder_rereads_words_against_the_users_list(tiny_lm):
+    from textrecog.decoder import LineDecoder
+
+    labels = tuple("abcdehlnorstBDOS ")
+    rows = []
+    for c, alt in [("D", None), ("o", ("a", 0.35)), ("s", None), ("h", None), (" ", None), ("c", None),
+                   ("a", None), ("t", None)]:
+        row = np.full(len(labels) + 1, 0.005)
+        row[labels.index(c)] = 0.55 if alt else 0.9
+        if alt:
+            row[labels.index(alt[0])] = alt[1]
+        rows += [row / row.sum(), np.eye(len(labels) + 1)[-1] * 0.95 + 0.05 / (len(labels) + 1)]
+    probs = np.array(rows)
+    plain = LineDecoder(labels, make_options(lm=str(tiny_lm)))
+    assert plain.decode(probs)[1][0].text == "Dosh cat"
+    listed = LineDecoder(labels, make_options(lm=str(tiny_lm), lexicon=["Dash"]))
+    spans, hyps, post = listed.decode(probs)
+    assert hyps[0].text == "Dash cat" and len(spans) == len("Dash cat")

@@ -239,7 +239,7 @@ def test_lexicon_file_is_used_or_refused_with_a_reason(qtbot, window, tmp_path):
     good = tmp_path / "names.txt"
     good.write_text("Tahl Theo\n", encoding="utf-8")
     window.decoding.set_lexicon(str(good))
-    assert window.recognizer.options.lexicon == {"tahl", "theo"}
+    assert window.recognizer.options.lexicon.folded == {"tahl", "theo"}
     assert "2 words" in window.decoding.lexicon_action.text()
     bad = tmp_path / "empty.txt"
     bad.write_text("", encoding="utf-8")

@@ -34,7 +34,7 @@ class GlyphDecoder:
         check_fits(lm, info.labels, info.name)
         weights = Weights(**{**GLYPH_WEIGHTS, **info.manifest.get("decoding", {}).get("weights", {})})
         self.labels = info.labels
-        self.scorer = LMScorer(lm, info.labels, weights, options.lexicon)
+        self.scorer = LMScorer(lm, info.labels, weights, options.lexicon.folded)
         self.width = options.beam
         self.model = info.name
         self.calibration = calibration(info.manifest)

@@ -19,12 +19,12 @@ import numpy as np
 
 from textrecog.beam import BeamConfig, Hypothesis, posteriors, prefix_beam_search
 from textrecog.ctc import Span, best_path_spans
+from textrecog.lexicon import Lexicon, LexiconMatcher, ctc_log_likelihood, make_lexicon, read_lexicon
 from textrecog.lm import DEFAULT_LM, CharLM, check_fits, load_lm
 from textrecog.lm_scorer import LMScorer, Weights
 from textrecog.types import Reading
 
 DECODERS = ("beam", "greedy")
-MAX_LEXICON_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class DecodeOptions:
 
     decoder: str = "beam"  # "greedy": best path, no language model
     lm: str | None = DEFAULT_LM  # language model name or directory; None: no language model
-    lexicon: frozenset[str] = frozenset()  # the user's own words (folded)
+    lexicon: Lexicon = Lexicon((), frozenset())  # the user's own words
     charset: frozenset[str] | None = None  # a field's allowed characters (and the space)
     flag_below: float | None = None  # flag words whose confidence is below this
     beam: int = BeamConfig.width
@@ -55,8 +55,7 @@ def make_options(decoder: str = "beam", lm: str | None = DEFAULT_LM, lexicon: st
         raise ValueError("the beam must hold at least 1 hypothesis")
     from textrecog.charset import parse_charset
 
-    words = (read_lexicon(lexicon) if isinstance(lexicon, (str, os.PathLike))
-             else fold_lexicon(list(lexicon or [])))
+    words = read_lexicon(lexicon) if isinstance(lexicon, (str, os.PathLike)) else make_lexicon(list(lexicon or []))
     return DecodeOptions(decoder, lm, words, None if charset is None else parse_charset(charset), flag_below, beam)
 
 
@@ -64,27 +63,6 @@ def check_options(info, options: DecodeOptions) -> None:
     """Load the language model a model will decode with and check it fits (LMError, before any work)."""
     if options.uses_lm and (info.kind == "line" or info.script == "latin"):
         check_fits(_lm(options.lm), info.labels, info.name)
-
-
-def read_lexicon(path: str | os.PathLike) -> frozenset[str]:
-    """The words of a lexicon file (one or more a line, UTF-8), folded like the language model's."""
-    p = Path(path)
-    try:
-        if not p.is_file():
-            raise ValueError(f"{p}: not a file")
-        if p.stat().st_size > MAX_LEXICON_BYTES:
-            raise ValueError(f"{p}: larger than {MAX_LEXICON_BYTES >> 20} MB")
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"{p}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ValueError(f"{p}: {exc.strerror or exc}") from None
-    from textrecog.lm_scorer import word_core
-
-    words = frozenset(w for w in map(word_core, text.split()) if w)
-    if not words:
-        raise ValueError(f"{p}: no words in the lexicon")
-    return words
 
 
 @lru_cache(maxsize=4)
@@ -143,12 +121,39 @@ class LineDecoder:
             lm = _lm(self.options.lm)
             check_fits(lm, self.labels, self.model_name)
             weights = Weights(**self.manifest.get("decoding", {}).get("weights", {}))
-            self.scorer = LMScorer(lm, self.labels, weights, self.options.lexicon)
+            self.scorer = LMScorer(lm, self.labels, weights, self.options.lexicon.folded)
         self.config = BeamConfig(width=self.options.beam)
+        self.matcher = LexiconMatcher(self.options.lexicon, self.labels) if self.options.lexicon else None
+        self.margin = Weights(**self.manifest.get("decoding", {}).get("weights", {})).user
         self.allowed = None
         if self.options.charset is not None:
             self.allowed = np.array([c in self.options.charset or c == " " for c in self.labels])
         self.calibration = calibration(self.manifest)
+
+    def match_words(self, probs: np.ndarray, hyp: Hypothesis) -> Hypothesis:
+        """The best hypothesis with each word re-read against the user's list (see textrecog.lexicon)."""
+        index = {c: i for i, c in enumerate(self.labels)}
+        words = hyp.text.split(" ")
+        starts = [0] + [k + 1 for k, c in enumerate(hyp.text) if c == " "]
+        text, frames = [], []
+        for n, (word, s) in enumerate(zip(words, starts)):
+            lo = hyp.frames[s - 1] + 1 if s else 0  # after the space before the word
+            end = s + len(word)
+            hi = hyp.frames[end] if end < len(hyp.frames) else len(probs)  # up to the space after it
+            own = hyp.frames[s:end]
+            seg = probs[lo:hi]
+            found = self.matcher.best(seg) if word and len(seg) else None
+            if found is not None and found[0] != word:
+                free = ctc_log_likelihood(seg, np.array([[index[c] for c in word]]), np.array([len(word)]),
+                                          len(self.labels))[0]
+                if found[1] + self.margin >= free:
+                    word = found[0]
+                    own = tuple(np.linspace(own[0], own[-1], len(word)).round().astype(int).tolist()) if own else ()
+            text.append(word)
+            frames.extend(own)
+            if n < len(words) - 1:
+                frames.append(hyp.frames[end])
+        return Hypothesis(" ".join(text), tuple(frames), hyp.score)
 
     def word_confidence(self, reading: Reading, chars) -> float:
         """The calibrated confidence of a word read as ``reading`` with these characters."""
@@ -165,20 +170,13 @@ class LineDecoder:
             text = "".join(self.labels[s.index] for s in spans)
             return spans, [Hypothesis(text, tuple(s.start for s in spans), 0.0)], np.ones(1)
         hyps = prefix_beam_search(probs, self.labels, self.scorer, self.config, self.allowed)
+        if self.matcher is not None:
+            hyps = [self.match_words(probs, hyps[0]), *hyps[1:]]
         post = posteriors(hyps, self.calibration.temperature)
         index = {c: i for i, c in enumerate(self.labels)}
         best = hyps[0]
         spans = [Span(index[c], t, t + 1) for c, t in zip(best.text, best.frames)]
         return spans, hyps, post
-
-
-
-def fold_lexicon(words: list[str]) -> frozenset[str]:
-    """User words given in code (the Python API), folded like a lexicon file."""
-    from textrecog.lm_scorer import word_core
-
-    return frozenset(w for w in map(word_core, words) if w) if words else frozenset()
-
 
 
 def word_readings(hyps: list[Hypothesis], post: np.ndarray, top: int = 3) -> list[tuple[Reading, ...]]:

@@ -59,6 +59,6 @@ class DecodingControls(QObject):
             self.lexicon = None
             self.failed.emit(str(exc))
             return
-        self.lexicon_action.setText(f"Lexicon: {len(self.options.lexicon)} words" if self.lexicon else "Lexicon…")
+        self.lexicon_action.setText(f"Lexicon: {len(self.options.lexicon.surface)} words" if self.lexicon else "Lexicon…")
         if emit:
             self.changed.emit()
