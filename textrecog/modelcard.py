@@ -65,6 +65,8 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     if "test" in acc:
         lines += _char_table(acc["test"]["summary"], manifest.get("num_classes", 62))
     for direction, e2e in acc.get("end_to_end", {}).items():
+        if direction not in ("ltr", "ttb"):
+            continue  # Latin models keep `textrecog eval`'s figures here (rendered below)
         written = "left to right" if direction == "ltr" else "top to bottom (a column)"
         lines += ["", f"End to end (segmentation, square cells, this model): {e2e['lines']} lines of 5-10 "
                       f"characters composed from the test writers' samples, written {written}: "
@@ -98,9 +100,37 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     if mine.get("chars", {}).get("confused"):
         pairs = ", ".join(f"{c['truth']}→{c['pred']} ({c['count']})" for c in mine["chars"]["confused"][:15])
         lines += ["", f"Most confused (truth→read): {pairs}."]
+    lines += _decoding(manifest, texts.get("models", {}).get(manifest.get("name"), {}))
     if manifest.get("notes"):
         lines += ["", "## Limitations and targets", "", manifest["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _decoding(manifest: dict, mine: dict) -> list[str]:
+    """The decoding section: language model, weights and where they were tuned, the gain, calibration."""
+    dec, cal = manifest.get("decoding"), manifest.get("calibration")
+    if not dec:
+        return []
+    out = ["", "## Decoding", "", f"Beam search (width {dec.get('beam', 8)}) with the language model "
+           f"`{dec.get('language_model')}` (models/lm/{dec.get('language_model')}/MODEL_CARD.md); weights "
+           f"{dec['weights']} tuned on the validation sites {', '.join(dec.get('tuned_on_sites', []))}: "
+           f"`{dec.get('command')}`."]
+    greedy = mine.get("greedy", {})
+    for name in ("words", "lines"):
+        for style in ("printed", "cursive"):
+            g, b = greedy.get(name, {}).get(style), mine.get(name, {}).get(style)
+            if g and b:
+                g, b = g["case_sensitive"], b["case_sensitive"]
+                out.append(f"- held-out {name}, {style}: CER {_pct(g['cer'])} best path → {_pct(b['cer'])} with the "
+                           f"language model; WER {_pct(g['wer'])} → {_pct(b['wer'])}")
+    if cal:
+        out += ["", f"Confidences calibrated on the validation sites (`{cal.get('command')}`): N-best temperature "
+                    f"{cal.get('temperature')}, a logistic word model, a Platt map for lines; validation ECE "
+                    f"words {_pct(cal.get('validation_word_ece', 0))}, lines {_pct(cal.get('validation_line_ece', 0))}."]
+    for kind, c in mine.get("calibration", {}).items():
+        out.append(f"Held-out {kind}: ECE {_pct(c['ece'])} over {c['n']} ({_pct(c['accuracy'])} right, "
+                   f"mean confidence {_pct(c['mean_confidence'])}).")
+    return out
 
 
 def write_card(model_dir: Path, report_path: Path | None = None) -> Path:
