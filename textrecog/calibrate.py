@@ -56,14 +56,14 @@ def fit_platt(conf: Sequence[float], correct: Sequence[bool]) -> tuple[float, fl
     x, y = _logit(np.asarray(conf, float)), np.asarray(correct, float)
     if not len(x):
         return 1.0, 0.0
-    best, (ca, cb), (sa, sb) = None, (1.0, 0.0), (1.0, 3.0)
+    (ca, cb), (sa, sb) = (1.0, 0.0), (1.0, 3.0)
     for _ in range(4):
         A = np.clip(ca + np.linspace(-sa, sa, 21), 0.01, None)
         B = cb + np.linspace(-sb, sb, 21)
         z = A[:, None, None] * x[None, None, :] + B[None, :, None]
         loss = np.mean(np.logaddexp(0, -z) * y + np.logaddexp(0, z) * (1 - y), axis=2)
         i, j = np.unravel_index(np.argmin(loss), loss.shape)
-        best, ca, cb = loss[i, j], float(A[i]), float(B[j])
+        ca, cb = float(A[i]), float(B[j])
         sa, sb = sa / 5, sb / 5
     return ca, cb
 

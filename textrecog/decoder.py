@@ -13,7 +13,6 @@ import math
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 

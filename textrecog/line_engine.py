@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from textrecog.binarize import component_mask
-from textrecog.ctc import Span, best_path_spans, span_probs
+from textrecog.ctc import Span, span_probs
 from textrecog.decoder import DecodeOptions, LineDecoder, flag_words, word_readings
 from textrecog.ink import masked_ink
 from textrecog.line_runtime import LineModel
