@@ -64,3 +64,15 @@ def test_uint8_storage_roundtrip():
     spec = InputSpec()
     u8 = to_model_uint8(digit_ink("3"), spec)
     assert u8.dtype == np.uint8 and u8.max() == 255
+
+
+def test_lookalike_accuracy_merges_case_and_digit_lookalikes_only():
+    from textrecog.evaluate import accuracy_by_section
+
+    truth = ["0", "0", "1", "1", "C", "9", "a"]
+    read = ["O", "o", "l", "7", "c", "g", "A"]
+    sections = accuracy_by_section(truth, read)
+    assert sections["digit"]["exact"] == 0.0 and sections["digit"]["merged"] == 0.0
+    assert sections["digit"]["lookalikes"] == 0.6  # 0/O, 0/o, 1/l; not 1/7 or 9/g
+    assert sections["upper"]["merged"] == sections["upper"]["lookalikes"] == 1.0
+    assert sections["lower"]["lookalikes"] == 0.0  # a/A is not a lookalike pair

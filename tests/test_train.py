@@ -81,7 +81,7 @@ def test_model_dir_written_and_valid(trained):
     assert manifest["training"]["split"]["test_sites"] == ["tst"]
     assert manifest["training"]["command"].startswith("textrecog train")
     assert manifest["accuracy"]["agreement_tflite_keras_val"] >= 0.99
-    assert set(manifest["accuracy"]["test"]["summary"]["all"]) == {"exact", "merged"}
+    assert set(manifest["accuracy"]["test"]["summary"]["all"]) == {"exact", "merged", "lookalikes"}
     assert (work / "history.csv").is_file() and (work / "best.keras").is_file()
 
 

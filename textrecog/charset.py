@@ -37,6 +37,15 @@ def merge_case(char: str) -> str:
     """Map a case-lookalike letter to its upper-case form; others unchanged."""
     return char.upper() if char.upper() in LOOKALIKES else char
 
+
+# digits and the letters no single crop tells them from: 0/O/o and 1/l/I
+DIGIT_LOOKALIKES = {"O": "0", "o": "0", "l": "1", "I": "1"}
+
+
+def lookalike_match(truth: str, read: str) -> bool:
+    """Right up to a case lookalike (c/C) or a digit lookalike (0/O/o, 1/l/I)."""
+    return merge_case(truth) == merge_case(read) or DIGIT_LOOKALIKES.get(truth, truth) == DIGIT_LOOKALIKES.get(read, read)
+
 # The line model's alphabet (the CTC blank is an extra, last class).
 LINE_PUNCT = ".,'\"-!?:;()/&+=%#*@$"
 LINE_ALPHABET = LATIN62 + " " + LINE_PUNCT

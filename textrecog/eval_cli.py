@@ -130,8 +130,9 @@ def markdown(report: dict) -> str:
         if not chars:
             continue
         out += [f"`{name}` character level, held-out sites {', '.join(chars['sites'])}:", "",
-                "| section | n | exact | lookalikes merged |", "|---|---|---|---|"]
-        out += [f"| {k} | {v['n']} | {v['exact']:.2%} | {v['merged']:.2%} |" for k, v in chars["sections"].items()]
+                "| section | n | exact | case lookalikes merged | also 0/O/o, 1/l/I |", "|---|---|---|---|---|"]
+        out += [f"| {k} | {v['n']} | {v['exact']:.2%} | {v['merged']:.2%} | {v.get('lookalikes', 0):.2%} |"
+                for k, v in chars["sections"].items()]
         if chars.get("digits_restricted", {}).get("n"):
             out += ["", f"Held-out digits, output restricted to digits: {chars['digits_restricted']['accuracy']:.2%}"]
         if "mnist_test_digits_only" in chars:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from textrecog.charset import DIGITS, merge_case, section_of
+from textrecog.charset import DIGITS, lookalike_match, merge_case, section_of
 from textrecog.classify import Classifier
 from textrecog.data.chars import CharData, to_model_uint8
 
@@ -41,7 +41,9 @@ def accuracy_by_section(truth: list[str], pred: list[str]) -> dict[str, dict]:
             continue
         exact = np.mean([truth[i] == pred[i] for i in idx])
         merged = np.mean([merge_case(truth[i]) == merge_case(pred[i]) for i in idx])
-        out[name] = {"n": len(idx), "exact": round(float(exact), 4), "merged": round(float(merged), 4)}
+        alike = np.mean([lookalike_match(truth[i], pred[i]) for i in idx])
+        out[name] = {"n": len(idx), "exact": round(float(exact), 4), "merged": round(float(merged), 4),
+                     "lookalikes": round(float(alike), 4)}
     return out
 
 
@@ -75,7 +77,8 @@ def char_report(clf: Classifier, data: CharData, detail: bool = False) -> dict:
     truth = [clf.labels[i] for i in data.labels]
     pred = predict_labels(clf, data.images)
     sections = accuracy_by_section(truth, pred)
-    report = {"summary": {k: {"exact": v["exact"], "merged": v["merged"]} for k, v in sections.items()},
+    report = {"summary": {k: {"exact": v["exact"], "merged": v["merged"], "lookalikes": v["lookalikes"]}
+                          for k, v in sections.items()},
               "sections": sections, "confused": confused_pairs(truth, pred, 10)}
     if detail:
         report["per_class"] = per_class(truth, pred)

@@ -11,10 +11,12 @@ def _pct(v: float) -> str:
 
 
 def _char_table(summary: dict, classes: int) -> list[str]:
-    rows = [f"| section | exact ({classes} classes) | case lookalikes merged |", "|---|---|---|"]
+    rows = [f"| section | exact ({classes} classes) | case lookalikes merged | also 0/O/o and 1/l/I merged |",
+            "|---|---|---|---|"]
     for k in ("all", "digit", "upper", "lower", "kana", "punct"):
         if k in summary:
-            rows.append(f"| {k} | {_pct(summary[k]['exact'])} | {_pct(summary[k]['merged'])} |")
+            alike = _pct(summary[k]["lookalikes"]) if "lookalikes" in summary[k] else "-"
+            rows.append(f"| {k} | {_pct(summary[k]['exact'])} | {_pct(summary[k]['merged'])} | {alike} |")
     return rows
 
 
