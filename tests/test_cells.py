@@ -36,3 +36,36 @@ def test_drawn_kana_like_line_reads_as_cells():
         cv2.line(img, (x0 + 40, 30), (x0 + 45, 65), 0, 5)
     (line,) = cell_segmentation(segment(binarize(img))).lines
     assert len(line.glyphs) == 3
+
+
+def draw_voiced(img: np.ndarray, x0: int, y0: int = 25, marks: str = "dakuten") -> None:
+    """A kana-sized character body (two strokes, like か without its dot) with ゛ or ゜ at its top right."""
+    cv2.line(img, (x0, y0 + 15), (x0 + 45, y0 + 15), 0, 5)
+    cv2.line(img, (x0 + 20, y0), (x0 + 12, y0 + 55), 0, 5)
+    if marks == "dakuten":  # two short ticks
+        cv2.line(img, (x0 + 52, y0 - 8), (x0 + 56, y0 + 2), 0, 3)
+        cv2.line(img, (x0 + 60, y0 - 10), (x0 + 64, y0), 0, 3)
+    else:  # handakuten: a small ring
+        cv2.circle(img, (x0 + 58, y0 - 4), 5, 0, 2)
+
+
+def test_dakuten_and_handakuten_stay_with_their_character():
+    for marks in ("dakuten", "handakuten"):
+        img = np.full((110, 420), 255, np.uint8)
+        for x0 in (20, 140, 260):  # three voiced characters in a row, one cell apart
+            draw_voiced(img, x0, marks=marks)
+        (line,) = cell_segmentation(segment(binarize(img))).lines
+        assert len(line.glyphs) == 3, marks
+        # each cell holds its marks: the cells' boxes reach up to the marks above the body
+        assert all(g.box.y <= 20 and g.box.right >= x + 55 for g, x in zip(line.glyphs, (20, 140, 260))), marks
+
+
+def test_voiced_marks_stay_with_their_character_in_a_column():
+    from textrecog.pipeline import prepare
+
+    img = np.full((420, 130), 255, np.uint8)
+    for y0 in (30, 160, 290):  # a column, top to bottom, marks at each character's top right
+        draw_voiced(img, 20, y0)
+    page = prepare(img, direction="ttb")
+    (line,) = cell_segmentation(page.segmentation).lines
+    assert len(line.glyphs) == 3
