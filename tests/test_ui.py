@@ -247,3 +247,52 @@ def test_lexicon_file_is_used_or_refused_with_a_reason(qtbot, window, tmp_path):
     assert "Lexicon refused" in window.statusBar().currentMessage() and str(bad) in window.statusBar().currentMessage()
     write(window, "THE")
     wait_text(qtbot, window, "THE")  # still reads
+
+
+ETL = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "etl8b2_hiragana")
+
+
+def trace(window, image: np.ndarray, x0: float, y0: float, scale: float = 1.5) -> None:
+    """Write a sample with the pen: every horizontal run of its ink becomes one stroke."""
+    canvas = window.canvas
+    ink = image < 128
+    for y in range(ink.shape[0]):
+        row = np.flatnonzero(np.diff(np.r_[0, ink[y].astype(int), 0]))
+        for a, b in zip(row[::2], row[1::2]):
+            pts = [(x0 + a * scale, y0 + y * scale), (x0 + max(a + 0.5, b - 1) * scale, y0 + y * scale)]
+            draw(canvas, pts, steps=2)
+
+
+@pytest.mark.skipif(not os.path.isdir(ETL), reason="../shared/data/etl8b2_hiragana is not beside the checkout")
+@pytest.mark.parametrize("direction", ["ltr", "ttb"])
+def test_window_reads_kana_written_from_held_out_samples(qtbot, direction):
+    from pathlib import Path
+
+    from PIL import Image
+
+    from textrecog.data import kana
+    from ui.app import MainWindow
+
+    test = kana.split_by_number(kana.etl8b2_samples(Path(ETL)))["test"]  # writers never trained on
+    picks = [test[i] for i in (3, 300, 600, 900, 1200)]  # a line of five, as the issue's end-to-end lines
+    w = MainWindow("hiragana")
+    qtbot.addWidget(w)
+    w.resize(1000, 760)
+    w.show()
+    w.canvas.pen_width = 2.0
+    assert w.model_box.currentText() == "hiragana · hiragana"
+    w.decoding.direction_box.setCurrentIndex(w.decoding.direction_box.findData(direction))
+    assert w.canvas.direction == direction and w.recognizer.direction == direction
+    for k, (path, _, _) in enumerate(picks):
+        image = np.asarray(Image.open(path).convert("L"))
+        x, y = (60 + 110 * k, 150) if direction == "ltr" else (700, 30 + 110 * k)
+        trace(w, image, x, y)
+    truth = "".join(ch for _, ch, _ in picks)
+    from textrecog.evaluate import edit_distance
+
+    qtbot.waitUntil(lambda: len(result_text(w)) >= 4, timeout=20000)
+    qtbot.wait(1500)  # the last stroke's recognition
+    assert edit_distance(truth, result_text(w)) <= 1, (truth, result_text(w))
+    if direction == "ttb":
+        assert w.canvas.guide_columns()  # the guide marks columns
+    w.close()

@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
 
     def _options_changed(self) -> None:
         self.recognizer.options = self.decoding.options
+        self.recognizer.direction = self.canvas.direction = self.decoding.direction  # the guide follows
+        self.canvas.update()
         self.recognize_now()
 
     def _model_changed(self) -> None:

@@ -37,6 +37,7 @@ class Canvas(QWidget):
         self._current: Stroke | None = None
         self.pen_width = 7.0
         self.show_guide = True
+        self.direction = "ltr"  # "ttb": the guide marks columns, read right to left
         self.show_boxes = True
         self.eraser = False
         self.background: QImage | None = None
@@ -160,8 +161,12 @@ class Canvas(QWidget):
             painter.drawImage(QPointF(0, 0), self.background)
         if self.show_guide:
             painter.setPen(QPen(QColor(170, 200, 240), 1, Qt.PenStyle.DashLine))
-            for y in self.guide_rows():
-                painter.drawLine(QPointF(10, y), QPointF(self.width() - 10, y))
+            if self.direction == "ttb":
+                for x in self.guide_columns():
+                    painter.drawLine(QPointF(x, 10), QPointF(x, self.height() - 10))
+            else:
+                for y in self.guide_rows():
+                    painter.drawLine(QPointF(10, y), QPointF(self.width() - 10, y))
         painter.drawImage(QPointF(0, 0), self._stroke_layer())
         if self._current:
             self.paint_strokes(painter, [self._current])
@@ -183,6 +188,10 @@ class Canvas(QWidget):
     def guide_rows(self) -> list[float]:
         """Baselines of the writing guide, one per 120 pixels."""
         return [float(y) for y in range(150, max(151, self.height() - 20), 120)]
+
+    def guide_columns(self) -> list[float]:
+        """Column borders of the top-to-bottom guide, one per 120 pixels from the right edge."""
+        return [float(x) for x in range(self.width() - 130, 19, -120)]
 
     def paint_strokes(self, painter: QPainter, strokes: list[Stroke], colour: QColor | None = None) -> None:
         """Draw strokes with round caps; width follows pressure where reported."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QComboBox, QDoubleSpinBox, QFileDialog, QLabel, QToolBar
 
+DIRECTIONS = (("left to right", "ltr"), ("top to bottom", "ttb"))
 FIELDS = (("any text", None), ("digits", "digits"), ("upper case", "upper"), ("lower case", "lower"),
           ("letters and digits", "alnum"))
 
 
 class DecodingControls(QObject):
-    """Toolbar widgets that build the DecodeOptions the worker recognises with."""
+    """Toolbar widgets for how to read: the writing direction and the DecodeOptions."""
 
     changed = pyqtSignal()
     failed = pyqtSignal(str)
@@ -21,6 +22,12 @@ class DecodingControls(QObject):
         from textrecog.decoder import make_options
 
         self.lexicon = lexicon
+        bar.addWidget(QLabel(" Writing "))
+        self.direction_box = QComboBox()
+        for text, value in DIRECTIONS:
+            self.direction_box.addItem(text, value)
+        self.direction_box.currentIndexChanged.connect(self._update)
+        bar.addWidget(self.direction_box)
         bar.addWidget(QLabel(" Field "))
         self.field_box = QComboBox()
         for text, value in FIELDS:
@@ -48,6 +55,11 @@ class DecodingControls(QObject):
         """Use the words in ``path`` (None: no lexicon)."""
         self.lexicon = path
         self._update()
+
+    @property
+    def direction(self) -> str:
+        """"ltr" or "ttb" (Japanese columns, right to left)."""
+        return self.direction_box.currentData()
 
     def _update(self, *_args, emit: bool = True) -> None:
         from textrecog.decoder import make_options

@@ -24,6 +24,7 @@ class Recognizer(QObject):
         super().__init__()
         self.model = model
         self.options = None  # DecodeOptions; None: the defaults
+        self.direction = "ltr"
         self._cond = threading.Condition()
         self._pending: tuple | None = None
         self._stop = False
@@ -34,7 +35,7 @@ class Recognizer(QObject):
     def submit(self, request_id: int, gray: np.ndarray) -> None:
         """Queue an image, replacing any request still waiting."""
         with self._cond:
-            self._pending = (request_id, gray, self.model, self.options)
+            self._pending = (request_id, gray, self.model, self.options, self.direction)
             self._cond.notify()
 
     def _loop(self) -> None:
@@ -44,20 +45,20 @@ class Recognizer(QObject):
                     self._cond.wait()
                 if self._stop:
                     return
-                request_id, gray, model, options = self._pending
+                request_id, gray, model, options, direction = self._pending
                 self._pending = None
                 self.busy = True
-            self._run(request_id, gray, model, options)
+            self._run(request_id, gray, model, options, direction)
             self.busy = False
 
-    def _run(self, request_id: int, gray: np.ndarray, model: str | None, options) -> None:
+    def _run(self, request_id: int, gray: np.ndarray, model: str | None, options, direction: str = "ltr") -> None:
         from textrecog.imageio import ImageError
         from textrecog.model import ModelError
         from textrecog.pipeline import recognize
 
         t0 = time.perf_counter()
         try:
-            result, error = recognize(gray, model, options=options), ""
+            result, error = recognize(gray, model, direction=direction, options=options), ""
         except (ImageError, ModelError, ValueError) as exc:
             result, error = None, str(exc)
         self.finished.emit(request_id, result, (time.perf_counter() - t0) * 1000, error)
