@@ -77,6 +77,52 @@ def read(items: list[dict], labels: tuple[str, ...], scorer) -> list[str]:
     return texts
 
 
+def fit_calibration(items: list[dict], labels: tuple[str, ...], scorer) -> dict:
+    """Temperature with the best-calibrated raw word mass, then the logistic word model and a line Platt map."""
+    from textrecog.beam import lattice_search, posteriors
+    from textrecog.calibrate import (TEMPERATURES, apply_platt, ece, fit_logistic, fit_platt, predict_logistic,
+                                     word_features, word_outcomes)
+    from textrecog.decoder import word_readings
+    from textrecog.lm_scorer import word_core
+
+    index = {c: i for i, c in enumerate(labels)}
+    best = None
+    for t in TEMPERATURES:
+        feats, mass, right, lines = [], [], [], ([], [])
+        for it in items:
+            read = []
+            for probs, spaces in it["lines"]:
+                if not len(probs):
+                    continue
+                hyps = lattice_search(probs, labels, spaces, scorer)
+                post = posteriors(hyps, t)
+                chars = hyps[0].text.replace(" ", "")
+                char_p = [float(probs[g, index[c]]) for g, c in enumerate(chars)]
+                start = 0
+                for r in word_readings(hyps, post):
+                    cp = char_p[start : start + len(r[0].text)]
+                    start += len(r[0].text)
+                    mass.append(r[0].prob)
+                    feats.append(word_features(r[0].prob, cp, word_core(r[0].text) in scorer.lm.words))
+                read += hyps[0].text.split(" ")
+                if len(it["lines"]) == 1:
+                    lines[0].append(float(post[0]))
+                    lines[1].append(hyps[0].text == it["text"])
+            right += word_outcomes(it["text"], read)
+        raw = ece(mass, right)
+        print(f"temperature {t:5.1f}: raw word ECE {raw:.1%}", flush=True)
+        if best is None or raw < best[0]:
+            best = (raw, t, feats, right, lines)
+    raw, t, feats, right, lines = best
+    model = fit_logistic(np.array(feats), right)
+    la, lb = fit_platt(*lines)
+    return {"temperature": t, "word_model": model, "line_a": round(la, 4), "line_b": round(lb, 4),
+            "validation_word_ece_raw": round(raw, 4),
+            "validation_word_ece": round(ece([predict_logistic(model, f) for f in feats], right), 4),
+            "validation_line_ece": round(ece(apply_platt(lines[0], la, lb), lines[1]), 4),
+            "validation_words": len(right), "validation_lines": len(lines[1])}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN", "../shared/data/unipen_train_r01_v07.tar.xz"))
@@ -110,9 +156,12 @@ def main() -> int:
     if args.update_model:
         path = info.path / "manifest.json"
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        manifest["decoding"] = {"weights": {"lm": args.lm_weight, "insertion": 0.0, "oov": args.oov, "case": args.case},
-                                "language_model": args.lm, "tuned_on_sites": args.sites.split(","),
-                                "command": "python benchmarks/tune_glyph_lm.py " + " ".join(sys.argv[1:])}
+        command = "python benchmarks/tune_glyph_lm.py " + " ".join(sys.argv[1:])
+        weights = {"lm": args.lm_weight, "insertion": 0.0, "oov": args.oov, "case": args.case}
+        manifest["decoding"] = {"weights": weights, "beam": 8, "language_model": args.lm,
+                                "tuned_on_sites": args.sites.split(","), "command": command}
+        cal = fit_calibration(items, info.labels, LMScorer(lm, info.labels, Weights(**weights)))
+        manifest["calibration"] = {**cal, "fitted_on_sites": args.sites.split(","), "command": command}
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"updated {path}")
     return 0
