@@ -94,3 +94,17 @@ def test_bundled_english_model_loads_and_fits_the_bundled_models():
     assert lm.order >= 4 and len(lm.words) > 10_000
     for name in ("line", "latin"):
         check_fits(lm, load_info(name).labels, name)
+
+
+def test_kneser_ney_tables_are_distributions_too(tmp_path):
+    from conftest import TINY_LM_WORDS
+    from textrecog.lm_build import write_lm
+
+    texts = [(w, float(n)) for w, n in TINY_LM_WORDS.items()]
+    write_lm(tmp_path / "kn", texts, TINY_LM_WORDS, order=4, min_count=1.0, manifest={}, smoothing="kneser-ney")
+    lm = load_lm(tmp_path / "kn")
+    for ctx in ["", " ", " th", " cla", "zzz"]:
+        assert np.exp(lm.logprobs(ctx)).sum() == pytest.approx(1.0, abs=2e-3)
+    s = " the "
+    assert sum(lm.logprobs(s[max(0, i - 3):i])[lm.index[s[i]]] for i in range(1, 5)) > \
+        sum(lm.logprobs(" tbe "[max(0, i - 3):i])[lm.index[" tbe "[i]]] for i in range(1, 5))

@@ -50,6 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--numbers", type=float, default=0.02,
                    help="share of --tokens given to digit strings of 1-16 digits (word lists hold few long "
                         "numbers, yet forms are full of them)")
+    p.add_argument("--smoothing", choices=("witten-bell", "kneser-ney"), default="witten-bell")
     p.add_argument("--min-count", type=float, default=3.0, help="drop contexts seen less (weighted)")
     return p.parse_args(argv)
 
@@ -122,6 +123,47 @@ def witten_bell(counts: list[dict], alphabet: str, min_count: float) -> tuple[np
     return np.log(uni).astype(np.float32), tables
 
 
+def kneser_ney(counts: list[dict], alphabet: str, min_count: float, discount: float = 0.75
+               ) -> tuple[np.ndarray, list[dict]]:
+    """Interpolated Kneser-Ney in the same backoff form as :func:`witten_bell`.
+
+    The highest order uses the (weighted) counts; every lower order the number
+    of distinct symbols seen before the n-gram (its continuation count), so a
+    symbol that follows few contexts gets little mass where it is unseen.
+    """
+    order = len(counts)
+    cont: list[dict] = [{} for _ in range(order)]
+    for k in range(1, order):
+        for h, nxt in counts[k].items():
+            for sym in nxt:
+                cont[k - 1].setdefault(h[1:], {}).setdefault(sym, 0.0)
+                cont[k - 1][h[1:]][sym] += 1.0
+    uni = np.full(len(alphabet), 0.5)  # every symbol stays possible
+    index = {c: i for i, c in enumerate(alphabet)}
+    for sym, c in cont[0].get("", {}).items():
+        uni[index[sym]] += c
+    uni /= uni.sum()
+    full: dict[str, dict[str, float]] = {"": {a: float(uni[i]) for i, a in enumerate(alphabet)}}
+    gamma: dict[str, float] = {"": 1.0}
+    tables: list[dict] = []
+    for k in range(1, order):
+        source = counts[k] if k == order - 1 else cont[k]
+        kept = {}
+        for h, nxt in source.items():
+            raw = sum(counts[k].get(h, {}).values())
+            total = sum(nxt.values())
+            if raw < min_count or h[1:] not in full or total <= 0:
+                continue
+            g = min(1.0, discount * len(nxt) / total)
+            dist = {s: max(c - discount, 0.0) / total + g * _prob(full, gamma, h[1:], s) for s, c in nxt.items()}
+            kept[h] = (dist, g)
+        for h, (dist, g) in kept.items():
+            full[h], gamma[h] = dist, g
+        tables.append({h: (float(np.log(max(g, 1e-12))), {s: float(np.log(p)) for s, p in dist.items()})
+                       for h, (dist, g) in kept.items()})
+    return np.log(uni).astype(np.float32), tables
+
+
 def _prob(full: dict, gamma: dict, h: str, s: str) -> float:
     """P(s | h) in backoff form: seen after h, or γ(h) times the shorter context's."""
     mult = 1.0
@@ -178,14 +220,15 @@ def build(args: argparse.Namespace) -> dict:
         lexicon += sorted({fold(w).strip(ALPHABET_EXTRA) for t, _ in labels for w in t.split()} - {""})
         case = case_model(t for t, _ in labels)
     return write_lm(args.out, texts, lexicon, args.order, args.min_count,
-                    _manifest(args, excluded) | ({"case": case} if case else {}))
+                    _manifest(args, excluded) | ({"case": case} if case else {}), args.smoothing)
 
 
 def write_lm(out: Path, texts: list[tuple[str, float]], lexicon: Iterable[str], order: int, min_count: float,
-             manifest: dict) -> dict:
+             manifest: dict, smoothing: str = "witten-bell") -> dict:
     """Count, smooth and write ``lm.npz``, ``words.txt`` and ``manifest.json`` (checksums included)."""
     alphabet = "".join(sorted(set("abcdefghijklmnopqrstuvwxyz0") | set(ALPHABET_EXTRA)))
-    unigram, tables = witten_bell(count(texts, order, set(alphabet)), alphabet, min_count)
+    smooth = kneser_ney if smoothing == "kneser-ney" else witten_bell
+    unigram, tables = smooth(count(texts, order, set(alphabet)), alphabet, min_count)
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "lm.npz", **to_arrays(unigram, tables, alphabet))
     words = sorted(set(lexicon) - {""})
@@ -222,7 +265,7 @@ def _manifest(args: argparse.Namespace, excluded: set) -> dict:
     if args.unipen:
         sources.append({"name": "UNIPEN train_r01_v07 word and text labels (sections 7, 8), training sites only",
                         "licence": "CC BY 4.0", "excluded_sites": sorted(excluded)})
-    return {"kind": "character n-gram, interpolated Witten-Bell", "folding": "lower case; every digit as 0",
+    return {"kind": f"character n-gram, interpolated {args.smoothing.replace('-', ' ').title()}", "folding": "lower case; every digit as 0",
             "licence": "CC BY-SA 4.0 (derived from wordfreq data)", "sources": sources,
             "command": "textrecog lm build " + shlex.join(args.argv), "date": dt.date.today().isoformat(),
             "settings": {k: getattr(args, k) for k in ("order", "words", "lexicon", "power", "tokens",
