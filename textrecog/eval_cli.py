@@ -244,5 +244,14 @@ def update_model(info, report: dict, report_path: Path) -> None:
     if "texts" in report:
         manifest.setdefault("accuracy", {})["end_to_end"] = {
             "sites": report["texts"]["sites"], **report["texts"]["models"][info.name]}
+    chars = report["models"].get(info.name, {}).get("chars")
+    if chars:  # the held-out character figures as this version of eval computes them
+        test = manifest.setdefault("accuracy", {}).setdefault("test", {})
+        test.update({k: chars[k] for k in ("sections", "confused") if k in chars})
+        test["summary"] = {k: {m: v[m] for m in ("exact", "merged", "lookalikes") if m in v}
+                           for k, v in chars["sections"].items()}
+        for key in ("digits_restricted", "mnist_test_digits_only"):
+            if key in chars:
+                manifest["accuracy"][key] = chars[key]
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     log.info("updated %s and wrote %s", path, write_card(info.path, report_path))

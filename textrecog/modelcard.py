@@ -79,6 +79,9 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     if "val_cer_tflite" in acc:
         lines += [f"Validation sites, best path: CER {_pct(acc['val_cer_tflite'])} with LiteRT "
                   f"({_pct(acc['val_cer_keras'])} with Keras)."]
+    if acc.get("digits_restricted", {}).get("n"):
+        lines += ["", f"Held-out digits with the output restricted to digits (`--charset digits`): "
+                      f"{_pct(acc['digits_restricted']['accuracy'])}."]
     if "mnist_test_digits_only" in acc:
         lines += ["", f"MNIST test set, output restricted to digits: {_pct(acc['mnist_test_digits_only']['accuracy'])}."]
     if "agreement_tflite_keras_val" in acc:
