@@ -23,6 +23,31 @@ log = logging.getLogger("textrecog.eval")
 def seen_sites(corpus, info: ModelInfo) -> set[str]:
     """Sites a model trained or was tuned on (every site that is not one of its test sites)."""
     split = info.manifest.get("training", {}).get("split", {})
+    tuned = set(info.manifest.get("decoding", {}).get("tuned_on_sites", []))  # decoding weights and
+    tuned |= set(info.manifest.get("calibration", {}).get("fitted_on_sites", []))  # calibration saw these
+    return _trained_sites(corpus, info, split) | tuned | _lm_sites(corpus, info)
+
+
+def _lm_sites(corpus, info: ModelInfo) -> set[str]:
+    """Sites whose word and text labels the model's default language model was built from."""
+    import json
+
+    from textrecog.lm import DEFAULT_LM, LMError, resolve_lm
+
+    try:
+        path = resolve_lm(info.manifest.get("decoding", {}).get("language_model", DEFAULT_LM))
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (LMError, OSError, ValueError):
+        return set()
+    sources = [s for s in manifest.get("sources", []) if "excluded_sites" in s]
+    if not sources:
+        return set()
+    excluded = set().union(*(set(s["excluded_sites"]) for s in sources))
+    return {p.name for sec in ("7", "8") if (corpus.root / "data" / sec).is_dir()
+            for p in (corpus.root / "data" / sec).iterdir()} - excluded
+
+
+def _trained_sites(corpus, info: ModelInfo, split: dict) -> set[str]:
     if info.kind == "line":
         test = set(split.get("test_sites", []))
         return {p.name for sec in ("1a", "1b", "1c", "1d", "7", "8") if (corpus.root / "data" / sec).is_dir()
