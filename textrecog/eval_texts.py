@@ -25,10 +25,10 @@ def seen_sites(corpus, info: ModelInfo) -> set[str]:
     split = info.manifest.get("training", {}).get("split", {})
     tuned = set(info.manifest.get("decoding", {}).get("tuned_on_sites", []))  # decoding weights and
     tuned |= set(info.manifest.get("calibration", {}).get("fitted_on_sites", []))  # calibration saw these
-    return _trained_sites(corpus, info, split) | tuned | _lm_sites(corpus, info)
+    return _trained_sites(corpus, info, split) | tuned | _lm_sites(info)
 
 
-def _lm_sites(corpus, info: ModelInfo) -> set[str]:
+def _lm_sites(info: ModelInfo) -> set[str]:
     """Sites whose word and text labels the model's default language model was built from."""
     import json
 
@@ -38,13 +38,8 @@ def _lm_sites(corpus, info: ModelInfo) -> set[str]:
         path = resolve_lm(info.manifest.get("decoding", {}).get("language_model", DEFAULT_LM))
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     except (LMError, OSError, ValueError):
-        return set()
-    sources = [s for s in manifest.get("sources", []) if "excluded_sites" in s]
-    if not sources:
-        return set()
-    excluded = set().union(*(set(s["excluded_sites"]) for s in sources))
-    return {p.name for sec in ("7", "8") if (corpus.root / "data" / sec).is_dir()
-            for p in (corpus.root / "data" / sec).iterdir()} - excluded
+        return set()  # no language model: nothing read
+    return {site for src in manifest.get("sources", []) for site in src.get("sites", [])}
 
 
 def _trained_sites(corpus, info: ModelInfo, split: dict) -> set[str]:

@@ -66,16 +66,16 @@ def wordfreq_texts(n: int, power: float, tokens: float) -> list[tuple[str, float
     return list(zip(words, (freqs / freqs.sum() * tokens).tolist()))
 
 
-def unipen_texts(path: str, exclude: set[str], weight: float) -> list[tuple[str, float]]:
-    """Labels of UNIPEN words and texts (sections 7, 8) from the sites not excluded."""
+def unipen_texts(path: str, exclude: set[str], weight: float) -> tuple[list[tuple[str, float]], list[str]]:
+    """Labels of UNIPEN words and texts (sections 7, 8) from the sites not excluded, and those sites."""
     from textrecog.data.texts import clean_label
     from textrecog.data.unipen import UnipenCorpus
 
     corpus = UnipenCorpus(path)
-    out = [(clean_label(label), weight) for site, label in corpus.iter_labels(["7", "8"], {"WORD", "TEXT"})
-           if site not in exclude and label.strip()]
-    log.info("UNIPEN: %d labels from training sites", len(out))
-    return out
+    rows = [(site, clean_label(label)) for site, label in corpus.iter_labels(["7", "8"], {"WORD", "TEXT"})
+            if site not in exclude and label.strip()]
+    log.info("UNIPEN: %d labels from training sites", len(rows))
+    return [(text, weight) for _, text in rows], sorted({site for site, _ in rows})
 
 
 def count(texts: Iterable[tuple[str, float]], order: int, alphabet: set[str]) -> list[dict]:
@@ -215,12 +215,13 @@ def build(args: argparse.Namespace) -> dict:
     excluded = {s for s in args.exclude_sites.split(",") if s}
     case = {}
     if args.unipen:
-        labels = unipen_texts(args.unipen, excluded, args.unipen_weight)
+        labels, sites = unipen_texts(args.unipen, excluded, args.unipen_weight)
         texts += labels
         lexicon += sorted({fold(w).strip(ALPHABET_EXTRA) for t, _ in labels for w in t.split()} - {""})
         case = case_model(t for t, _ in labels)
+    manifest = _manifest(args, excluded, sites if args.unipen else [])
     return write_lm(args.out, texts, lexicon, args.order, args.min_count,
-                    _manifest(args, excluded) | ({"case": case} if case else {}), args.smoothing)
+                    manifest | ({"case": case} if case else {}), args.smoothing)
 
 
 def write_lm(out: Path, texts: list[tuple[str, float]], lexicon: Iterable[str], order: int, min_count: float,
@@ -255,7 +256,7 @@ def case_model(texts: Iterable[str]) -> dict[str, float]:
     return {k: round(u / n, 4) for k, (u, n) in upper.items()}
 
 
-def _manifest(args: argparse.Namespace, excluded: set) -> dict:
+def _manifest(args: argparse.Namespace, excluded: set, sites: list[str]) -> dict:
     sources = [{"name": f"wordfreq English word frequencies, the {args.words:,} most frequent words "
                         f"(weight = frequency ** {args.power})",
                 "licence": "CC BY-SA 4.0 (data), Apache 2.0 (code)", "reference": "https://github.com/rspeer/wordfreq"}]
@@ -264,7 +265,7 @@ def _manifest(args: argparse.Namespace, excluded: set) -> dict:
                         "licence": "generated here"})
     if args.unipen:
         sources.append({"name": "UNIPEN train_r01_v07 word and text labels (sections 7, 8), training sites only",
-                        "licence": "CC BY 4.0", "excluded_sites": sorted(excluded)})
+                        "licence": "CC BY 4.0", "excluded_sites": sorted(excluded), "sites": sites})
     return {"kind": f"character n-gram, interpolated {args.smoothing.replace('-', ' ').title()}", "folding": "lower case; every digit as 0",
             "licence": "CC BY-SA 4.0 (derived from wordfreq data)", "sources": sources,
             "command": "textrecog lm build " + shlex.join(args.argv), "date": dt.date.today().isoformat(),
