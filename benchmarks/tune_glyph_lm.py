@@ -80,8 +80,7 @@ def read(items: list[dict], labels: tuple[str, ...], scorer) -> list[str]:
 def fit_calibration(items: list[dict], labels: tuple[str, ...], scorer) -> dict:
     """Temperature with the best-calibrated raw word mass, then the logistic word model and a line Platt map."""
     from textrecog.beam import lattice_search, posteriors
-    from textrecog.calibrate import (TEMPERATURES, apply_platt, ece, fit_logistic, fit_platt, predict_logistic,
-                                     word_features, word_outcomes)
+    from textrecog.calibrate import TEMPERATURES, ece, fit_confidence, word_features, word_outcomes
     from textrecog.decoder import word_readings
     from textrecog.lm_scorer import word_core
 
@@ -114,13 +113,7 @@ def fit_calibration(items: list[dict], labels: tuple[str, ...], scorer) -> dict:
         if best is None or raw < best[0]:
             best = (raw, t, feats, right, lines)
     raw, t, feats, right, lines = best
-    model = fit_logistic(np.array(feats), right)
-    la, lb = fit_platt(*lines)
-    return {"temperature": t, "word_model": model, "line_a": round(la, 4), "line_b": round(lb, 4),
-            "validation_word_ece_raw": round(raw, 4),
-            "validation_word_ece": round(ece([predict_logistic(model, f) for f in feats], right), 4),
-            "validation_line_ece": round(ece(apply_platt(lines[0], la, lb), lines[1]), 4),
-            "validation_words": len(right), "validation_lines": len(lines[1])}
+    return fit_confidence(t, raw, feats, right, *lines)
 
 
 def main() -> int:

@@ -100,9 +100,7 @@ def calibration_data(items: list[dict], labels: tuple[str, ...], scorer, config,
 def fit_calibration(items, labels, scorer, config) -> dict:
     """The temperature whose raw word mass is best calibrated; then a logistic word-confidence model
     (N-best mass, character probabilities, lexicon, length) and a Platt map for lines."""
-    import numpy as np
-
-    from textrecog.calibrate import TEMPERATURES, apply_platt, ece, fit_logistic, fit_platt, predict_logistic
+    from textrecog.calibrate import TEMPERATURES, ece, fit_confidence
 
     best = None
     for t in TEMPERATURES:
@@ -111,14 +109,8 @@ def fit_calibration(items, labels, scorer, config) -> dict:
         print(f"temperature {t:5.1f}: raw word ECE {raw:.1%}", flush=True)
         if best is None or raw < best[0]:
             best = (raw, t, words, lines)
-    _, t, words, lines = best
-    model = fit_logistic(np.array(words["features"]), words["right"])
-    conf = [predict_logistic(model, f) for f in words["features"]]
-    la, lb = fit_platt(lines["mass"], lines["right"])
-    return {"temperature": t, "word_model": model, "line_a": round(la, 4), "line_b": round(lb, 4),
-            "validation_word_ece_raw": round(best[0], 4), "validation_word_ece": round(ece(conf, words["right"]), 4),
-            "validation_line_ece": round(ece(apply_platt(lines["mass"], la, lb), lines["right"]), 4),
-            "validation_words": len(words["right"]), "validation_lines": len(lines["right"])}
+    raw, t, words, lines = best
+    return fit_confidence(t, raw, words["features"], words["right"], lines["mass"], lines["right"])
 
 
 def report(name: str, items: list[dict], texts: list[str], times: list[float]) -> dict:

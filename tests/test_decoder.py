@@ -127,3 +127,11 @@ def test_line_decoder_rereads_words_against_the_users_list(tiny_lm):
     listed = LineDecoder(labels, make_options(lm=str(tiny_lm), lexicon=["Dash"]))
     spans, hyps, post = listed.decode(probs)
     assert hyps[0].text == "Dash cat" and len(spans) == len("Dash cat")
+
+
+def test_moving_the_review_threshold_keeps_the_warm_decoder():
+    from textrecog.pipeline import get_engine
+
+    engine = get_engine("line")
+    assert engine.decoder(make_options(flag_below=0.2)) is engine.decoder(make_options(flag_below=0.9))
+    assert engine.decoder(make_options()) is not engine.decoder(make_options(charset="digits"))

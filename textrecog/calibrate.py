@@ -140,3 +140,15 @@ def predict_logistic(model: dict, features: Sequence[float]) -> float:
     """Probability from a fitted logistic model."""
     z = (np.asarray(features, float) - model["mean"]) / np.asarray(model["std"])
     return float(np.exp(-np.logaddexp(0, -(z @ np.asarray(model["weights"][:-1]) + model["weights"][-1]))))
+
+
+def fit_confidence(temperature: float, raw_ece: float, features: list[list[float]], right: Sequence[bool],
+                   line_mass: Sequence[float], line_right: Sequence[bool]) -> dict:
+    """The manifest's ``calibration``: the word model and line map fitted on validation data, with their ECE."""
+    model = fit_logistic(np.array(features), right)
+    la, lb = fit_platt(line_mass, line_right)
+    return {"temperature": temperature, "word_model": model, "line_a": round(la, 4), "line_b": round(lb, 4),
+            "validation_word_ece_raw": round(raw_ece, 4),
+            "validation_word_ece": round(ece([predict_logistic(model, f) for f in features], right), 4),
+            "validation_line_ece": round(ece(apply_platt(line_mass, la, lb), line_right), 4),
+            "validation_words": len(right), "validation_lines": len(line_right)}

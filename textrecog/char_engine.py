@@ -16,7 +16,7 @@ from textrecog.binarize import component_mask
 from textrecog.cells import cell_segmentation
 from textrecog.classify import Classifier, predictions_from_probs
 from textrecog.decode import decode
-from textrecog.decoder import DecodeOptions, flag_words, restrict
+from textrecog.decoder import DecodeOptions, DecoderCache, flag_words, restrict
 from textrecog.direction import upright
 from textrecog.ink import MARGIN, contrast_lut
 from textrecog.model import ModelInfo
@@ -31,7 +31,7 @@ class CharEngine:
     def __init__(self, info: ModelInfo):
         self.classifier = Classifier(info)
         self.info = info
-        self._decoders: dict = {}
+        self._decoders = DecoderCache(self._glyph_decoder)
 
     def read(self, pages: Sequence[Page], top_k: int = 3, options: DecodeOptions = DecodeOptions()) -> list[Result]:
         """Results for segmented pages, all their glyphs classified together."""
@@ -63,13 +63,12 @@ class CharEngine:
         """The language-model decoder for ``options``, or None (greedy, no LM, or a script without one)."""
         if not options.uses_lm or self.info.script != "latin":
             return None
-        from textrecog.char_lattice import GlyphDecoder
+        return self._decoders.get(options)
 
-        key = options
-        dec = self._decoders.get(key)
-        if dec is None:
-            dec = self._decoders[key] = GlyphDecoder(self.info, options)
-        return dec
+    def _glyph_decoder(self, options: DecodeOptions):
+        from textrecog.char_lattice import GlyphDecoder  # imports this module: not at the top
+
+        return GlyphDecoder(self.info, options)
 
 
 def _upright_inks(page: Page) -> list[np.ndarray]:

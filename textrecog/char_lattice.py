@@ -16,7 +16,7 @@ from textrecog.beam import lattice_search, posteriors
 from textrecog.char_engine import assemble
 from textrecog.decoder import DecodeOptions, _lm, calibration, word_readings
 from textrecog.lm import check_fits
-from textrecog.lm_scorer import LMScorer, Weights
+from textrecog.lm_scorer import LMScorer, Weights, word_core
 from textrecog.model import ModelInfo
 from textrecog.segment import Segmentation
 from textrecog.types import Alternative, Prediction, Result
@@ -66,8 +66,6 @@ class GlyphDecoder:
 
 
     def _confidence(self, word, reading) -> float:
-        from textrecog.lm_scorer import word_core
-
         known = word_core(reading.text) in self.scorer.lm.words
         return self.calibration.word(reading.prob, [c.confidence for c in word.chars], known)
 

@@ -9,18 +9,19 @@ spans (for boxes) and word readings with calibrated probabilities.
 
 from __future__ import annotations
 
-import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 
 from textrecog.beam import BeamConfig, Hypothesis, posteriors, prefix_beam_search
+from textrecog.calibrate import apply_platt, predict_logistic, word_features
+from textrecog.charset import parse_charset
 from textrecog.ctc import Span, best_path_spans
 from textrecog.lexicon import Lexicon, LexiconMatcher, ctc_log_likelihood, make_lexicon, read_lexicon
 from textrecog.lm import DEFAULT_LM, CharLM, check_fits, load_lm
-from textrecog.lm_scorer import LMScorer, Weights
+from textrecog.lm_scorer import LMScorer, Weights, word_core
 from textrecog.types import Reading
 
 DECODERS = ("beam", "greedy")
@@ -52,10 +53,26 @@ def make_options(decoder: str = "beam", lm: str | None = DEFAULT_LM, lexicon: st
         raise ValueError("flag_below must be a probability between 0 and 1")
     if beam < 1:
         raise ValueError("the beam must hold at least 1 hypothesis")
-    from textrecog.charset import parse_charset
-
     words = read_lexicon(lexicon) if isinstance(lexicon, (str, os.PathLike)) else make_lexicon(list(lexicon or []))
     return DecodeOptions(decoder, lm, words, None if charset is None else parse_charset(charset), flag_below, beam)
+
+
+class DecoderCache:
+    """Decoders by options, a few kept: each warms its language-model cache over many lines. The review
+    threshold is not part of the key (flags are set after decoding), so moving it rebuilds nothing."""
+
+    def __init__(self, make, size: int = 8):
+        self._make, self._size, self._kept = make, size, {}
+
+    def get(self, options: DecodeOptions):
+        """The decoder for ``options``, made on first use."""
+        key = replace(options, flag_below=None)
+        dec = self._kept.get(key)
+        if dec is None:
+            if len(self._kept) >= self._size:
+                self._kept.clear()
+            dec = self._kept[key] = self._make(key)
+        return dec
 
 
 def check_options(info, options: DecodeOptions) -> None:
@@ -82,13 +99,11 @@ class Calibration:
         """Calibrated probability that a word is read right (its N-best mass where no model was fitted)."""
         if not self.word_model:
             return mass
-        from textrecog.calibrate import predict_logistic, word_features
-
         return predict_logistic(self.word_model, word_features(mass, char_probs, in_lexicon))
 
     def line(self, p: float) -> float:
         """Calibrated probability that a whole line is read right (Platt map of its N-best mass)."""
-        return platt(p, self.line_a, self.line_b)
+        return float(apply_platt([p], self.line_a, self.line_b)[0])
 
 
 def calibration(manifest: dict) -> Calibration:
@@ -96,13 +111,6 @@ def calibration(manifest: dict) -> Calibration:
     cal = manifest.get("calibration", {})
     return Calibration(float(cal.get("temperature", 1.0)), cal.get("word_model"),
                        float(cal.get("line_a", 1.0)), float(cal.get("line_b", 0.0)))
-
-
-def platt(p: float, a: float, b: float) -> float:
-    """Calibrated probability: a logistic map of the raw probability's log-odds."""
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    z = a * math.log(p / (1 - p)) + b
-    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
 @dataclass
@@ -116,14 +124,15 @@ class LineDecoder:
 
     def __post_init__(self) -> None:
         self.scorer = None
+        self.index = {c: i for i, c in enumerate(self.labels)}
+        weights = Weights(**self.manifest.get("decoding", {}).get("weights", {}))
         if self.options.uses_lm:
             lm = _lm(self.options.lm)
             check_fits(lm, self.labels, self.model_name)
-            weights = Weights(**self.manifest.get("decoding", {}).get("weights", {}))
             self.scorer = LMScorer(lm, self.labels, weights, self.options.lexicon.folded)
         self.config = BeamConfig(width=self.options.beam)
         self.matcher = LexiconMatcher(self.options.lexicon, self.labels) if self.options.lexicon else None
-        self.margin = Weights(**self.manifest.get("decoding", {}).get("weights", {})).user
+        self.margin = weights.user
         self.allowed = None
         if self.options.charset is not None:
             self.allowed = np.array([c in self.options.charset or c == " " for c in self.labels])
@@ -131,7 +140,7 @@ class LineDecoder:
 
     def match_words(self, probs: np.ndarray, hyp: Hypothesis) -> Hypothesis:
         """The best hypothesis with each word re-read against the user's list (see textrecog.lexicon)."""
-        index = {c: i for i, c in enumerate(self.labels)}
+        index = self.index
         words = hyp.text.split(" ")
         starts = [0] + [k + 1 for k, c in enumerate(hyp.text) if c == " "]
         text, frames = [], []
@@ -156,8 +165,6 @@ class LineDecoder:
 
     def word_confidence(self, reading: Reading, chars) -> float:
         """The calibrated confidence of a word read as ``reading`` with these characters."""
-        from textrecog.lm_scorer import word_core
-
         known = self.scorer is not None and word_core(reading.text) in self.scorer.lm.words
         return self.calibration.word(reading.prob, [c.confidence for c in chars], known)
 
@@ -172,9 +179,8 @@ class LineDecoder:
         if self.matcher is not None:
             hyps = [self.match_words(probs, hyps[0]), *hyps[1:]]
         post = posteriors(hyps, self.calibration.temperature)
-        index = {c: i for i, c in enumerate(self.labels)}
         best = hyps[0]
-        spans = [Span(index[c], t, t + 1) for c, t in zip(best.text, best.frames)]
+        spans = [Span(self.index[c], t, t + 1) for c, t in zip(best.text, best.frames)]
         return spans, hyps, post
 
 
@@ -214,8 +220,6 @@ def flag_words(result, threshold: float | None):
     """The result with words whose confidence is below ``threshold`` flagged for review."""
     if threshold is None:
         return result
-    from dataclasses import replace
-
     lines = tuple(replace(ln, words=tuple(replace(w, flagged=w.confidence < threshold) for w in ln.words))
                   for ln in result.lines)
     return replace(result, lines=lines)

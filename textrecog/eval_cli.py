@@ -171,20 +171,17 @@ def text_table(texts: dict) -> list[str]:
 
 def decoding_gain(texts: dict) -> list[str]:
     """Markdown: best path against the language-aware decoding, and the calibration of confidences."""
+    from textrecog.modelcard import decoding_pairs
+
     out = []
     for model, parts in texts["models"].items():
-        greedy = parts.get("greedy", {})
-        if greedy:
+        if parts.get("greedy"):
             out += ["", f"`{model}` decoding on the clean images: best path → beam search with the language model",
                     "", "| set | style | CER best path | CER with LM | change | WER best path | WER with LM | change |",
                     "|---|---|---|---|---|---|---|---|"]
-        for name in ("words", "lines"):
-            for style in ("printed", "cursive"):
-                g, b = greedy.get(name, {}).get(style), parts.get(name, {}).get(style)
-                if g and b:
-                    g, b = g["case_sensitive"], b["case_sensitive"]
-                    out.append(f"| {name} | {style} | {g['cer']:.1%} | {b['cer']:.1%} | {_change(g['cer'], b['cer'])} | "
-                               f"{g['wer']:.1%} | {b['wer']:.1%} | {_change(g['wer'], b['wer'])} |")
+        out += [f"| {name} | {style} | {g['cer']:.1%} | {b['cer']:.1%} | {_change(g['cer'], b['cer'])} | "
+                f"{g['wer']:.1%} | {b['wer']:.1%} | {_change(g['wer'], b['wer'])} |"
+                for name, style, g, b in decoding_pairs(parts)]
         for kind, c in parts.get("calibration", {}).items():
             out += ["", f"`{model}` {kind} confidence: ECE {c['ece']:.1%} over {c['n']} ({c['accuracy']:.1%} right, "
                         f"mean confidence {c['mean_confidence']:.1%}; reliability-{model}-{kind}.png)"]

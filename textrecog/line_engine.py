@@ -17,7 +17,7 @@ import numpy as np
 
 from textrecog.binarize import component_mask
 from textrecog.ctc import Span, span_probs
-from textrecog.decoder import DecodeOptions, LineDecoder, flag_words, word_readings
+from textrecog.decoder import DecodeOptions, DecoderCache, LineDecoder, flag_words, word_readings
 from textrecog.ink import masked_ink
 from textrecog.line_runtime import LineModel
 from textrecog.model import ModelInfo
@@ -57,16 +57,11 @@ class LineEngine:
         self.model = LineModel(info)
         self.info = info
         self.labels = info.labels
-        self._decoders: dict[DecodeOptions, LineDecoder] = {}
+        self._decoders = DecoderCache(lambda o: LineDecoder(self.labels, o, info.manifest, info.name))
 
     def decoder(self, options: DecodeOptions) -> LineDecoder:
         """The decoder for ``options`` (kept: its language-model cache warms up over many lines)."""
-        dec = self._decoders.get(options)
-        if dec is None:
-            if len(self._decoders) > 8:
-                self._decoders.clear()
-            dec = self._decoders[options] = LineDecoder(self.labels, options, self.info.manifest, self.info.name)
-        return dec
+        return self._decoders.get(options)
 
     def read(self, pages: Sequence[Page], top_k: int = 3, options: DecodeOptions = DecodeOptions()) -> list[Result]:
         """Results for segmented pages; lines of all pages batched by width."""

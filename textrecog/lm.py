@@ -115,24 +115,22 @@ def sha256(path: Path) -> str:
 
 def lm_search_path() -> list[Path]:
     """Where language models are found by name: ``$TEXTRECOG_LMS`` entries, then the bundled ``models/lm``."""
-    from textrecog.model import bundled_models_dir
+    from textrecog.model import bundled_models_dir, env_dirs
 
-    extra = [Path(p) for p in os.environ.get("TEXTRECOG_LMS", "").split(os.pathsep) if p]
-    return [*extra, bundled_models_dir() / "lm"]
+    return [*env_dirs("TEXTRECOG_LMS"), bundled_models_dir() / "lm"]
 
 
 def resolve_lm(ref: str | os.PathLike) -> Path:
     """A language model name or directory → its directory."""
+    from textrecog.model import locate_dir
+
     text = str(ref)
-    path = Path(text).expanduser()
-    if path.is_dir() or os.sep in text or text.startswith("."):
-        if not path.is_dir():
-            raise LMError(f"{text}: language model directory not found")
-        return path
-    for root in lm_search_path():
-        if (root / text).is_dir():
-            return root / text
-    raise LMError(f"language model {text!r} not found (searched {', '.join(map(str, lm_search_path()))})")
+    path = locate_dir(text, lm_search_path())
+    if path is None:
+        raise LMError(f"language model {text!r} not found (searched {', '.join(map(str, lm_search_path()))})")
+    if not path.is_dir():
+        raise LMError(f"{text}: language model directory not found")
+    return path
 
 
 def load_lm(ref: str | os.PathLike = DEFAULT_LM) -> CharLM:

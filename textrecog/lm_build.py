@@ -29,6 +29,7 @@ from textrecog.lm import LM_FORMAT, context_key, fold, load_lm, sha256
 log = logging.getLogger("textrecog.lm")
 # every site a bundled model validates or tests on (line model: art,gmd,ape | val,att,scr,nic,par,dar,hpb)
 HELD_OUT_SITES = ("art", "gmd", "ape", "val", "att", "scr", "nic", "par", "dar", "hpb")
+SMOOTHING_NAMES = {"witten-bell": "Witten-Bell", "kneser-ney": "Kneser-Ney"}
 ALPHABET_EXTRA = " .,'\"-!?:;()/&+=%#*@$"  # folded letters and 0 come from the text; these are kept too
 
 
@@ -50,7 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--numbers", type=float, default=0.02,
                    help="share of --tokens given to digit strings of 1-16 digits (word lists hold few long "
                         "numbers, yet forms are full of them)")
-    p.add_argument("--smoothing", choices=("witten-bell", "kneser-ney"), default="witten-bell")
+    p.add_argument("--smoothing", choices=sorted(SMOOTHING_NAMES), default="witten-bell")
     p.add_argument("--min-count", type=float, default=3.0, help="drop contexts seen less (weighted)")
     return p.parse_args(argv)
 
@@ -99,28 +100,12 @@ def witten_bell(counts: list[dict], alphabet: str, min_count: float) -> tuple[np
     γ(h) = T(h) / (c(h) + T(h)). Contexts seen less than ``min_count`` are
     dropped (their suffixes are seen at least as often, so they stay).
     """
-    uni = np.ones(len(alphabet))  # add-one: every symbol stays possible
-    index = {c: i for i, c in enumerate(alphabet)}
-    for sym, c in counts[0][""].items():
-        uni[index[sym]] += c
-    uni /= uni.sum()
-    full: dict[str, dict[str, float]] = {"": {a: float(uni[i]) for i, a in enumerate(alphabet)}}
-    gamma: dict[str, float] = {"": 1.0}
-    tables: list[dict] = []
-    for k in range(1, len(counts)):
-        kept = {}
-        for h, nxt in counts[k].items():
-            total = sum(nxt.values())
-            if total < min_count or h[1:] not in full:
-                continue
-            types = len(nxt)
-            dist = {s: (c + types * _prob(full, gamma, h[1:], s)) / (total + types) for s, c in nxt.items()}
-            kept[h] = (dist, types / (total + types))
-        for h, (dist, g) in kept.items():
-            full[h], gamma[h] = dist, g
-        tables.append({h: (float(np.log(g)), {s: float(np.log(p)) for s, p in dist.items()})
-                       for h, (dist, g) in kept.items()})
-    return np.log(uni).astype(np.float32), tables
+    def estimate(nxt: dict, lower) -> tuple[dict, float]:
+        total, types = sum(nxt.values()), len(nxt)
+        return {s: (c + types * lower(s)) / (total + types) for s, c in nxt.items()}, types / (total + types)
+
+    levels = [[(h, nxt, sum(nxt.values())) for h, nxt in counts[k].items()] for k in range(1, len(counts))]
+    return _backoff_model(alphabet, counts[0][""], 1.0, levels, estimate, min_count)  # add-one unigram
 
 
 def kneser_ney(counts: list[dict], alphabet: str, min_count: float, discount: float = 0.75
@@ -138,25 +123,39 @@ def kneser_ney(counts: list[dict], alphabet: str, min_count: float, discount: fl
             for sym in nxt:
                 cont[k - 1].setdefault(h[1:], {}).setdefault(sym, 0.0)
                 cont[k - 1][h[1:]][sym] += 1.0
-    uni = np.full(len(alphabet), 0.5)  # every symbol stays possible
+
+    def estimate(nxt: dict, lower) -> tuple[dict, float] | None:
+        total = sum(nxt.values())
+        if total <= 0:
+            return None
+        g = min(1.0, discount * len(nxt) / total)
+        return {s: max(c - discount, 0.0) / total + g * lower(s) for s, c in nxt.items()}, g
+
+    levels = [[(h, nxt, sum(counts[k].get(h, {}).values()))
+               for h, nxt in (counts[k] if k == order - 1 else cont[k]).items()] for k in range(1, order)]
+    return _backoff_model(alphabet, cont[0].get("", {}), 0.5, levels, estimate, min_count)
+
+
+def _backoff_model(alphabet: str, unigram_counts: dict, prior: float, levels: list[list[tuple]], estimate,
+                   min_count: float) -> tuple[np.ndarray, list[dict]]:
+    """The shared skeleton of both smoothings: a unigram with a prior count for every symbol, then per
+    context length the kept contexts' distributions, each interpolated with the shorter context's."""
     index = {c: i for i, c in enumerate(alphabet)}
-    for sym, c in cont[0].get("", {}).items():
+    uni = np.full(len(alphabet), prior)
+    for sym, c in unigram_counts.items():
         uni[index[sym]] += c
     uni /= uni.sum()
     full: dict[str, dict[str, float]] = {"": {a: float(uni[i]) for i, a in enumerate(alphabet)}}
     gamma: dict[str, float] = {"": 1.0}
     tables: list[dict] = []
-    for k in range(1, order):
-        source = counts[k] if k == order - 1 else cont[k]
+    for level in levels:
         kept = {}
-        for h, nxt in source.items():
-            raw = sum(counts[k].get(h, {}).values())
-            total = sum(nxt.values())
-            if raw < min_count or h[1:] not in full or total <= 0:
+        for h, nxt, raw in level:
+            if raw < min_count or h[1:] not in full:
                 continue
-            g = min(1.0, discount * len(nxt) / total)
-            dist = {s: max(c - discount, 0.0) / total + g * _prob(full, gamma, h[1:], s) for s, c in nxt.items()}
-            kept[h] = (dist, g)
+            found = estimate(nxt, lambda s, h=h: _prob(full, gamma, h[1:], s))
+            if found is not None:
+                kept[h] = found
         for h, (dist, g) in kept.items():
             full[h], gamma[h] = dist, g
         tables.append({h: (float(np.log(max(g, 1e-12))), {s: float(np.log(p)) for s, p in dist.items()})
@@ -266,7 +265,7 @@ def _manifest(args: argparse.Namespace, excluded: set, sites: list[str]) -> dict
     if args.unipen:
         sources.append({"name": "UNIPEN train_r01_v07 word and text labels (sections 7, 8), training sites only",
                         "licence": "CC BY 4.0", "excluded_sites": sorted(excluded), "sites": sites})
-    return {"kind": f"character n-gram, interpolated {args.smoothing.replace('-', ' ').title()}", "folding": "lower case; every digit as 0",
+    return {"kind": f"character n-gram, interpolated {SMOOTHING_NAMES[args.smoothing]}", "folding": "lower case; every digit as 0",
             "licence": "CC BY-SA 4.0 (derived from wordfreq data)", "sources": sources,
             "command": "textrecog lm build " + shlex.join(args.argv), "date": dt.date.today().isoformat(),
             "settings": {k: getattr(args, k) for k in ("order", "words", "lexicon", "power", "tokens",

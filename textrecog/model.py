@@ -63,10 +63,23 @@ def bundled_models_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "models"
 
 
+def env_dirs(variable: str) -> list[Path]:
+    """The folders listed in an environment variable (``os.pathsep``-separated)."""
+    return [Path(p) for p in os.environ.get(variable, "").split(os.pathsep) if p]
+
+
+def locate_dir(ref: str, roots: list[Path]) -> Path | None:
+    """A directory given as a path (returned even if missing, for the caller's error), or found by
+    name under ``roots``; None for a name found nowhere."""
+    path = Path(ref).expanduser()
+    if path.is_dir() or os.sep in ref or ref.startswith("."):
+        return path
+    return next((root / ref for root in roots if (root / ref).is_dir()), None)
+
+
 def search_path() -> list[Path]:
     """Model folders searched by name: ``$TEXTRECOG_MODELS`` entries, then bundled."""
-    extra = [Path(p) for p in os.environ.get("TEXTRECOG_MODELS", "").split(os.pathsep) if p]
-    return [*extra, bundled_models_dir()]
+    return [*env_dirs("TEXTRECOG_MODELS"), bundled_models_dir()]
 
 
 def list_models() -> list[Path]:
@@ -83,16 +96,13 @@ def list_models() -> list[Path]:
 def resolve(name_or_path: str | os.PathLike | None) -> Path:
     """Turn ``--model NAME|PATH`` into a model directory path."""
     ref = str(name_or_path or DEFAULT_MODEL)
-    path = Path(ref).expanduser()
-    if path.is_dir() or os.sep in ref or ref.startswith("."):
-        if not path.is_dir():
-            raise ModelError(f"{ref}: model directory not found")
-        return path
-    for root in search_path():
-        if (root / ref).is_dir():
-            return root / ref
-    names = ", ".join(p.name for p in list_models()) or "none installed"
-    raise ModelError(f"model {ref!r} not found (available: {names})")
+    path = locate_dir(ref, search_path())
+    if path is None:
+        names = ", ".join(p.name for p in list_models()) or "none installed"
+        raise ModelError(f"model {ref!r} not found (available: {names})")
+    if not path.is_dir():
+        raise ModelError(f"{ref}: model directory not found")
+    return path
 
 
 def _read_json(path: Path) -> object:

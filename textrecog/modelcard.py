@@ -111,6 +111,16 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def decoding_pairs(parts: dict):
+    """(set, style, best-path figures, LM figures) for every set and style ``textrecog eval`` read both ways."""
+    greedy = parts.get("greedy", {})
+    for name in ("words", "lines"):
+        for style in ("printed", "cursive"):
+            g, b = greedy.get(name, {}).get(style), parts.get(name, {}).get(style)
+            if g and b:
+                yield name, style, g["case_sensitive"], b["case_sensitive"]
+
+
 def _decoding(manifest: dict, mine: dict) -> list[str]:
     """The decoding section: language model, weights and where they were tuned, the gain, calibration."""
     dec, cal = manifest.get("decoding"), manifest.get("calibration")
@@ -120,14 +130,8 @@ def _decoding(manifest: dict, mine: dict) -> list[str]:
            f"`{dec.get('language_model')}` (models/lm/{dec.get('language_model')}/MODEL_CARD.md); weights "
            f"{dec['weights']} tuned on the validation sites {', '.join(dec.get('tuned_on_sites', []))}: "
            f"`{dec.get('command')}`."]
-    greedy = mine.get("greedy", {})
-    for name in ("words", "lines"):
-        for style in ("printed", "cursive"):
-            g, b = greedy.get(name, {}).get(style), mine.get(name, {}).get(style)
-            if g and b:
-                g, b = g["case_sensitive"], b["case_sensitive"]
-                out.append(f"- held-out {name}, {style}: CER {_pct(g['cer'])} best path → {_pct(b['cer'])} with the "
-                           f"language model; WER {_pct(g['wer'])} → {_pct(b['wer'])}")
+    out += [f"- held-out {name}, {style}: CER {_pct(g['cer'])} best path → {_pct(b['cer'])} with the language "
+            f"model; WER {_pct(g['wer'])} → {_pct(b['wer'])}" for name, style, g, b in decoding_pairs(mine)]
     if cal:
         out += ["", f"Confidences calibrated on the validation sites (`{cal.get('command')}`): N-best temperature "
                     f"{cal.get('temperature')}, a logistic word model, a Platt map for lines; validation ECE "
