@@ -29,6 +29,13 @@ def test_two_whole_characters_side_by_side_stay_two():
     assert len(line.glyphs) == 2
 
 
+def test_a_thin_line_does_not_split_a_long_character():
+    # a row as a short column is read (turned): narrow kana make the line only 36 px high, and a
+    # 52-px character (a detached 12-px mark, then a 36-px body) must stay one cell, not two
+    line = merge_cells(line_of([(0, 40), (60, 12), (76, 36), (132, 52)], height=36))
+    assert [sorted(g.components) for g in line.glyphs] == [[0], [1, 2], [3]]
+
+
 def test_drawn_kana_like_line_reads_as_cells():
     img = np.full((100, 400), 255, np.uint8)
     for x0 in (20, 120, 220):  # three "い": two strokes 30 px apart in a 70-px cell
