@@ -159,6 +159,8 @@ def test_class_weights_balance():
 
     w = class_weights(np.array([0, 0, 0, 0, 1]), 3)
     assert w[1] > w[0] and w[2] == 0
+    full, off = class_weights(np.array([0, 0, 0, 0, 1]), 3, 1.0), class_weights(np.array([0, 0, 0, 0, 1]), 3, 0.0)
+    assert full[1] / full[0] == pytest.approx(4) and w[1] / w[0] == pytest.approx(2) and off[0] == off[1] == 1
 
 
 def test_line_training_smoke_resumes_and_exports(trained, tmp_path):
@@ -190,3 +192,19 @@ def test_line_export_only_needs_a_checkpoint(trained, tmp_path, capsys):
                  str(tmp_path / "w"), "--export-only"])
     assert code == 2 and "needs a trained checkpoint" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_kana_training_with_templates_records_them(tmp_path):
+    from test_kana import fake_etl
+    from test_templates import fake_kanjivg
+
+    from textrecog.train import main
+
+    etl, kvg, out = fake_etl(tmp_path / "etl"), fake_kanjivg(tmp_path / "kvg"), tmp_path / "model"
+    assert main(["--data", "etl8b2", "--etl8b2", str(etl), "--templates", str(kvg), "--template-renders", "5",
+                 "--train-fraction", "0.5", "--epochs", "1", "--variants", "1", "--batch", "8", "--widths", "8,16",
+                 "--dense", "16", "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
+    training = json.loads((out / "manifest.json").read_text())["training"]
+    assert any("KanjiVG" in s["name"] and s["licence"] == "CC BY-SA 3.0" for s in training["data"])
+    # about half of 7 writers per class for 3 classes, plus 5 renders of each of the 2 templated classes
+    assert training["split"]["sizes"]["train"] == 3 * 4 + 2 * 5 and training["split"]["train_fraction"] == 0.5

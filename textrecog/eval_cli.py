@@ -251,4 +251,5 @@ def update_model(info, report: dict, report_path: Path) -> None:
             if key in chars:
                 manifest["accuracy"][key] = chars[key]
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log.info("updated %s and wrote %s", path, write_card(info.path, report_path))
+    (info.path / "eval-report.json").write_bytes(report_path.read_bytes())  # the card's source, kept with it
+    log.info("updated %s and wrote %s", path, write_card(info.path))

@@ -11,9 +11,12 @@ def _pct(v: float) -> str:
 
 
 def _char_table(summary: dict, classes: int) -> list[str]:
+    if "kana" in summary:  # no letter case and no digit lookalikes in kana
+        return [f"| section | top-1 ({classes} classes) |", "|---|---|",
+                *(f"| {k} | {_pct(v['exact'])} |" for k, v in summary.items())]
     rows = [f"| section | exact ({classes} classes) | case lookalikes merged | also 0/O/o and 1/l/I merged |",
             "|---|---|---|---|"]
-    for k in ("all", "digit", "upper", "lower", "kana", "punct"):
+    for k in ("all", "digit", "upper", "lower", "punct"):
         if k in summary:
             alike = _pct(summary[k]["lookalikes"]) if "lookalikes" in summary[k] else "-"
             rows.append(f"| {k} | {_pct(summary[k]['exact'])} | {_pct(summary[k]['merged'])} | {alike} |")
@@ -106,9 +109,32 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
         pairs = ", ".join(f"{c['truth']}→{c['pred']} ({c['count']})" for c in mine["chars"]["confused"][:15])
         lines += ["", f"Most confused (truth→read): {pairs}."]
     lines += _decoding(manifest, texts.get("models", {}).get(manifest.get("name"), {}))
+    lines += _experiments(tr)
     if manifest.get("notes"):
         lines += ["", "## Limitations and targets", "", manifest["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _experiments(training: dict) -> list[str]:
+    """Measured training experiments and attempts that were not shipped, with their commands and verdicts."""
+    items = training.get("experiments", []) + training.get("attempts", [])
+    if not items:
+        return []
+    out = ["", "## Experiments and attempts not shipped"]
+    for item in items:
+        out += ["", f"{item.get('date', '')}: {item.get('what', '')}."]
+        rows = item.get("rows", [])
+        if rows:
+            keys = list(rows[0])
+            out += ["", "| " + " | ".join(k.replace("_", " ") for k in keys) + " |", "|" + "---|" * len(keys)]
+            out += ["| " + " | ".join(_pct(r[k]) if isinstance(r[k], float) else str(r[k]) for k in keys) + " |"
+                    for r in rows]
+        commands = item.get("commands") or ([item["command"]] if item.get("command") else [])
+        if commands:
+            out += ["", "```", *commands, "```"]
+        if item.get("verdict"):
+            out += ["", f"Verdict: {item['verdict']}."]
+    return out
 
 
 def decoding_pairs(parts: dict):
@@ -143,8 +169,11 @@ def _decoding(manifest: dict, mine: dict) -> list[str]:
 
 
 def write_card(model_dir: Path, report_path: Path | None = None) -> Path:
-    """Write MODEL_CARD.md into ``model_dir``."""
+    """Write MODEL_CARD.md into ``model_dir`` (with the ``textrecog eval`` report kept beside it, if any)."""
     manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
+    kept = model_dir / "eval-report.json"
+    if report_path is None and kept.is_file():
+        report_path = kept  # a card rewritten later (a new experiment) keeps the evaluation's sections
     report = json.loads(report_path.read_text(encoding="utf-8")) if report_path else None
     out = model_dir / "MODEL_CARD.md"
     out.write_text(render_card(manifest, report), encoding="utf-8")

@@ -97,6 +97,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "kmnist: Kuzushiji-MNIST (--kmnist PATH)")
     p.add_argument("--etl8b2", default=os.environ.get("TEXTRECOG_ETL8B2"), help="the etl8b2_hiragana folder")
     p.add_argument("--kmnist", default=os.environ.get("TEXTRECOG_KMNIST"), help="the kmnist folder")
+    p.add_argument("--templates", help="KanjiVG folder (with index.tsv): add jittered stroke templates of the "
+                                       "classes to the real training data (never alone)")
+    p.add_argument("--template-renders", type=int, default=100, help="template renders per class")
+    p.add_argument("--train-fraction", type=float, default=1.0,
+                   help="etl8b2: train on the first writers only (this fraction; a low-data experiment)")
     p.add_argument("--classes", default=None, choices=sorted(CLASS_SETS),
                    help="class set (default: the data set's own)")
     p.add_argument("--out", required=True, help="model directory to write")
@@ -109,6 +114,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--variants", type=int, default=3, help="augmented renders per training sample")
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--class-power", type=float, default=0.5,
+                   help="class balance: weights (N / (C n_c)) ** this; 0 off, 1 fully balanced")
     p.add_argument("--patience", type=int, default=6, help="early-stopping patience on val loss (epochs)")
     p.add_argument("--val-sites", default=",".join(DEFAULT_VAL_SITES))
     p.add_argument("--test-sites", default=",".join(DEFAULT_TEST_SITES))
@@ -130,11 +137,21 @@ def prepare_data(args: argparse.Namespace, spec: InputSpec, classes: str) -> dic
     for name, folder in (("etl8b2", args.etl8b2), ("kmnist", args.kmnist)):
         if args.data == name and not folder:
             raise SystemExit(f"textrecog train: --data {name} needs --{name} PATH")
+    if not 0 < args.train_fraction <= 1:
+        raise SystemExit("textrecog train: --train-fraction must be in (0, 1]")
     if args.data == "etl8b2":
-        return kana.etl8b2_data(args.etl8b2, classes, spec, args.variants, args.seed)
-    if args.data == "kmnist":
-        return kana.kmnist_data(args.kmnist, spec, args.seed, args.variants)
-    return _unipen_data(args, spec, classes)
+        data = kana.etl8b2_data(args.etl8b2, classes, spec, args.variants, args.seed, args.train_fraction)
+    elif args.data == "kmnist":
+        data = kana.kmnist_data(args.kmnist, spec, args.seed, args.variants)
+    else:
+        data = _unipen_data(args, spec, classes)
+    if args.templates:
+        from textrecog.data.templates import template_data
+
+        extra = template_data(args.templates, classes, spec, args.template_renders, args.seed)
+        log.info("templates: %d renders of %d classes", len(extra), len(set(extra.labels)))
+        data["train"] = CharData.concat([data["train"], extra])
+    return data
 
 
 def _unipen_data(args: argparse.Namespace, spec: InputSpec, classes: str) -> dict[str, CharData]:
@@ -240,7 +257,7 @@ def fit(data: dict[str, CharData], classes: str, args: argparse.Namespace, workd
     model = build_model(len(classes), widths=widths, dense=args.dense, arch=args.arch)
     model.compile(optimizer=keras.optimizers.Adam(args.lr),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    weights = class_weights(data["train"].labels, len(classes))
+    weights = class_weights(data["train"].labels, len(classes), args.class_power)
     train_ds = make_dataset(data["train"], weights, args.batch, args.seed, train=True)
     val_ds = make_dataset(data["val"], None, 1024, args.seed, train=False)
     verbose = 1 if sys.stderr.isatty() else 0
@@ -326,7 +343,20 @@ def _sources(args: argparse.Namespace) -> tuple[list[dict], dict]:
     """The manifest's data sources and split description for ``args.data``."""
     if args.data in KANA_SOURCES:
         source, split = KANA_SOURCES[args.data]
-        return [source], dict(split)
+        sources, split = [source], dict(split)
+        if args.train_fraction < 1:
+            split["train_fraction"] = args.train_fraction
+    else:
+        sources, split = _unipen_sources(args)
+    if args.templates:
+        sources.append({"name": f"KanjiVG stroke templates ({args.template_renders} jittered renders a class; "
+                                "augmentation, not handwriting)", "licence": "CC BY-SA 3.0",
+                        "reference": "https://kanjivg.tagaini.net"})
+    return sources, split
+
+
+def _unipen_sources(args: argparse.Namespace) -> tuple[list[dict], dict]:
+    """UNIPEN (and optional MNIST, fonts) sources and the by-site split."""
     sources = [{"name": f"UNIPEN train_r01_v07 sections {args.sections} (characters)",
                 "licence": "CC BY 4.0", "reference": "Guyon et al., ICPR 1994; doi:10.5281/zenodo.1195803"}]
     if args.fonts:
@@ -359,5 +389,6 @@ def _manifest(args: argparse.Namespace, spec: InputSpec, classes: str, data: dic
             "seed": args.seed, "epochs_max": args.epochs, "variants": args.variants,
             "architecture": f"{args.arch} {args.widths}" + ("" if args.arch == "resnet" else f" + dense {args.dense}"),
             "schedule": f"Adam, cosine decay from {args.lr} over {args.epochs} epochs, batch {args.batch}",
+            "class_weight_power": args.class_power,
         },
     }

@@ -62,6 +62,14 @@ def split_by_number(samples: list[tuple[Path, str, int]]) -> dict[str, list[tupl
     return split
 
 
+def first_writers(samples: list[tuple[Path, str, int]], fraction: float) -> list[tuple[Path, str, int]]:
+    """The first ``fraction`` of each class's samples by number (at least one): its first writers."""
+    by_class: dict[str, list] = {}
+    for s in sorted(samples, key=lambda s: s[2]):
+        by_class.setdefault(s[1], []).append(s)
+    return [s for items in by_class.values() for s in items[: max(1, round(len(items) * fraction))]]
+
+
 def etl_ink(path: Path) -> np.ndarray:
     """An ETL8B2 bitmap (dark strokes on light, one bit) as bright ink on black."""
     from PIL import Image
@@ -88,10 +96,16 @@ def augment_ink(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
-def etl8b2_data(root: str | Path, classes: str, spec: InputSpec, variants: int, seed: int
-                ) -> dict[str, CharData]:
-    """train (``variants`` augmented copies), val and test CharData from ETL8B2."""
+def etl8b2_data(root: str | Path, classes: str, spec: InputSpec, variants: int, seed: int,
+                train_fraction: float = 1.0) -> dict[str, CharData]:
+    """train (``variants`` augmented copies), val and test CharData from ETL8B2.
+
+    ``train_fraction`` < 1 keeps only the first writers of each class's training range (a low-data
+    regime for measuring augmentation); validation and test stay whole.
+    """
     split = split_by_number(etl8b2_samples(root))
+    if train_fraction < 1.0:
+        split["train"] = first_writers(split["train"], train_fraction)
     index = {c: i for i, c in enumerate(classes)}
     rng = np.random.default_rng(seed)
     data = {}
