@@ -33,7 +33,7 @@ VIEWS = {
 
 
 def view(images: np.ndarray, dx: int, dy: int, thick: bool) -> np.ndarray:
-    """One test-time view of float images (N×S×S, ink bright): shifted, optionally dilated."""
+    """One test-time view of model-ready images (N×S×S, ink bright): shifted, optionally dilated."""
     out = np.roll(images, (dy, dx), axis=(1, 2))
     if thick:
         p = np.pad(out, ((0, 0), (0, 1), (0, 1)))
@@ -43,25 +43,21 @@ def view(images: np.ndarray, dx: int, dy: int, thick: bool) -> np.ndarray:
 
 def probabilities(clfs, images: np.ndarray, views) -> np.ndarray:
     """Mean class probabilities over models and views."""
-    total = 0.0
-    for clf in clfs:
-        x = images.astype(np.float32) * np.float32(clf.info.spec.scale)
-        for dx, dy, thick in views:
-            v = view(x, dx, dy, thick)[..., None]
-            total = total + np.concatenate([clf.probabilities(v[i : i + 2048]) for i in range(0, len(v), 2048)])
+    from textrecog.evaluate import image_probabilities
+
+    total = sum(image_probabilities(clf, view(images, dx, dy, thick)) for clf in clfs for dx, dy, thick in views)
     return total / (len(clfs) * len(views))
 
 
 def figures(labels: tuple[str, ...], truth: list[str], probs: np.ndarray) -> dict[str, float]:
     """The issue's targets from probabilities."""
     from textrecog.charset import DIGITS
-    from textrecog.evaluate import accuracy_by_section
+    from textrecog.evaluate import accuracy_by_section, restrict_probs
 
     pred = [labels[i] for i in np.argmax(probs, axis=1)]
     sec = accuracy_by_section(truth, pred)
     digit = np.array([t in DIGITS for t in truth])
-    mask = np.array([c in DIGITS for c in labels])
-    restricted = np.argmax(np.where(mask[None], probs, -1.0)[digit], axis=1)
+    restricted = np.argmax(restrict_probs(probs[digit], labels, DIGITS), axis=1)
     right = np.mean([labels[i] == t for i, t in zip(restricted, np.array(truth)[digit])])
     return {"all": sec["all"]["exact"], "digit~": sec["digit"]["lookalikes"], "upper~": sec["upper"]["merged"],
             "lower~": sec["lower"]["merged"], "digit|09": round(float(right), 4)}

@@ -18,16 +18,27 @@ from textrecog.data.chars import CharData, to_model_uint8
 SECTIONS = ("digit", "upper", "lower", "punct")
 
 
+def image_probabilities(clf: Classifier, images: np.ndarray) -> np.ndarray:
+    """Class probabilities for uint8 model-ready images (N×S×S), run in chunks of 2048."""
+    if not len(images):
+        return np.zeros((0, len(clf.labels)), np.float32)
+    scale = np.float32(clf.info.spec.scale)
+    return np.concatenate([clf.probabilities(images[i : i + 2048, ..., None].astype(np.float32) * scale)
+                           for i in range(0, len(images), 2048)])
+
+
+def restrict_probs(probs: np.ndarray, labels: tuple[str, ...], allowed: str) -> np.ndarray:
+    """``probs`` with every class outside ``allowed`` pushed below any real probability."""
+    mask = np.array([c in allowed for c in labels])
+    return np.where(mask[None, :], probs, -1.0)
+
+
 def predict_labels(clf: Classifier, images: np.ndarray, restrict: str | None = None) -> list[str]:
     """Top-1 characters for uint8 model-ready images, optionally restricted to a subset."""
-    scale = np.float32(clf.info.spec.scale)
-    probs = np.concatenate([clf.probabilities(images[i : i + 2048, ..., None].astype(np.float32) * scale)
-                            for i in range(0, len(images), 2048)]) if len(images) else np.zeros((0, 1))
-    labels = clf.labels
+    probs = image_probabilities(clf, images)
     if restrict:
-        mask = np.array([c in restrict for c in labels])
-        probs = np.where(mask[None, :], probs, -1.0)
-    return [labels[i] for i in np.argmax(probs, axis=1)] if len(images) else []
+        probs = restrict_probs(probs, clf.labels, restrict)
+    return [clf.labels[i] for i in np.argmax(probs, axis=1)]
 
 
 def accuracy_by_section(truth: list[str], pred: list[str]) -> dict[str, dict]:
@@ -91,9 +102,7 @@ def topk_accuracy(clf: Classifier, data: CharData, k: int) -> float:
     """Fraction of images whose true class is among the model's ``k`` most probable."""
     if not len(data):
         return 1.0
-    scale = np.float32(clf.info.spec.scale)
-    probs = np.concatenate([clf.probabilities(data.images[i : i + 2048, ..., None].astype(np.float32) * scale)
-                            for i in range(0, len(data), 2048)])
+    probs = image_probabilities(clf, data.images)
     top = np.argsort(-probs, axis=1)[:, :k]
     return round(float(np.mean([t in row for t, row in zip(data.labels, top)])), 4)
 

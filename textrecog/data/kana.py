@@ -45,14 +45,18 @@ def etl8b2_samples(root: str | Path) -> list[tuple[Path, str, int]]:
     return out
 
 
-def split_by_number(samples: list[tuple[Path, str, int]]) -> dict[str, list[tuple[Path, str, int]]]:
-    """Per class by sample number: the last 20% test, the 10% before them val, the rest train."""
+def _by_class(samples: list[tuple[Path, str, int]]) -> dict[str, list[tuple[Path, str, int]]]:
+    """Each class's samples in sample-number order (ETL numbers them writer by writer), classes as met."""
     by_class: dict[str, list] = {}
     for s in samples:
         by_class.setdefault(s[1], []).append(s)
+    return {k: sorted(v, key=lambda s: s[2]) for k, v in by_class.items()}
+
+
+def split_by_number(samples: list[tuple[Path, str, int]]) -> dict[str, list[tuple[Path, str, int]]]:
+    """Per class by sample number: the last 20% test, the 10% before them val, the rest train."""
     split: dict[str, list] = {"train": [], "val": [], "test": []}
-    for items in by_class.values():
-        items.sort(key=lambda s: s[2])
+    for items in _by_class(samples).values():
         n = len(items)
         test_at = n - round(n * TEST_FRACTION)
         val_at = test_at - round(n * VAL_FRACTION)
@@ -64,9 +68,7 @@ def split_by_number(samples: list[tuple[Path, str, int]]) -> dict[str, list[tupl
 
 def first_writers(samples: list[tuple[Path, str, int]], fraction: float) -> list[tuple[Path, str, int]]:
     """The first ``fraction`` of each class's samples by number (at least one): its first writers."""
-    by_class: dict[str, list] = {}
-    for s in sorted(samples, key=lambda s: s[2]):
-        by_class.setdefault(s[1], []).append(s)
+    by_class = _by_class(sorted(samples, key=lambda s: s[2]))
     return [s for items in by_class.values() for s in items[: max(1, round(len(items) * fraction))]]
 
 

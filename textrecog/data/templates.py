@@ -63,8 +63,7 @@ def template_data(root: str | Path, classes: str, spec: InputSpec, per_class: in
                   aug: Augment = TEMPLATE_AUGMENT) -> CharData:
     """``per_class`` jittered renders of the template of every class that has one."""
     index = template_index(root)
-    missing = [c for c in classes if c not in index]
-    if len(missing) == len(classes):
+    if not any(c in index for c in classes):
         raise ValueError(f"{root}: no templates for any of the classes {classes[:10]}…")
     rng = np.random.default_rng(seed)
     images, labels = [], []
