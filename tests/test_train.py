@@ -208,3 +208,13 @@ def test_kana_training_with_templates_records_them(tmp_path):
     assert any("KanjiVG" in s["name"] and s["licence"] == "CC BY-SA 3.0" for s in training["data"])
     # about half of 7 writers per class for 3 classes, plus 5 renders of each of the 2 templated classes
     assert training["split"]["sizes"]["train"] == 3 * 4 + 2 * 5 and training["split"]["train_fraction"] == 0.5
+
+
+@pytest.mark.parametrize("extra", [["--data", "kmnist", "--kmnist", "k", "--train-fraction", "0.5"],
+                                   ["--data", "etl8b2", "--etl8b2", "e", "--train-fraction", "0"]])
+def test_train_fraction_is_refused_where_it_cannot_apply(tmp_path, extra):
+    from textrecog.train import main
+
+    with pytest.raises(SystemExit, match="--train-fraction"):
+        main([*extra, "--out", str(tmp_path / "m")])
+    assert not (tmp_path / "m").exists()

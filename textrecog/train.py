@@ -139,6 +139,8 @@ def prepare_data(args: argparse.Namespace, spec: InputSpec, classes: str) -> dic
             raise SystemExit(f"textrecog train: --data {name} needs --{name} PATH")
     if not 0 < args.train_fraction <= 1:
         raise SystemExit("textrecog train: --train-fraction must be in (0, 1]")
+    if args.train_fraction < 1 and args.data != "etl8b2":  # only ETL numbers its samples writer by writer
+        raise SystemExit(f"textrecog train: --train-fraction needs --data etl8b2, not {args.data}")
     if args.data == "etl8b2":
         data = kana.etl8b2_data(args.etl8b2, classes, spec, args.variants, args.seed, args.train_fraction)
     elif args.data == "kmnist":
