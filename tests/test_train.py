@@ -218,3 +218,16 @@ def test_train_fraction_is_refused_where_it_cannot_apply(tmp_path, extra):
     with pytest.raises(SystemExit, match="--train-fraction"):
         main([*extra, "--out", str(tmp_path / "m")])
     assert not (tmp_path / "m").exists()
+
+
+def test_missing_data_folders_are_one_line_errors(tmp_path, capsys):
+    from test_kana import fake_etl
+
+    from textrecog.train import main
+
+    etl = fake_etl(tmp_path / "etl")
+    for extra, named in ((["--etl8b2", str(tmp_path / "none")], "none/labels.csv"),
+                         (["--etl8b2", str(etl), "--templates", str(tmp_path / "kvg")], "kvg/index.tsv")):
+        assert main(["--data", "etl8b2", *extra, "--out", str(tmp_path / "m")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("textrecog train: ") and named in err[0]

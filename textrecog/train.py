@@ -308,7 +308,11 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir or f"{out}.work")
     workdir.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    data = prepare_data(args, spec, classes)
+    try:
+        data = prepare_data(args, spec, classes)
+    except (OSError, ValueError) as exc:  # a missing or malformed data folder: one line naming it
+        print(f"textrecog train: {exc}", file=sys.stderr)
+        return 2
     model = fit(data, classes, args, workdir)
     staging = workdir / "export"
     manifest = _manifest(args, spec, classes, data)
