@@ -107,18 +107,18 @@ def tiny_line_model(tmp_path_factory) -> Path:
     from textrecog.data.lineimages import line_image
     from textrecog.data.linesampler import make_batch
     from textrecog.line_export import export_tflite
+    from textrecog.line_models import LineArch, build_line_model
     from textrecog.model import write_model_dir
     from textrecog.normalize import LineSpec
-    from textrecog.train_line import build_line_model
 
     keras.utils.set_random_seed(0)
     spec = LineSpec(max_width=128)
     images = {t: line_image(render_digits(t), spec).image for t in TINY_WORDS}
-    # one batch per width bucket, padded as the runtime pads (the BiLSTM sees the padding)
+    # short and long words apart, padded as the runtime pads (the model sees the padding)
     groups = [[t for t in TINY_WORDS if (images[t].shape[1] <= 64) == short] for short in (True, False)]
-    batches = [make_batch([images[t] for t in g], g, LINE_ALPHABET, spec, multiple=64) for g in groups if g]
-    convs, rnn = (8, 16, 16, 16), 24
-    model = build_line_model(len(LINE_ALPHABET), spec, None, convs, rnn, dropout=0.0)
+    batches = [make_batch([images[t] for t in g], g, LINE_ALPHABET, spec, multiple=32) for g in groups if g]
+    arch = LineArch("conv", (8, 16, 16, 16), layers=2, channels=24, kernel=3, dilations=(1, 2), dropout=0.0)
+    model = build_line_model(len(LINE_ALPHABET), spec, arch)
     opt = keras.optimizers.Adam(1e-2)
 
     @tf.function(reduce_retracing=True)
@@ -139,7 +139,7 @@ def tiny_line_model(tmp_path_factory) -> Path:
                           "polarity": spec.polarity, "scale": spec.scale, "downsample": spec.downsample},
                 "training": {"data": "printed digit strings (test fixture)", "command": "tests/conftest.py",
                              "split": {"test_sites": ["wrd"]}}}
-    tflite = export_tflite(model.get_weights(), spec, convs, rnn, (64, 128))
+    tflite = export_tflite(model.get_weights(), spec, arch)
     write_model_dir(out, tflite, list(LINE_ALPHABET), manifest)
     return out
 

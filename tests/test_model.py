@@ -112,7 +112,7 @@ def test_line_model_loads_with_its_kind(tiny_line_model):
 
     info = load_info(tiny_line_model)
     assert info.kind == "line" and info.spec.height == 32
-    assert LineModel(info).widths == (64, 128)
+    assert LineModel(info).fixed_batch is None  # a conv graph: any batch, any width
 
 
 @pytest.mark.parametrize("engine", ["char", "line"])
@@ -135,10 +135,10 @@ def test_line_manifest_needs_line_input(tiny_line_model, tmp_path):
         load_info(m)
 
 
-def test_line_manifest_wider_than_its_buckets_is_refused(tiny_line_model, tmp_path):
+def test_line_manifest_height_must_match_the_graph(tiny_line_model, tmp_path):
     from textrecog.line_runtime import LineModel
 
     m = copy_model(tiny_line_model, tmp_path)
-    edit_manifest(m, input={"max_width": 4096})
-    with pytest.raises(ModelError, match="wider than the widest bucket 128"):
+    edit_manifest(m, input={"height": 48})
+    with pytest.raises(ModelError, match=r"model input \[-1, 32, -1, 1\] is not \(batch, 48 = manifest height"):
         LineModel(m)

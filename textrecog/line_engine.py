@@ -21,7 +21,7 @@ from textrecog.decoder import DecodeOptions, DecoderCache, LineDecoder, flag_wor
 from textrecog.ink import masked_ink
 from textrecog.line_runtime import LineModel
 from textrecog.model import ModelInfo
-from textrecog.normalize import FittedLine, fit_line, line_to_input
+from textrecog.normalize import FittedLine, fit_line
 from textrecog.segment import LineSeg, Page
 from textrecog.types import Alternative, Box, Char, Geometry, Line, Result, Word, bounding_box
 
@@ -76,19 +76,7 @@ class LineEngine:
 
     def probabilities(self, images: list[np.ndarray]) -> list[np.ndarray]:
         """Per-frame probabilities of each line image (frames cut to its own width)."""
-        spec, out = self.model.spec, [None] * len(images)
-        order = sorted(range(len(images)), key=lambda i: images[i].shape[1])
-        groups: dict[int, list[int]] = {}
-        for i in order:
-            groups.setdefault(self.model.bucket(images[i].shape[1]), []).append(i)
-        for bucket, idx in groups.items():
-            batch = np.zeros((len(idx), spec.height, bucket), np.uint8)
-            for row, i in enumerate(idx):
-                batch[row, :, : min(bucket, images[i].shape[1])] = images[i][:, :bucket]
-            probs = self.model.probabilities(line_to_input(batch, spec)[..., None])
-            for row, i in enumerate(idx):
-                out[i] = probs[row, : -(-min(bucket, images[i].shape[1]) // spec.downsample)]
-        return out
+        return self.model.read(images)
 
     def read_line(self, cut: LineCut, probs: np.ndarray, top_k: int, decoder: LineDecoder) -> Line:
         """Decode → characters with boxes from the alignment → words split at spaces, with their readings."""
@@ -133,7 +121,9 @@ def char_boxes(cut: LineCut, spans: Sequence[Span], downsample: int) -> list[Box
     edges = [lo_ink] + [int(round((a + b) / 2)) for a, b in zip(centres, centres[1:])] + [hi_ink]
     boxes = []
     for k in range(len(spans)):
-        x0, x1 = max(lo_ink, edges[k]), min(hi_ink, max(edges[k + 1], edges[k] + 1))
+        # an alignment spike may fall just off the ink (past a line's end): the box keeps to the ink
+        x1 = min(hi_ink, max(edges[k + 1], edges[k] + 1))
+        x0 = min(max(lo_ink, edges[k]), x1 - 1)
         rows = np.flatnonzero(cut.mask[:, x0:x1].any(axis=1))
         inked = np.flatnonzero(cut.mask[:, x0:x1].any(axis=0))
         if rows.size:

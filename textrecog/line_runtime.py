@@ -1,30 +1,26 @@
-"""Line model runtime: a multi-signature ``.tflite`` (one signature per width bucket) run by LiteRT.
+"""Line model runtime: one ``.tflite`` graph for any line width, run by LiteRT.
 
-Lines are padded to the narrowest bucket that holds them and run in
-batches of 1, 4 or 8 rows through one interpreter (a bucket's batch size is
-re-planned only when it changes). Never imports TensorFlow (see
-:mod:`textrecog.classify`).
-
-The LSTMs are unrolled (Keras 3 converts no other way), so each bucket is
-thousands of small ops. XNNPACK packs the recurrent weights again for every
-unrolled step: about 1.6 GB and 1.5 s to start for the four buckets, for
-2.6x the speed in batches of 8. It is therefore off unless
-``$TEXTRECOG_XNNPACK=1`` (measured figures in the README).
+The graph's input is (batch, height, any width, 1); the interpreter is
+resized to each batch's shape (re-planned only when the shape changes).
+Each line is padded with paper to its width rounded up to ``QUANTUM``
+columns, and lines of one padded width run in groups of up to eight. A
+graph with a fixed batch (a crnn's fused LSTMs take one line at a time)
+runs its lines one by one. Never imports TensorFlow (see :mod:`textrecog.classify`).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import threading
 
 import numpy as np
 
-from textrecog.classify import default_threads, open_interpreter, pieces
+from textrecog.classify import default_threads, open_interpreter
 from textrecog.model import ModelError, ModelInfo, load_info
-from textrecog.normalize import LineSpec
+from textrecog.normalize import LineSpec, line_to_input
 
-BATCHES = (1, 4, 8)
+GROUP = 8  # lines run together
+QUANTUM = 32  # columns a padded width is rounded up to
 
 
 class LineModel:
@@ -35,58 +31,68 @@ class LineModel:
         if self.info.kind != "line":
             raise ModelError(f"{self.info.path}: a {self.info.kind} model, not a line model")
         self.spec: LineSpec = self.info.spec
-        self._threads = threads or default_threads()
         self._lock = threading.Lock()  # an interpreter is not thread-safe
         xnnpack = os.environ.get("TEXTRECOG_XNNPACK", "") == "1"
-        self._interp = open_interpreter(self.info, self._threads, xnnpack)
-        self.widths = self._validate(self._interp)
-        self._runners = {w: self._interp.get_signature_runner(f"w{w}") for w in self.widths}
+        self._interp = open_interpreter(self.info, threads or default_threads(), xnnpack)
+        self.fixed_batch = self._validate(self._interp)
+        self._in = self._interp.get_input_details()[0]["index"]
+        self._out = self._interp.get_output_details()[0]["index"]
+        self._shape: tuple[int, ...] | None = None
 
-    def _validate(self, interp) -> tuple[int, ...]:
-        sigs = interp.get_signature_list()
-        widths = sorted(int(m.group(1)) for k in sigs if (m := re.fullmatch(r"w(\d+)", k)))
-        if not widths:
-            raise ModelError(f"{self.info.path}: model.tflite has no w<width> signatures; not a line model")
-        runner = interp.get_signature_runner(f"w{widths[0]}")
-        (inp,), (out,) = runner.get_input_details().values(), runner.get_output_details().values()
-        if tuple(inp["shape"][1:]) != (self.spec.height, widths[0], 1):
-            raise ModelError(f"{self.info.path}: model input {list(inp['shape'])} does not match manifest "
-                             f"height {self.spec.height}")
-        if self.spec.max_width > widths[-1]:
-            raise ModelError(f"{self.info.path}: manifest max_width {self.spec.max_width} is wider than the "
-                             f"widest bucket {widths[-1]}")
-        if int(out["shape"][-1]) != len(self.info.labels) + 1:
-            raise ModelError(f"{self.info.path}: model has {int(out['shape'][-1])} outputs but labels.json "
+    def _validate(self, interp) -> int | None:
+        """The graph's fixed batch size (None: any); refuses a graph that does not fit the manifest."""
+        path = self.info.path
+        if len(interp.get_signature_list()) > 1:
+            raise ModelError(f"{path}: model.tflite has {len(interp.get_signature_list())} signatures (width "
+                             "buckets of an older textrecog); re-export it: textrecog train --kind line --export-only")
+        inputs, outputs = interp.get_input_details(), interp.get_output_details()
+        if len(inputs) != 1 or len(outputs) != 1:
+            raise ModelError(f"{path}: a line model has one input and one output, this one "
+                             f"{len(inputs)} and {len(outputs)}")
+        sig = [int(v) for v in inputs[0]["shape_signature"]]
+        if len(sig) != 4 or sig[1] != self.spec.height or sig[2] != -1 or sig[3] != 1:
+            raise ModelError(f"{path}: model input {sig} is not (batch, {self.spec.height} = manifest height, "
+                             "any width, 1)")
+        if int(outputs[0]["shape"][-1]) != len(self.info.labels) + 1:
+            raise ModelError(f"{path}: model has {int(outputs[0]['shape'][-1])} outputs but labels.json "
                              f"lists {len(self.info.labels)} characters (+ the CTC blank)")
-        return tuple(widths)
+        return None if sig[0] == -1 else sig[0]
 
-    def bucket(self, width: int) -> int:
-        """The narrowest width bucket holding ``width`` columns (the widest if none does)."""
-        return next((w for w in self.widths if w >= width), self.widths[-1])
-
-    def _run(self, width: int, batch: np.ndarray) -> np.ndarray:
-        runner = self._runners[width]
-        (name,) = runner.get_input_details()
-        return next(iter(runner(**{name: batch}).values()))
+    def _invoke(self, batch: np.ndarray) -> np.ndarray:
+        if batch.shape != self._shape:
+            self._interp.resize_tensor_input(self._in, batch.shape, strict=True)
+            self._interp.allocate_tensors()
+            self._shape = batch.shape
+        self._interp.reset_all_variables()  # a fused LSTM keeps its state in variables: each line starts afresh
+        self._interp.set_tensor(self._in, batch)
+        self._interp.invoke()
+        return self._interp.get_tensor(self._out)
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
-        """Per-frame probabilities (N, width / downsample, classes + 1) for (N, H, W, 1) float32 inputs.
-
-        All rows share one width, at most the widest bucket; they are padded to the bucket.
-        """
-        images = np.asarray(images, dtype=np.float32)
-        n, _, width, _ = images.shape
-        bucket = self.bucket(width)
-        if width < bucket:  # pad with paper (what 0 ink looks like in this polarity)
-            paper = 1.0 * self.spec.scale * 255.0 if self.spec.polarity == "black_on_white" else 0.0
-            images = np.concatenate([images, np.full((n, images.shape[1], bucket - width, 1), paper, np.float32)], 2)
-        out = np.zeros((n, bucket // self.spec.downsample, len(self.info.labels) + 1), np.float32)
-        start = 0
+        """Per-frame probabilities (N, width / downsample, classes + 1) for (N, H, W, 1) float32 inputs."""
+        images = np.ascontiguousarray(images, dtype=np.float32)
+        step = self.fixed_batch or len(images)
         with self._lock:
-            for rows, size in pieces(n, BATCHES):
-                piece = images[start : start + rows]
-                if rows < size:
-                    piece = np.concatenate([piece, np.zeros((size - rows, *piece.shape[1:]), np.float32)])
-                out[start : start + rows] = self._run(bucket, np.ascontiguousarray(piece))[:rows]
-                start += rows
+            return np.concatenate([self._invoke(images[i : i + step]) for i in range(0, len(images), step)])
+
+    def read(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        """Per-frame probabilities of each fitted line image (uint8, ink bright), frames cut to its width.
+
+        Each line is padded to its own width rounded up to ``QUANTUM``, whatever else is read with it,
+        so a line reads the same alone or in a batch; lines of one padded width run together.
+        """
+        spec, out = self.spec, [None] * len(images)
+        groups: dict[int, list[int]] = {}
+        for i, im in enumerate(images):
+            groups.setdefault(-(-im.shape[1] // QUANTUM) * QUANTUM, []).append(i)
+        size = self.fixed_batch or GROUP
+        for width, members in sorted(groups.items()):
+            for start in range(0, len(members), size):
+                idx = members[start : start + size]
+                batch = np.zeros((len(idx), spec.height, width), np.uint8)
+                for row, i in enumerate(idx):
+                    batch[row, :, : images[i].shape[1]] = images[i]
+                probs = self.probabilities(line_to_input(batch, spec)[..., None])
+                for row, i in enumerate(idx):
+                    out[i] = probs[row, : -(-images[i].shape[1] // spec.downsample)]
         return out

@@ -23,11 +23,7 @@ log = logging.getLogger("textrecog.train")
 
 
 def _spec(args: argparse.Namespace) -> LineSpec:
-    return LineSpec(height=args.height)
-
-
-def _convs(args: argparse.Namespace) -> tuple[int, ...]:
-    return tuple(int(c) for c in args.convs.split(","))
+    return LineSpec(height=args.height, max_width=getattr(args, "max_width", 1024))
 
 
 def load_split(args: argparse.Namespace) -> dict:
@@ -46,12 +42,17 @@ def load_split(args: argparse.Namespace) -> dict:
 
 
 def val_set(corpus, spec: LineSpec, count: int, seed: int) -> list:
-    """A fixed, faithfully rendered validation sample (words and texts)."""
+    """A fixed, faithfully rendered validation sample (words and texts).
+
+    Lines split from multi-line texts are left out, so the sample (and its CER) stays the one every
+    earlier model was measured on.
+    """
     from textrecog.data.lineimages import faithful_image
     from textrecog.data.linesampler import make_batch
 
     rng = np.random.default_rng(seed)
-    inks = [corpus.inks[int(i)] for i in rng.permutation(len(corpus.inks))[:count]]
+    whole = [i for i in corpus.inks if not i.part]
+    inks = [whole[int(i)] for i in rng.permutation(len(whole))[:count]]
     items = sorted(((faithful_image(i.strokes, spec), i.text) for i in inks), key=lambda p: p[0].shape[1])
     return [make_batch([p[0] for p in items[k : k + 32]], [p[1] for p in items[k : k + 32]], LINE_ALPHABET, spec)
             for k in range(0, len(items), 32)]
@@ -71,27 +72,41 @@ def cer_of(model_fn, batches: list) -> float:
     return errors / max(1, chars)
 
 
+def save_checkpoint(workdir: Path, folder: Path) -> None:
+    """Copy the weights and state into ``folder`` (beside the model, or --init), each file replaced whole."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("last.weights.h5", "best.weights.h5", "state.json"):  # the state last: it names the epoch
+        if (workdir / name).is_file():
+            shutil.copy(workdir / name, folder / f"{name}.tmp")
+            (folder / f"{name}.tmp").replace(folder / name)
+
+
 class Trainer:
     """Model, optimiser and state, saved after every epoch so a killed run resumes."""
 
     def __init__(self, args: argparse.Namespace, workdir: Path):
         import keras
 
-        from textrecog.train_line import build_line_model
+        from textrecog.line_models import LineArch, build_line_model
+        from textrecog.train_line import arch_of
 
         self.args, self.workdir = args, workdir
         keras.utils.set_random_seed(args.seed)
-        self.model = build_line_model(len(LINE_ALPHABET), _spec(args), None, _convs(args), args.rnn)
+        starts = (workdir, Path(args.init) if args.init else None, Path(args.out) / "checkpoint")
+        folder = next((f for f in starts if f is not None and (f / "state.json").is_file()), None)
+        saved = json.loads((folder / "state.json").read_text()) if folder else {}
+        # a resumed run keeps the architecture it was started with, whatever the arguments say
+        self.arch = LineArch.from_json(saved["arch"]) if "arch" in saved else arch_of(args)
+        self.model = build_line_model(len(LINE_ALPHABET), _spec(args), self.arch)
         self.opt = keras.optimizers.Adam(args.lr, clipnorm=5.0)
         self.opt.build(self.model.trainable_variables)
         self.state = {"epoch": 0, "best_cer": None, "best_epoch": 0, "lr": args.lr, "bad_epochs": 0,
-                      "seconds": 0.0, "runs": []}
+                      "seconds": 0.0, "cpu_seconds": 0.0, "runs": [], "curve": [], "arch": self.arch.to_json()}
         self._step = self._make_step()
-        if (workdir / "state.json").is_file():
-            self._resume(workdir)
-        elif (Path(args.out) / "checkpoint" / "state.json").is_file():
-            # a fresh work folder: continue from the checkpoint shipped beside the model
-            self._resume(Path(args.out) / "checkpoint")
+        if folder is not None:  # the work folder, or (fresh work folder) the checkpoint shipped beside the model
+            self._resume(folder)
 
     def _make_step(self):
         import tensorflow as tf
@@ -112,7 +127,8 @@ class Trainer:
         return step
 
     def _resume(self, folder: Path) -> None:
-        self.state = json.loads((folder / "state.json").read_text())
+        self.state = {"cpu_seconds": 0.0, "curve": [], **json.loads((folder / "state.json").read_text()),
+                      "arch": self.arch.to_json()}
         self.model.load_weights(folder / "last.weights.h5")
         if (folder / "last.optimizer.npz").is_file():  # a shipped checkpoint has weights only
             saved = np.load(folder / "last.optimizer.npz")
@@ -141,6 +157,8 @@ class Trainer:
         tmp = w / "state.json.tmp"
         tmp.write_text(json.dumps(self.state, indent=1))
         tmp.replace(w / "state.json")
+        if self.args.init:  # the checkpoint folder to commit follows every epoch (a killed run loses nothing)
+            save_checkpoint(w, Path(self.args.init))
 
     def epoch(self, stream, steps: int) -> float:
         """Train ``steps`` batches; returns the mean loss."""
@@ -182,16 +200,22 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
     stream = prefetch(batches(parts["train"], LINE_ALPHABET, spec, args.batch,
                               args.seed * 1000 + trainer.state["epoch"]))
     writer = tf.summary.create_file_writer(str(workdir / "tensorboard"))
-    started, run = time.time(), {"started": dt.datetime.now().isoformat(timespec="seconds"), "epochs": 0}
+    started, cpu0 = time.time(), time.process_time()
+    run = {"started": dt.datetime.now().isoformat(timespec="seconds"), "epochs": 0, "cpu_seconds": 0}
     trainer.state["runs"].append(run)
     predict = tf.function(lambda x: trainer.model(x, training=False), reduce_retracing=True)
     while trainer.state["epoch"] < args.epochs:
-        t0 = time.time()
+        t0, c0 = time.time(), time.process_time()
         loss = trainer.epoch(stream, args.steps)
         cer = cer_of(predict, val)
-        trainer.state["epoch"] += 1
-        trainer.state["seconds"] += time.time() - t0
-        run.update(epochs=run["epochs"] + 1, seconds=round(time.time() - started))
+        s = trainer.state
+        s["epoch"] += 1
+        s["seconds"] += time.time() - t0
+        s["cpu_seconds"] += time.process_time() - c0
+        s["curve"].append({"epoch": s["epoch"], "loss": round(loss, 4), "val_cer": round(cer, 5),
+                           "cpu_seconds": round(s["cpu_seconds"]), "lr": s["lr"]})
+        run.update(epochs=run["epochs"] + 1, seconds=round(time.time() - started),
+                   cpu_seconds=round(time.process_time() - cpu0))
         go_on = trainer.end_epoch(cer)
         with writer.as_default(step=trainer.state["epoch"]):
             tf.summary.scalar("loss", loss)
@@ -207,6 +231,9 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
         if args.minutes and time.time() - started > args.minutes * 60:
             log.info("time budget of this run used (%.0f min); run again to continue", args.minutes)
             break
+        if args.cpu_minutes and s["cpu_seconds"] > args.cpu_minutes * 60:
+            log.info("CPU budget used (%.0f CPU-minutes in all); run again with more to continue", args.cpu_minutes)
+            break
     trainer.save(False)
     return trainer
 
@@ -219,6 +246,8 @@ def train_and_export(args: argparse.Namespace, workdir: Path, out: Path) -> int:
         trainer = Trainer(args, workdir)
     else:
         trainer = fit(args, workdir, parts)
+    if args.no_export:
+        return 0
     from textrecog.line_export import export_model_dir
 
     export_model_dir(args, trainer, parts, out)

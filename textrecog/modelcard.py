@@ -41,7 +41,7 @@ def _input_line(manifest: dict) -> str:
     inp = manifest["input"]
     if manifest.get("kind") == "line":
         return (f"Line images {inp['height']} px high (ink scaled into {inp['height'] - 2 * inp['margin']} px), "
-                f"width by aspect up to {inp['max_width']} px, run in width buckets {inp.get('widths')}; "
+                f"width by aspect up to {inp['max_width']} px, one graph for any width; "
                 f"{inp['polarity']}, pixel × {inp['scale']:.6g}; one output frame per {inp['downsample']} columns.")
     return (f"{inp['size']}×{inp['size']} grayscale, glyph scaled into {inp['inner']}×{inp['inner']}, "
             f"{inp['polarity']}, transpose={inp['transpose']}, pixel × {inp['scale']:.6g}.")

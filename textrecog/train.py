@@ -107,7 +107,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--overwrite", action="store_true", help="replace a model already in --out")
     p.add_argument("--kind", choices=["char", "line"], default="char",
-                   help="char: this character classifier; line: the CRNN line model "
+                   help="char: this character classifier; line: the CTC line model "
                         "(textrecog train --kind line --help)")
     p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
     p.add_argument("--epochs", type=int, default=20)

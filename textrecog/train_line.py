@@ -1,10 +1,11 @@
-"""`textrecog train --kind line`: train the CRNN line model with CTC on real UNIPEN words and texts.
+"""`textrecog train --kind line`: train a line model (``--arch crnn|conv``) with CTC on real UNIPEN ink.
 
-Data: section 7 words and single-line section 8 texts, plus synthetic lines
-from one writer's words and characters, split by site (no writer in two
-splits), rendered with fresh random variation and the scan look for every
-batch. Resumes after an interruption (run the same command again), keeps
-the best checkpoint by validation CER, exports ``.tflite`` and checks it.
+Data: section 7 words and section 8 texts (multi-line texts split into
+lines), plus synthetic lines from one writer's words and characters, split
+by site (no writer in two splits), rendered with fresh random variation and
+the scan look for every batch. Resumes after an interruption (run the same
+command again), keeps the best checkpoint by validation CER, exports one
+``.tflite`` graph for any width and checks it against Keras.
 """
 
 from __future__ import annotations
@@ -19,38 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from textrecog.data.linedata import LINE_TEST_SITES, LINE_VAL_SITES
-from textrecog.normalize import LineSpec
+from textrecog.line_models import LineArch
 
 log = logging.getLogger("textrecog.train")
-BN_MOMENTUM = 0.9
-POOLS = ((2, 2), (2, 2), (2, 1), (2, 1))  # 4x fewer columns (frames), height 32 → 2
-
-
-def build_line_model(num_classes: int, spec: LineSpec, width: int | None = None,
-                     convs: tuple[int, ...] = (32, 64, 96, 128), rnn: int = 128, dropout: float = 0.25,
-                     softmax: bool = False):
-    """CRNN: conv/BN/ReLU/pool blocks, two bidirectional LSTMs, a per-frame layer over the alphabet + blank."""
-    import keras
-    from keras import layers
-
-    inp = keras.Input((spec.height, width, 1), name="line")
-    x = inp
-    for i, w in enumerate(convs):
-        x = layers.Conv2D(w, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
-        x = layers.ReLU()(x)
-        x = layers.MaxPooling2D(POOLS[min(i, len(POOLS) - 1)])(x)
-    rows = x.shape[1]
-    x = layers.Permute((2, 1, 3))(x)  # (frames, rows, channels)
-    x = layers.Reshape((-1 if width is None else x.shape[1], rows * convs[-1]))(x)
-    x = layers.Dropout(dropout / 2)(x)
-    for _ in range(2):
-        x = layers.Bidirectional(layers.LSTM(rnn, return_sequences=True, unroll=width is not None))(x)
-        x = layers.Dropout(dropout)(x)
-    x = layers.Dense(num_classes + 1, name="logits")(x)
-    if softmax:
-        x = layers.Softmax(name="probs")(x)
-    return keras.Model(inp, x, name="textrecog_crnn")
 
 
 def greedy_texts(logits: np.ndarray, frames: np.ndarray, alphabet: str) -> list[str]:
@@ -67,6 +39,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="UNIPEN train_r01_v07 folder or .tar.xz (env TEXTRECOG_UNIPEN)")
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--overwrite", action="store_true", help="replace a model already in --out")
+    p.add_argument("--init", help="a checkpoint folder (weights + state.json) a fresh work folder continues from, "
+                   "e.g. models/line/candidate; the model in --out is replaced only by a better one")
     p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
     p.add_argument("--minutes", type=float, default=0, help="stop (and export) after this much training time; "
                    "0: no limit. Run the same command again to continue")
@@ -76,21 +50,38 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--patience", type=int, default=8, help="epochs without a better val CER before stopping")
     p.add_argument("--height", type=int, default=32)
-    p.add_argument("--convs", default="32,64,96,128")
-    p.add_argument("--rnn", type=int, default=128)
+    p.add_argument("--arch", choices=["crnn", "conv"], default="crnn",
+                   help="crnn: conv + BiLSTMs; conv: conv stem + residual dilated 1-D blocks (no recurrence)")
+    p.add_argument("--convs", default="32,64,96,128", help="channels of the conv stem's four blocks")
+    p.add_argument("--rnn", type=int, default=128, help="crnn: LSTM units a direction")
+    p.add_argument("--layers", type=int, default=2, help="crnn: BiLSTM layers; conv: 1-D blocks")
+    p.add_argument("--channels", type=int, default=256, help="conv: channels of the 1-D blocks")
+    p.add_argument("--kernel", type=int, default=5, help="conv: kernel of the 1-D blocks")
+    p.add_argument("--dilations", default="1,2,4", help="conv: dilations, cycled over the blocks")
+    p.add_argument("--cpu-minutes", type=float, default=0,
+                   help="stop (and export) once training has used this much CPU time in all, across resumed "
+                        "runs (all threads): a budget that other work on the machine does not shrink; 0: no limit")
     p.add_argument("--val-sites", default=",".join(LINE_VAL_SITES))
     p.add_argument("--test-sites", default=",".join(LINE_TEST_SITES))
     p.add_argument("--val-count", type=int, default=800, help="validation lines scored each epoch")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--export-only", action="store_true", help="export the best checkpoint and stop")
-    p.add_argument("--export-widths", default="128,256,512,1024",
-                   help="width buckets exported as signatures (the widest is the longest line read unsqueezed)")
+    p.add_argument("--max-width", type=int, default=1024,
+                   help="the longest line read unsqueezed (longer ones are squeezed to fit)")
+    p.add_argument("--no-export", action="store_true", help="train only (architecture comparisons)")
     p.add_argument("--limit", type=int, default=0, help="use only N inks per split (smoke tests)")
     return p.parse_args(argv)
 
 
 def _sites(text: str) -> tuple[str, ...]:
     return tuple(s for s in text.split(",") if s)
+
+
+def arch_of(args: argparse.Namespace) -> LineArch:
+    """The architecture the arguments describe."""
+    ints = lambda text: tuple(int(v) for v in text.split(","))  # noqa: E731
+    return LineArch(args.arch, ints(args.convs), args.rnn, args.layers, args.channels, args.kernel,
+                    ints(args.dilations))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,10 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir or f"{out}.work")
     # continuing a model's own training (its work folder, or the checkpoint shipped beside it)
     # replaces it with the continued result; anything else needs --overwrite
-    continuing = (workdir / "state.json").exists() or (out / "checkpoint" / "state.json").exists()
+    continuing = any((f / "state.json").exists() for f in (workdir, out / "checkpoint", Path(args.init or workdir)))
     if (out / "manifest.json").exists() and not args.overwrite and not continuing:
         print(f"textrecog train: {out} already holds a model; give --overwrite to replace it "
               "or another --out", file=sys.stderr)
+        return 2
+    if args.init and not (Path(args.init) / "state.json").is_file():
+        print(f"textrecog train: --init {args.init}: no state.json there (not a checkpoint folder)", file=sys.stderr)
         return 2
     if args.export_only and not continuing:
         print(f"textrecog train: --export-only needs a trained checkpoint in {workdir} or "

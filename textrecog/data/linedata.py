@@ -2,7 +2,8 @@
 
 Real samples are UNIPEN section 7 words and section 8 texts (section 6 is
 a subset of 7, so it is not read). Texts whose ink holds more than one
-line are left out: their labels say nothing about where a line breaks.
+line are split into lines (:mod:`textrecog.data.linesplit`); those whose
+split is not trustworthy are left out.
 The parsed ink is cached as one pickle per corpus, since parsing the
 segment files takes minutes and every training run needs it.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from textrecog.charset import LINE_ALPHABET
+from textrecog.data.linesplit import line_bands, one_line, split_text_lines
 from textrecog.data.render import stroke_unit
 from textrecog.data.texts import clean_label
 from textrecog.data.unipen import UnipenCorpus
@@ -41,18 +43,14 @@ class LineInk:
     site: str
     session: str
     section: str
+    # "" for a text the strict one-line rule took whole; "k/n": line k of the n the splitter found in a
+    # text that rule refused (n = 1: one tall line). Validation keeps to "" so its sample never changes.
+    part: str = ""
 
 
 def line_count(strokes: Sequence[np.ndarray]) -> int:
-    """Text lines in the ink, from gaps in its row profile (in units of the stroke height)."""
-    unit = stroke_unit(strokes)
-    spans = sorted((float(s[:, 1].min()), float(s[:, 1].max())) for s in strokes if len(s))
-    lines, bottom = 1, spans[0][1]
-    for top, low in spans[1:]:
-        if top > bottom + 0.25 * unit:  # a band of blank rows: a new line starts
-            lines += 1
-        bottom = max(bottom, low)
-    return lines
+    """Text lines in the ink, from blank bands in its row profile."""
+    return len(line_bands(strokes))
 
 
 def is_single_line(strokes: Sequence[np.ndarray]) -> bool:
@@ -66,18 +64,23 @@ def _usable(text: str, max_len: int) -> bool:
 
 
 def load_line_inks(corpus: UnipenCorpus, max_len: int = 90) -> list[LineInk]:
-    """Section 7 words and single-line section 8 texts whose text fits the alphabet."""
-    out, dropped = [], 0
+    """Section 7 words and section 8 texts whose text fits the alphabet; multi-line texts split into lines."""
+    out, dropped, split = [], 0, 0
     for section in ("7", "8"):
         for sample in corpus.iter_samples([section], kinds={"WORD", "TEXT"}):
             text = clean_label(sample.label)
-            if not _usable(text, max_len):
+            if section == "7" or is_single_line(sample.strokes):
+                if _usable(text, max_len):
+                    out.append(LineInk(sample.strokes, text, sample.site, sample.session, section))
                 continue
-            if section == "8" and not is_single_line(sample.strokes):
+            lines = split_text_lines(sample.strokes, text) if text.strip() else None
+            if not lines or not all(one_line(p.strokes) for p in lines):
                 dropped += 1
                 continue
-            out.append(LineInk(sample.strokes, text, sample.site, sample.session, section))
-    log.info("line inks: %d (%d multi-line texts left out)", len(out), dropped)
+            split += 1
+            out += [LineInk(p.strokes, p.text, sample.site, sample.session, section, f"{k + 1}/{len(lines)}")
+                    for k, p in enumerate(lines) if _usable(p.text, max_len)]
+    log.info("line inks: %d (%d texts taken by the splitter, %d left out)", len(out), split, dropped)
     return out
 
 
@@ -117,7 +120,7 @@ class LineCorpus:
 def load_line_corpus(unipen: str | Path, cache_dir: Path | None = None) -> LineCorpus:
     """Parse (or read from the cache) the line inks and isolated characters of a UNIPEN copy."""
     corpus = UnipenCorpus(unipen)
-    cache = (cache_dir or corpus.root.parent) / "line-corpus-v1.pkl"
+    cache = (cache_dir or corpus.root.parent) / "line-corpus-v4.pkl"
     if cache.is_file():
         with cache.open("rb") as fh:
             return pickle.load(fh)

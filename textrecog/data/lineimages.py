@@ -19,9 +19,10 @@ from textrecog.data.render import Augment, draw_strokes, stroke_unit, transform_
 from textrecog.ink import masked_ink
 from textrecog.normalize import FittedLine, LineSpec, fit_line
 
-# Lines tilt and slant less than isolated characters do.
-LINE_AUG = Augment(pen=(0.05, 0.16), rotate_deg=1.5, shear=0.35, aspect=(0.8, 1.25),
-                   jitter=0.004, elastic=0.025)
+# Lines tilt less than isolated characters do, but slant as much (shear ±30°); narrow and wide
+# hands (aspect), a local warp of letters and baseline over a few letters, stroke width.
+LINE_AUG = Augment(pen=(0.04, 0.15), rotate_deg=2.5, shear=0.58, aspect=(0.65, 1.3),
+                   jitter=0.004, elastic=0.025, wave=0.04)
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,10 @@ def render_gray(strokes: Sequence[np.ndarray], rng: np.random.Generator | None, 
     unit = stroke_unit(pts)
     width = unit * (rng.uniform(*aug.pen) if rng is not None else pen)
     ink = draw_strokes(pts, max(1.0, width), margin=int(3 + 0.3 * unit))
-    if rng is not None and rng.random() < 0.2:  # thinning or thickening beyond the pen's width
-        op = cv2.erode if rng.random() < 0.4 else cv2.dilate
-        ink = op(ink, np.ones((2, 2), np.uint8))
+    if rng is not None and rng.random() < 0.3:  # thinning or thickening beyond the pen's width
+        op = cv2.erode if rng.random() < 0.4 and width >= 3 else cv2.dilate  # a thin pen would vanish
+        size = 2 if height < 3 * 32 else 3  # about the same share of a stroke at any drawing scale
+        ink = op(ink, np.ones((size, size), np.uint8))
     return 255 - ink
 
 

@@ -22,7 +22,9 @@ from textrecog.data.render import stroke_unit
 from textrecog.data.synthlines import char_line, number_text, word_line
 from textrecog.normalize import LineSpec
 
-MIX = {"word": 0.42, "text": 0.22, "word_line": 0.26, "number": 0.10}
+# word_line: one writer's words side by side; joined: two of one writer's text lines as one line;
+# spaced: 1-3 words with their letters spaced out (a gap inside a word is not a space)
+MIX = {"word": 0.34, "text": 0.22, "word_line": 0.22, "number": 0.08, "joined": 0.08, "spaced": 0.06}
 MAX_TEXT = 90
 
 
@@ -69,6 +71,10 @@ class LineSampler:
         for w in self.words:
             sessions[w.session].append(w)
         self.sessions = [v for v in sessions.values() if len(v) >= 2]
+        by_writer: dict[str, list[LineInk]] = defaultdict(list)
+        for t in self.texts:
+            by_writer[t.session].append(t)
+        self.text_sessions = [v for v in by_writer.values() if len(v) >= 2]
         self.digit_writers = [c for c in corpus.chars.values() if sum(d in c for d in "0123456789") == 10]
         self.kinds = [k for k in MIX if self._has(k)]
         p = np.array([MIX[k] for k in self.kinds])
@@ -76,7 +82,10 @@ class LineSampler:
 
     def _has(self, kind: str) -> bool:
         return bool({"word": self.words, "text": self.texts, "word_line": self.sessions,
-                     "number": self.digit_writers}[kind])
+                     "number": self.digit_writers, "joined": self.text_sessions, "spaced": self.sessions}[kind])
+
+    def _pick(self, pool: list, n: int) -> list:
+        return [pool[int(i)] for i in self.rng.integers(0, len(pool), n)]
 
     def _number(self, height: float = 100.0) -> LineInk:
         chars = self.digit_writers[int(self.rng.integers(len(self.digit_writers)))]
@@ -84,9 +93,7 @@ class LineSampler:
         return LineInk(char_line(chars, text, self.rng, height), text, "", "", "synthetic")
 
     def _word_line(self) -> tuple[tuple[np.ndarray, ...], str]:
-        session = self.sessions[int(self.rng.integers(len(self.sessions)))]
-        n = int(self.rng.integers(2, 7))
-        words = [session[int(i)] for i in self.rng.integers(0, len(session), n)]
+        words = self._pick(self._pick(self.sessions, 1)[0], int(self.rng.integers(2, 7)))
         if self.digit_writers and self.rng.random() < 0.3:
             unit = float(np.median([stroke_unit(w.strokes) for w in words]))
             words.insert(int(self.rng.integers(len(words) + 1)), self._number(unit * self.rng.uniform(1.0, 1.5)))
@@ -98,6 +105,11 @@ class LineSampler:
         kind = self.kinds[int(self.rng.choice(len(self.kinds), p=self.p))]
         if kind == "word_line":
             return self._word_line()
+        if kind == "joined":
+            return word_line(self._pick(self._pick(self.text_sessions, 1)[0], 2), self.rng)
+        if kind == "spaced":
+            words = self._pick(self._pick(self.sessions, 1)[0], int(self.rng.integers(1, 4)))
+            return word_line(words, self.rng, letter_gap=float(self.rng.uniform(0.3, 0.9)))
         if kind == "number":
             ink = self._number()
             return ink.strokes, ink.text

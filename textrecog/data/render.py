@@ -26,12 +26,13 @@ class Augment:
     aspect: tuple[float, float] = (0.8, 1.2)
     jitter: float = 0.012  # point noise / ink height
     elastic: float = 0.03  # warp amplitude / ink height
+    wave: float = 0.0  # local warp amplitude / ink height, over a few letters (lines: letters and baseline)
 
     @staticmethod
     def none(pen: float = 0.08) -> Augment:
         """No randomness except a fixed pen width."""
         return Augment(pen=(pen, pen), rotate_deg=0.0, shear=0.0, aspect=(1.0, 1.0),
-                       jitter=0.0, elastic=0.0)
+                       jitter=0.0, elastic=0.0, wave=0.0)
 
 
 def _affine(pts: np.ndarray, aug: Augment, rng: np.random.Generator) -> np.ndarray:
@@ -59,6 +60,15 @@ def _elastic(pts: np.ndarray, amp: float, rng: np.random.Generator) -> np.ndarra
     return out
 
 
+def _wave(pts: np.ndarray, amp: float, height: float, rng: np.random.Generator) -> np.ndarray:
+    """A local grid-like warp: x and y displaced by waves 1.5-4 ink heights long along the line."""
+    out = pts.copy()
+    for axis in range(2):
+        length = rng.uniform(1.5, 4.0) * height
+        out[:, axis] += amp * rng.uniform(0.3, 1.0) * np.sin(2 * np.pi * pts[:, 0] / length + rng.uniform(0, 2 * np.pi))
+    return out
+
+
 def transform_strokes(strokes: Sequence[np.ndarray], height: float, aug: Augment,
                       rng: np.random.Generator | None, min_aspect: float = 0.25) -> list[np.ndarray]:
     """Scale ink to ``height`` pixels tall (y down) and apply random variation.
@@ -75,6 +85,8 @@ def transform_strokes(strokes: Sequence[np.ndarray], height: float, aug: Augment
         pts = _affine(pts, aug, rng)
         if aug.elastic > 0:
             pts = _elastic(pts, aug.elastic * height, rng)
+        if aug.wave > 0:
+            pts = _wave(pts, aug.wave * height, height, rng)
         if aug.jitter > 0:
             pts = pts + rng.normal(0.0, aug.jitter * height, size=pts.shape)
     return np.split(pts, np.cumsum(sizes)[:-1])

@@ -43,17 +43,52 @@ def place(strokes: Strokes, height: float, x: float, bottom: float) -> tuple[Str
     return moved, x + width
 
 
-def word_line(words: Sequence[LineInk], rng: np.random.Generator) -> tuple[Strokes, str]:
-    """One writer's words side by side, at their shared scale, bottoms of their main bodies aligned."""
+def word_line(words: Sequence[LineInk], rng: np.random.Generator, letter_gap: float = 0.0) -> tuple[Strokes, str]:
+    """One writer's words side by side, at their shared scale, bottoms of their main bodies aligned.
+
+    ``letter_gap`` > 0 spaces each word's letters out by that many stroke heights; the words are then
+    set at least twice as far apart, as people do who write that way.
+    """
     unit = float(np.median([stroke_unit(w.strokes) for w in words]))
     out: list[np.ndarray] = []
     x = 0.0
     for w in words:
-        lo, hi = _frame(w.strokes)
-        base = float(np.median([s[:, 1].max() for s in w.strokes]))  # descenders pull less than the max
-        out += [(s - (lo[0], base)) + (x, 0.0) for s in w.strokes]
-        x += (hi[0] - lo[0]) + unit * rng.uniform(0.5, 1.3)
+        strokes = spaced_word(w.strokes, letter_gap * unit, rng) if letter_gap > 0 else w.strokes
+        lo, hi = _frame(strokes)
+        base = float(np.median([s[:, 1].max() for s in strokes]))  # descenders pull less than the max
+        out += [(s - (lo[0], base)) + (x, 0.0) for s in strokes]
+        x += (hi[0] - lo[0]) + unit * max(rng.uniform(0.5, 1.3), 2.0 * letter_gap * rng.uniform(1.0, 1.3))
     return tuple(o.astype(np.float32) for o in out), " ".join(w.text for w in words)
+
+
+def letter_groups(strokes: Strokes) -> list[list[int]]:
+    """Stroke indices of the ink's pieces left to right: strokes whose x-ranges overlap are one piece.
+
+    A letter's dot, bar or accent overlaps its stem, so it stays with its letter.
+    """
+    spans = sorted((float(s[:, 0].min()), float(s[:, 0].max()), i) for i, s in enumerate(strokes))
+    groups: list[list] = []
+    for left, right, i in spans:
+        if groups and left <= groups[-1][0]:
+            groups[-1][0] = max(groups[-1][0], right)
+            groups[-1][1].append(i)
+        else:
+            groups.append([right, [i]])
+    return [g[1] for g in groups]
+
+
+def spaced_word(strokes: Strokes, gap: float, rng: np.random.Generator) -> Strokes:
+    """The word with its pieces set about ``gap`` apart (±15%): letters spaced out evenly, as on forms."""
+    out = list(strokes)
+    shift, right = 0.0, None
+    for group in letter_groups(strokes):
+        left = min(float(strokes[i][:, 0].min()) for i in group)
+        if right is not None:
+            shift += gap * rng.uniform(0.85, 1.15) - (left - right)
+        for i in group:
+            out[i] = (strokes[i] + (shift, 0.0)).astype(np.float32)
+        right = max(float(strokes[i][:, 0].max()) for i in group)
+    return tuple(out)
 
 
 def _digits(rng: np.random.Generator, n: int) -> str:
