@@ -32,7 +32,9 @@ class LineModel:
             raise ModelError(f"{self.info.path}: a {self.info.kind} model, not a line model")
         self.spec: LineSpec = self.info.spec
         self._lock = threading.Lock()  # an interpreter is not thread-safe
-        xnnpack = os.environ.get("TEXTRECOG_XNNPACK", "") == "1"
+        # XNNPACK (LiteRT's default delegate) runs the one graph 1.4x faster in batch at no memory cost;
+        # TEXTRECOG_XNNPACK=0 runs the builtin kernels instead
+        xnnpack = os.environ.get("TEXTRECOG_XNNPACK", "1") != "0"
         self._interp = open_interpreter(self.info, threads or default_threads(), xnnpack)
         self.fixed_batch = self._validate(self._interp)
         self._in = self._interp.get_input_details()[0]["index"]
