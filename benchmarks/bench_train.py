@@ -20,6 +20,9 @@ CANDIDATES = {  # the architecture comparison of issue 20 (models/line/manifest.
     "crnn_wide": ["--arch", "crnn", "--convs", "32,64,128,192", "--rnn", "256", "--layers", "2"],
     "conv": ["--arch", "conv", "--convs", "32,64,96,160", "--layers", "10", "--channels", "256", "--kernel", "5",
              "--dilations", "1,2,4,1,2"],
+    # measured for speed after the comparison: separable stem convs, for the batch and window targets
+    "conv_sep": ["--arch", "conv", "--convs", "32,64,128,192", "--layers", "10", "--channels", "256", "--kernel",
+                 "5", "--dilations", "1,2,4,1,2", "--separable-stem"],
 }
 
 

@@ -1,6 +1,6 @@
 """The line architecture comparison: validation CER for the same CPU budget, and LiteRT speed.
 
-    python benchmarks/compare_line_archs.py [--runs runs] [--archs crnn,crnn_wide,conv] [--update-model models/line]
+    python benchmarks/compare_line_archs.py [--runs runs] [--archs crnn,crnn_wide,conv,conv_sep] [--update-model models/line]
 
 Reads the work folders of the comparison runs (``RUNS/cmp-NAME.work``,
 trained by ``textrecog train --kind line ... --cpu-minutes 60 --no-export``
@@ -59,7 +59,7 @@ def row(name: str, work: Path, tmp: Path, repeat: int) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", default="runs")
-    p.add_argument("--archs", default=",".join(CANDIDATES))
+    p.add_argument("--archs", default="crnn,crnn_wide,conv,conv_sep")
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--verdict", default="", help="the choice and why, recorded with --update-model")
     p.add_argument("--update-model", help="a model directory whose manifest records the comparison")

@@ -15,6 +15,7 @@ SPEC = LineSpec(max_width=512)
 ARCHS = {
     "conv": LineArch("conv", (4, 8, 8, 8), layers=2, channels=12, kernel=3, dilations=(1, 2)),
     "crnn": LineArch("crnn", (4, 8, 8, 8), rnn=6, layers=2),
+    "conv_sep": LineArch("conv", (4, 8, 8, 8), layers=1, channels=12, kernel=3, separable_stem=True),
 }
 
 

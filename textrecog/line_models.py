@@ -36,10 +36,12 @@ class LineArch:
     kernel: int = 5  # conv: kernel of the 1-D blocks
     dilations: tuple[int, ...] = field(default=(1, 2, 4))  # conv: cycled over the blocks
     dropout: float = 0.25
+    separable_stem: bool = False  # stem convs after the first depthwise-separable (several times fewer FLOPs)
 
     def describe(self) -> str:
         """One line for the manifest and the card."""
-        stem = f"conv {','.join(map(str, self.convs))}, pools 2x2,2x2,2x1,2x1"
+        kind = "separable conv" if self.separable_stem else "conv"
+        stem = f"{kind} {','.join(map(str, self.convs))}, pools 2x2,2x2,2x1,2x1"
         if self.name == "crnn":
             return f"{stem}, {self.layers} x BiLSTM {self.rnn}"
         return (f"{stem}, {self.layers} residual separable Conv1D-{self.channels} blocks (kernel {self.kernel}, "
@@ -57,7 +59,8 @@ class LineArch:
 
 def _stem(x, arch: LineArch, layers):
     for i, w in enumerate(arch.convs):
-        x = layers.Conv2D(w, 3, padding="same", use_bias=False, name=f"conv{i}")(x)
+        conv = layers.SeparableConv2D if arch.separable_stem and i else layers.Conv2D
+        x = conv(w, 3, padding="same", use_bias=False, name=f"conv{i}")(x)
         x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"conv{i}_bn")(x)
         x = layers.ReLU(name=f"conv{i}_relu")(x)
         x = layers.MaxPooling2D(POOLS[min(i, len(POOLS) - 1)], name=f"pool{i}")(x)

@@ -58,6 +58,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--channels", type=int, default=256, help="conv: channels of the 1-D blocks")
     p.add_argument("--kernel", type=int, default=5, help="conv: kernel of the 1-D blocks")
     p.add_argument("--dilations", default="1,2,4", help="conv: dilations, cycled over the blocks")
+    p.add_argument("--separable-stem", action="store_true",
+                   help="depthwise-separable convolutions in the stem after the first (fewer FLOPs)")
     p.add_argument("--cpu-minutes", type=float, default=0,
                    help="stop (and export) once training has used this much CPU time in all, across resumed "
                         "runs (all threads): a budget that other work on the machine does not shrink; 0: no limit")
@@ -81,7 +83,7 @@ def arch_of(args: argparse.Namespace) -> LineArch:
     """The architecture the arguments describe."""
     ints = lambda text: tuple(int(v) for v in text.split(","))  # noqa: E731
     return LineArch(args.arch, ints(args.convs), args.rnn, args.layers, args.channels, args.kernel,
-                    ints(args.dilations))
+                    ints(args.dilations), separable_stem=args.separable_stem)
 
 
 def main(argv: list[str] | None = None) -> int:
