@@ -233,3 +233,27 @@ def test_missing_data_folders_are_one_line_errors(tmp_path, capsys):
         assert main(["--data", "etl8b2", *extra, "--out", str(tmp_path / "m")]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("textrecog train: ") and named in err[0]
+
+
+def test_line_training_from_init_never_replaces_a_better_model(trained, tmp_path):
+    """--init continues a committed checkpoint, copies it back every epoch, and keeps a better shipped model."""
+    import shutil
+
+    from textrecog.train import main
+
+    tree, _, _ = trained
+    out, cand = tmp_path / "line", tmp_path / "candidate"
+    args = ["--kind", "line", "--unipen", str(tree), "--steps", "2", "--batch", "4", "--val-count", "4",
+            "--arch", "conv", "--convs", "4,4,4,4", "--layers", "1", "--channels", "8", "--kernel", "3",
+            "--val-sites", "wvl", "--test-sites", "wrd", "--max-width", "128"]
+    assert main([*args, "--out", str(out), "--workdir", str(tmp_path / "w1"), "--epochs", "1"]) == 0
+    shutil.copytree(out / "checkpoint", cand)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["training"]["best_val_cer"] = 0.0  # the shipped model is better than any continuation can be
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    before = (out / "model.tflite").read_bytes()
+    code = main([*args, "--out", str(out), "--workdir", str(tmp_path / "w2"), "--epochs", "2", "--init", str(cand)])
+    assert code == 0
+    assert (out / "model.tflite").read_bytes() == before  # not replaced
+    assert json.loads((cand / "state.json").read_text())["epoch"] == 2  # the checkpoint followed the run
+    assert main([*args, "--out", str(out), "--workdir", str(tmp_path / "w3"), "--init", str(tmp_path / "nope")]) == 2
