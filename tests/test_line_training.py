@@ -29,7 +29,7 @@ def one_batch():
 
 @pytest.mark.parametrize("arch", ["conv", "crnn"])
 def test_resumed_trainer_has_the_same_state(tmp_path, arch):
-    from textrecog.line_training import Trainer
+    from textrecog.line_training import Trainer, save_checkpoint
 
     args, work = args_for(tmp_path, arch), tmp_path / "work"
     work.mkdir()
@@ -50,3 +50,11 @@ def test_resumed_trainer_has_the_same_state(tmp_path, arch):
     for a, b_ in zip(first.opt.variables, second.opt.variables):
         np.testing.assert_array_equal(a.numpy(), b_.numpy())
     assert int(second.opt.iterations.numpy()) == 3
+    # the same through a committed checkpoint folder (--init) and a fresh work folder, as in a later session
+    save_checkpoint(work, tmp_path / "candidate")
+    args.init = str(tmp_path / "candidate")
+    (tmp_path / "fresh").mkdir()
+    third = Trainer(args, tmp_path / "fresh")
+    assert third.state == first.state and int(third.opt.iterations.numpy()) == 3
+    for a, b_ in zip(first.opt.variables, third.opt.variables):
+        np.testing.assert_array_equal(a.numpy(), b_.numpy())

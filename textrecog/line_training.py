@@ -77,7 +77,8 @@ def save_checkpoint(workdir: Path, folder: Path) -> None:
     import shutil
 
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("last.weights.h5", "best.weights.h5", "state.json"):  # the state last: it names the epoch
+    # the optimiser's moments too, so a later session resumes exactly; the state last, as it names the epoch
+    for name in ("last.weights.h5", "last.optimizer.npz", "best.weights.h5", "state.json"):
         if (workdir / name).is_file():
             shutil.copy(workdir / name, folder / f"{name}.tmp")
             (folder / f"{name}.tmp").replace(folder / name)
