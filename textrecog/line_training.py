@@ -44,8 +44,8 @@ def load_split(args: argparse.Namespace) -> dict:
 def val_set(corpus, spec: LineSpec, count: int, seed: int) -> list:
     """A fixed, faithfully rendered validation sample (words and texts).
 
-    Lines split from multi-line texts are left out, so the sample (and its CER) stays the one every
-    earlier model was measured on.
+    Texts the line splitter took (split lines, tall single lines) are left out, so the sample (and its
+    CER) stays the one every earlier model was measured on.
     """
     from textrecog.data.lineimages import faithful_image
     from textrecog.data.linesampler import make_batch
@@ -131,7 +131,7 @@ class Trainer:
         self.state = {"cpu_seconds": 0.0, "curve": [], **json.loads((folder / "state.json").read_text()),
                       "arch": self.arch.to_json()}
         self.model.load_weights(folder / "last.weights.h5")
-        if (folder / "last.optimizer.npz").is_file():  # a shipped checkpoint has weights only
+        if (folder / "last.optimizer.npz").is_file():  # older shipped checkpoints have weights only
             saved = np.load(folder / "last.optimizer.npz")
             for i, v in enumerate(self.opt.variables):
                 v.assign(saved[f"v{i}"])
@@ -174,6 +174,16 @@ class Trainer:
                          np.mean(losses[-50:]) if losses else float("nan"), (time.time() - t0) / (k + 1))
         return float(np.mean(losses)) if losses else float("nan")
 
+    def record(self, loss: float, val_cer: float, seconds: float, cpu_seconds: float) -> dict:
+        """Count a finished epoch and add it to the validation curve; returns the state."""
+        s = self.state
+        s["epoch"] += 1
+        s["seconds"] += seconds
+        s["cpu_seconds"] += cpu_seconds
+        s["curve"].append({"epoch": s["epoch"], "loss": round(loss, 4), "val_cer": round(val_cer, 5),
+                           "cpu_seconds": round(s["cpu_seconds"]), "lr": s["lr"]})
+        return s
+
     def end_epoch(self, val_cer: float) -> bool:
         """Track the best CER, halve the rate on a plateau; True if training should go on."""
         s = self.state
@@ -209,12 +219,7 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
         t0, c0 = time.time(), time.process_time()
         loss = trainer.epoch(stream, args.steps)
         cer = cer_of(predict, val)
-        s = trainer.state
-        s["epoch"] += 1
-        s["seconds"] += time.time() - t0
-        s["cpu_seconds"] += time.process_time() - c0
-        s["curve"].append({"epoch": s["epoch"], "loss": round(loss, 4), "val_cer": round(cer, 5),
-                           "cpu_seconds": round(s["cpu_seconds"]), "lr": s["lr"]})
+        s = trainer.record(loss, cer, time.time() - t0, time.process_time() - c0)
         run.update(epochs=run["epochs"] + 1, seconds=round(time.time() - started),
                    cpu_seconds=round(time.process_time() - cpu0))
         go_on = trainer.end_epoch(cer)
