@@ -15,7 +15,7 @@ import threading
 
 import numpy as np
 
-from textrecog.classify import default_threads, open_interpreter
+from textrecog.classify import _quiet_native_stderr, default_threads, open_interpreter
 from textrecog.model import ModelError, ModelInfo, load_info
 from textrecog.normalize import LineSpec, line_to_input
 
@@ -63,7 +63,8 @@ class LineModel:
     def _invoke(self, batch: np.ndarray) -> np.ndarray:
         if batch.shape != self._shape:
             self._interp.resize_tensor_input(self._in, batch.shape, strict=True)
-            self._interp.allocate_tensors()
+            with _quiet_native_stderr():  # the delegate's banner comes with the first plan
+                self._interp.allocate_tensors()
             self._shape = batch.shape
         self._interp.reset_all_variables()  # a fused LSTM keeps its state in variables: each line starts afresh
         self._interp.set_tensor(self._in, batch)
