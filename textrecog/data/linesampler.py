@@ -87,13 +87,17 @@ class LineSampler:
     def _pick(self, pool: list, n: int) -> list:
         return [pool[int(i)] for i in self.rng.integers(0, len(pool), n)]
 
+    def _one_writer(self, sessions: list[list[LineInk]], n: int) -> list[LineInk]:
+        """``n`` inks (with repeats) of one randomly chosen writer session."""
+        return self._pick(self._pick(sessions, 1)[0], n)
+
     def _number(self, height: float = 100.0) -> LineInk:
         chars = self.digit_writers[int(self.rng.integers(len(self.digit_writers)))]
         text = number_text(self.rng, set(chars))
         return LineInk(char_line(chars, text, self.rng, height), text, "", "", "synthetic")
 
     def _word_line(self) -> tuple[tuple[np.ndarray, ...], str]:
-        words = self._pick(self._pick(self.sessions, 1)[0], int(self.rng.integers(2, 7)))
+        words = self._one_writer(self.sessions, int(self.rng.integers(2, 7)))
         if self.digit_writers and self.rng.random() < 0.3:
             unit = float(np.median([stroke_unit(w.strokes) for w in words]))
             words.insert(int(self.rng.integers(len(words) + 1)), self._number(unit * self.rng.uniform(1.0, 1.5)))
@@ -106,9 +110,9 @@ class LineSampler:
         if kind == "word_line":
             return self._word_line()
         if kind == "joined":
-            return word_line(self._pick(self._pick(self.text_sessions, 1)[0], 2), self.rng)
+            return word_line(self._one_writer(self.text_sessions, 2), self.rng)
         if kind == "spaced":
-            words = self._pick(self._pick(self.sessions, 1)[0], int(self.rng.integers(1, 4)))
+            words = self._one_writer(self.sessions, int(self.rng.integers(1, 4)))
             return word_line(words, self.rng, letter_gap=float(self.rng.uniform(0.3, 0.9)))
         if kind == "number":
             ink = self._number()
