@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from textrecog.batch_io import char_count
+from textrecog.output.records import char_count
 
 
 def make_images(unipen: str, count: int, folder: Path, one_line: bool = False) -> int:
@@ -35,12 +35,12 @@ def make_images(unipen: str, count: int, folder: Path, one_line: bool = False) -
     """
     import cv2
 
-    from textrecog.binarize import binarize
-    from textrecog.charset import LATIN62
     from textrecog.data.render import render_page
     from textrecog.data.texts import iter_text_samples
     from textrecog.data.unipen import UnipenCorpus
-    from textrecog.segment import segment
+    from textrecog.decoding.charset import LATIN62
+    from textrecog.imaging.binarize import binarize
+    from textrecog.segmentation.segment import segment
 
     folder.mkdir(parents=True, exist_ok=True)
     existing = len(list(folder.glob("*.png")))

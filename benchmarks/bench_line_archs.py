@@ -18,13 +18,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from bench_train import CANDIDATES
 
 
 def time_graph(path: Path, width: int, batch: int, repeat: int) -> float:
     """Median ms a line for (batch, 32, width, 1) inputs on one LiteRT thread."""
-    from textrecog.classify import _interpreter_class
+    from textrecog.engines.classify import _interpreter_class
 
     interp = _interpreter_class()(model_path=str(path), num_threads=1)
     inp = interp.get_input_details()[0]
@@ -49,11 +48,12 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--float32", action="store_true", help="float32 weights (default: float16, as shipped)")
     args = p.parse_args()
-    from textrecog.charset import LINE_ALPHABET
-    from textrecog.line_export import export_tflite
-    from textrecog.line_models import build_line_model
-    from textrecog.normalize import LineSpec
-    from textrecog.train_line import arch_of, parse_args
+    from textrecog.decoding.charset import LINE_ALPHABET
+    from textrecog.imaging.normalize import LineSpec
+    from textrecog.training.line_export import export_tflite
+    from textrecog.training.line_models import build_line_model
+    from textrecog.training.line_setup import arch_of
+    from textrecog.training.train_line import parse_args
 
     spec = LineSpec()
     with tempfile.TemporaryDirectory() as tmp:

@@ -48,7 +48,7 @@ def per_line(model: str, repeat: int) -> tuple[float, float]:
 
 def line_throughput(model: str, width: int = 256, batch: int = 8, rounds: int = 20) -> float:
     """Line model alone: lines per second on batches of normalised line images ``width`` wide."""
-    from textrecog.line_runtime import LineModel
+    from textrecog.engines.line_runtime import LineModel
 
     lm = LineModel(model)
     x = np.random.default_rng(0).random((batch, lm.spec.height, width, 1), dtype=np.float32)
@@ -61,7 +61,7 @@ def line_throughput(model: str, width: int = 256, batch: int = 8, rounds: int = 
 
 def throughput(model: str, batch: int = 1024, rounds: int = 10) -> float:
     """Classifier characters per second on batches of normalised crops."""
-    from textrecog.classify import Classifier
+    from textrecog.engines.classify import Classifier
 
     clf = Classifier(model)
     size = clf.info.spec.size
@@ -83,7 +83,7 @@ def main() -> None:
     med, p95 = per_line(args.model, args.repeat)
     print(f"per line, warm ({len([s for s in SAMPLES if s.name.startswith('line')])} sample lines): "
           f"{med:.1f} ms median, {p95:.1f} ms p95")
-    from textrecog.model import load_info
+    from textrecog.engines.model import load_info
 
     if load_info(args.model).kind == "line":
         for width, batch in ((256, 1), (256, 8), (512, 8)):

@@ -27,17 +27,18 @@ def main() -> None:
     import cv2
 
     cv2.setNumThreads(1)
-    from textrecog.batch_io import format_record, result_record
-    from textrecog.binarize import binarize
-    from textrecog.classify import predictions_from_probs
-    from textrecog.decode import decode
-    from textrecog.imageio import load_gray
-    from textrecog.line_engine import cut_line
-    from textrecog.normalize import normalize_batch
-    from textrecog.types import Result
-    from textrecog.char_engine import assemble, glyph_inks
+    from textrecog.decoding.context import decode
+    from textrecog.engines.char_engine import glyph_inks
+    from textrecog.engines.char_results import assemble
+    from textrecog.engines.classify import predictions_from_probs
+    from textrecog.engines.line_engine import cut_line
+    from textrecog.imaging.binarize import binarize
+    from textrecog.imaging.imageio import load_gray
+    from textrecog.imaging.normalize import normalize_batch
+    from textrecog.output.records import format_record, result_record
     from textrecog.pipeline import get_engine
-    from textrecog.segment import Page, segment
+    from textrecog.segmentation.segment import Page, segment
+    from textrecog.types import Result
 
     files = sorted(f for f in args.folder.iterdir() if f.suffix.lower() in {".png", ".jpg", ".jpeg"})
     files = files[: args.count]

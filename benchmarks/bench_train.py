@@ -28,9 +28,9 @@ CANDIDATES = {  # the architecture comparison of issue 20 (models/line/manifest.
 
 def pipeline_rate(train, batches: int) -> tuple[float, list]:
     """Images/s of the batch stream on this thread, and the batches it made."""
-    from textrecog.charset import LINE_ALPHABET
     from textrecog.data.linesampler import batches as stream
-    from textrecog.normalize import LineSpec
+    from textrecog.decoding.charset import LINE_ALPHABET
+    from textrecog.imaging.normalize import LineSpec
 
     it = stream(train, LINE_ALPHABET, LineSpec(), 32, 0)
     next(it)
@@ -47,8 +47,8 @@ def step_rate(name: str, made: list, steps: int, bf16: bool) -> tuple[int, float
 
     import keras
 
-    from textrecog.line_training import Trainer
-    from textrecog.train_line import parse_args
+    from textrecog.training.line_training import Trainer
+    from textrecog.training.train_line import parse_args
 
     keras.mixed_precision.set_global_policy("mixed_bfloat16" if bf16 else "float32")
     with tempfile.TemporaryDirectory() as tmp:

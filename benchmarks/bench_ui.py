@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def fill(canvas, count: int, per_row: int = 15, pitch: int = 60) -> None:
     """Write ``count`` capitals in rows of ``per_row``, ``pitch`` px apart, as finished strokes."""
-    from ui.templates import letter_strokes
+    from textrecog.ui.templates import letter_strokes
 
     letters = "THEAX"
     for i in range(count):
@@ -38,7 +38,7 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from textrecog.pipeline import recognize
-    from ui.app import MainWindow
+    from textrecog.ui.app import MainWindow
 
     # the last case: 30 characters on one line (pitch 45 px across a 1400 px canvas)
     for count, per_row, pitch, width in ((1, 15, 60, 1000), (10, 15, 60, 1000), (30, 15, 60, 1000),

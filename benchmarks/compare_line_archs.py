@@ -36,10 +36,10 @@ def best_by(curve: list[dict], minutes: float, slack: float = 120.0) -> str:
 
 def row(name: str, work: Path, tmp: Path, repeat: int) -> dict:
     """One architecture's figures."""
-    from textrecog.charset import LINE_ALPHABET
-    from textrecog.line_export import export_tflite
-    from textrecog.line_models import LineArch, build_line_model
-    from textrecog.normalize import LineSpec
+    from textrecog.decoding.charset import LINE_ALPHABET
+    from textrecog.imaging.normalize import LineSpec
+    from textrecog.training.line_export import export_tflite
+    from textrecog.training.line_models import LineArch, build_line_model
 
     state = json.loads((work / "state.json").read_text())
     arch, spec = LineArch.from_json(state["arch"]), LineSpec()

@@ -16,7 +16,7 @@ import shlex
 import sys
 
 from textrecog.data.kana import held_out_lines
-from textrecog.evaluate import edit_distance
+from textrecog.evaluation.metrics import edit_distance
 from textrecog.pipeline import recognize
 
 
@@ -51,8 +51,8 @@ def main() -> None:
 
 def record(args: argparse.Namespace, figures: dict) -> None:
     """Store the end-to-end figure in the manifest and rewrite the model card."""
-    from textrecog.model import load_info
-    from textrecog.modelcard import write_card
+    from textrecog.engines.model import load_info
+    from textrecog.evaluation.modelcard import write_card
 
     path = load_info(args.model).path / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))

@@ -59,8 +59,8 @@ def main() -> int:
     args = p.parse_args()
     from textrecog.data.texts import render_text
     from textrecog.data.unipen import UnipenCorpus
-    from textrecog.decoder import make_options
-    from textrecog.model import load_info
+    from textrecog.decoding.decoder import make_options
+    from textrecog.engines.model import load_info
     from textrecog.pipeline import get_engine
 
     info = load_info(args.model)

@@ -33,7 +33,7 @@ def read(inks: list, gap: float, model: str | None) -> tuple[float, float, float
     """(share read with a space, CER spaces ignored, CER) of the words, spaced ``gap`` stroke heights apart."""
     from textrecog.data.render import render_page, stroke_unit
     from textrecog.data.synthlines import spaced_word
-    from textrecog.evaluate import edit_distance
+    from textrecog.evaluation.metrics import edit_distance
     from textrecog.pipeline import recognize
 
     rng = np.random.default_rng(1)

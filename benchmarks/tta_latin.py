@@ -43,7 +43,7 @@ def view(images: np.ndarray, dx: int, dy: int, thick: bool) -> np.ndarray:
 
 def probabilities(clfs, images: np.ndarray, views) -> np.ndarray:
     """Mean class probabilities over models and views."""
-    from textrecog.evaluate import image_probabilities
+    from textrecog.evaluation.metrics import image_probabilities
 
     total = sum(image_probabilities(clf, view(images, dx, dy, thick)) for clf in clfs for dx, dy, thick in views)
     return total / (len(clfs) * len(views))
@@ -51,8 +51,8 @@ def probabilities(clfs, images: np.ndarray, views) -> np.ndarray:
 
 def figures(labels: tuple[str, ...], truth: list[str], probs: np.ndarray) -> dict[str, float]:
     """The issue's targets from probabilities."""
-    from textrecog.charset import DIGITS
-    from textrecog.evaluate import accuracy_by_section, restrict_probs
+    from textrecog.decoding.charset import DIGITS
+    from textrecog.evaluation.metrics import accuracy_by_section, restrict_probs
 
     pred = [labels[i] for i in np.argmax(probs, axis=1)]
     sec = accuracy_by_section(truth, pred)
@@ -69,10 +69,10 @@ def main() -> int:
     p.add_argument("--models", default="latin", help="comma list of model names or directories")
     p.add_argument("--views", default=",".join(VIEWS), help=f"comma list of {', '.join(VIEWS)}")
     args = p.parse_args()
-    from textrecog.classify import Classifier
     from textrecog.data.chars import FAITHFUL, build_split, load_char_samples, split_by_site
     from textrecog.data.unipen import UnipenCorpus
-    from textrecog.model import load_info
+    from textrecog.engines.classify import Classifier
+    from textrecog.engines.model import load_info
 
     clfs = [Classifier(load_info(m)) for m in args.models.split(",")]
     info = clfs[0].info

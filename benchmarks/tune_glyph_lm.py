@@ -26,18 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def glyph_probs(args) -> list[dict]:
     """[{text, printed, section, lines: [(probs, spaces)]}] (cached)."""
-    from textrecog.lm import sha256
-    from textrecog.model import load_info
+    from textrecog.decoding.lm import sha256
+    from textrecog.engines.model import load_info
 
     digest = sha256(load_info(args.model).tflite_path)[:10]  # a retrained model gets its own cache
     cache = Path(args.cache or f"runs/glyphtune-{args.model}-{digest}-{args.sites.replace(',', '-')}-{args.limit}.pkl")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
-    from textrecog.char_engine import _upright_inks
     from textrecog.data.unipen import UnipenCorpus
-    from textrecog.decode import decode
-    from textrecog.eval_texts import texts_of_sites
-    from textrecog.normalize import normalize_batch
+    from textrecog.decoding.context import decode
+    from textrecog.engines.char_engine import _upright_inks
+    from textrecog.evaluation.eval_texts import texts_of_sites
+    from textrecog.imaging.normalize import normalize_batch
     from textrecog.pipeline import get_engine, prepare
 
     engine = get_engine(args.model)
@@ -60,7 +60,7 @@ def glyph_probs(args) -> list[dict]:
 
 def read(items: list[dict], labels: tuple[str, ...], scorer) -> list[str]:
     """Each item's text: the top class per glyph, or the lattice's best reading."""
-    from textrecog.beam import lattice_search
+    from textrecog.decoding.beam import lattice_search
 
     texts = []
     for it in items:
@@ -79,10 +79,10 @@ def read(items: list[dict], labels: tuple[str, ...], scorer) -> list[str]:
 
 def fit_calibration(items: list[dict], labels: tuple[str, ...], scorer) -> dict:
     """Temperature with the best-calibrated raw word mass, then the logistic word model and a line Platt map."""
-    from textrecog.beam import lattice_search, posteriors
-    from textrecog.calibrate import TEMPERATURES, ece, fit_confidence, word_features, word_outcomes
-    from textrecog.decoder import word_readings
-    from textrecog.lm_scorer import word_core
+    from textrecog.decoding.beam import lattice_search, posteriors
+    from textrecog.decoding.calibrate import TEMPERATURES, ece, fit_confidence, word_features, word_outcomes
+    from textrecog.decoding.decoder import word_readings
+    from textrecog.decoding.lm_scorer import word_core
 
     index = {c: i for i, c in enumerate(labels)}
     best = None
@@ -132,9 +132,9 @@ def main() -> int:
     args = p.parse_args()
     from tune_lm import report
 
-    from textrecog.lm import load_lm
-    from textrecog.lm_scorer import LMScorer, Weights
-    from textrecog.model import load_info
+    from textrecog.decoding.lm import load_lm
+    from textrecog.decoding.lm_scorer import LMScorer, Weights
+    from textrecog.engines.model import load_info
 
     info = load_info(args.model)
     items = glyph_probs(args)

@@ -29,8 +29,8 @@ def frame_probs(args) -> list[dict]:
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     from textrecog.data.unipen import UnipenCorpus
-    from textrecog.eval_texts import texts_of_sites
-    from textrecog.line_engine import cut_line
+    from textrecog.engines.line_engine import cut_line
+    from textrecog.evaluation.eval_texts import texts_of_sites
     from textrecog.pipeline import get_engine, prepare
 
     engine = get_engine(args.model)
@@ -49,8 +49,8 @@ def frame_probs(args) -> list[dict]:
 
 def decode_all(items: list[dict], labels: tuple[str, ...], scorer, config) -> tuple[list[str], list[float]]:
     """Each item's text (lines joined by a space) and the decoding time of each line."""
-    from textrecog.beam import prefix_beam_search
-    from textrecog.ctc import best_path
+    from textrecog.decoding.beam import prefix_beam_search
+    from textrecog.decoding.ctc import best_path
 
     texts, times = [], []
     for it in items:
@@ -68,11 +68,11 @@ def decode_all(items: list[dict], labels: tuple[str, ...], scorer, config) -> tu
 
 def calibration_data(items: list[dict], labels: tuple[str, ...], scorer, config, temperature: float):
     """Per word read: (N-best mass, confidence features, right?); per single-line text: (mass, right?)."""
-    from textrecog.beam import posteriors, prefix_beam_search
-    from textrecog.calibrate import word_features, word_outcomes
-    from textrecog.ctc import Span, span_probs
-    from textrecog.decoder import word_readings
-    from textrecog.lm_scorer import word_core
+    from textrecog.decoding.beam import posteriors, prefix_beam_search
+    from textrecog.decoding.calibrate import word_features, word_outcomes
+    from textrecog.decoding.ctc import Span, span_probs
+    from textrecog.decoding.decoder import word_readings
+    from textrecog.decoding.lm_scorer import word_core
 
     index = {c: i for i, c in enumerate(labels)}
     words, lines = {"mass": [], "features": [], "right": []}, {"mass": [], "right": []}
@@ -100,7 +100,7 @@ def calibration_data(items: list[dict], labels: tuple[str, ...], scorer, config,
 def fit_calibration(items, labels, scorer, config) -> dict:
     """The temperature whose raw word mass is best calibrated; then a logistic word-confidence model
     (N-best mass, character probabilities, lexicon, length) and a Platt map for lines."""
-    from textrecog.calibrate import TEMPERATURES, ece, fit_confidence
+    from textrecog.decoding.calibrate import TEMPERATURES, ece, fit_confidence
 
     best = None
     for t in TEMPERATURES:
@@ -115,7 +115,7 @@ def fit_calibration(items, labels, scorer, config) -> dict:
 
 def report(name: str, items: list[dict], texts: list[str], times: list[float]) -> dict:
     """Print and return CER/WER by style and set."""
-    from textrecog.evaluate import error_rates
+    from textrecog.evaluation.metrics import error_rates
 
     row = {}
     for section, style in itertools.product(("7", "8"), (True, False)):
@@ -146,10 +146,10 @@ def main() -> int:
     p.add_argument("--update-model", action="store_true",
                    help="store the weights and a calibration fitted on these sites in the model manifest")
     args = p.parse_args()
-    from textrecog.beam import BeamConfig
-    from textrecog.lm import load_lm
-    from textrecog.lm_scorer import LMScorer, Weights
-    from textrecog.model import load_info
+    from textrecog.decoding.beam import BeamConfig
+    from textrecog.decoding.lm import load_lm
+    from textrecog.decoding.lm_scorer import LMScorer, Weights
+    from textrecog.engines.model import load_info
 
     labels = load_info(args.model).labels
     items = frame_probs(args)
@@ -171,9 +171,9 @@ def update_model(args, items, labels, lm) -> None:
     """Write the weights and the fitted calibration into the model's manifest."""
     import json
 
-    from textrecog.beam import BeamConfig
-    from textrecog.lm_scorer import LMScorer, Weights
-    from textrecog.model import load_info
+    from textrecog.decoding.beam import BeamConfig
+    from textrecog.decoding.lm_scorer import LMScorer, Weights
+    from textrecog.engines.model import load_info
 
     weights = {"lm": args.lm_weight, "insertion": args.insertion, "oov": args.oov, "case": args.case}
     scorer = LMScorer(lm, labels, Weights(**weights))

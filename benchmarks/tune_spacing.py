@@ -14,12 +14,12 @@ import argparse
 
 import numpy as np
 
-from textrecog import spacing
-from textrecog.binarize import binarize
-from textrecog.charset import LATIN62
 from textrecog.data.texts import iter_text_samples, render_text
 from textrecog.data.unipen import UnipenCorpus
-from textrecog.segment import segment
+from textrecog.decoding.charset import LATIN62
+from textrecog.imaging.binarize import binarize
+from textrecog.segmentation import spacing
+from textrecog.segmentation.segment import segment
 
 MODEL_SITES = {"apa", "apb", "app", "ibm", "imp", "kai", "lav", "lou", "mot", "pri", "sie", "syn", "uqb",
                "art", "gmd", "val"}

@@ -64,10 +64,10 @@ def tiny_model(tmp_path_factory) -> Path:
     tf = pytest.importorskip("tensorflow")
     import keras
 
-    from textrecog.char_models import build_model
-    from textrecog.model import write_model_dir
-    from textrecog.normalize import InputSpec
-    from textrecog.train import export_tflite
+    from textrecog.engines.model import write_model_dir
+    from textrecog.imaging.normalize import InputSpec
+    from textrecog.training.char_models import build_model
+    from textrecog.training.train import export_tflite
 
     keras.utils.set_random_seed(0)
     spec = InputSpec()
@@ -103,13 +103,13 @@ def tiny_line_model(tmp_path_factory) -> Path:
     import keras
     import tensorflow as tf
 
-    from textrecog.charset import LINE_ALPHABET
     from textrecog.data.lineimages import line_image
     from textrecog.data.linesampler import make_batch
-    from textrecog.line_export import export_tflite
-    from textrecog.line_models import LineArch, build_line_model
-    from textrecog.model import write_model_dir
-    from textrecog.normalize import LineSpec
+    from textrecog.decoding.charset import LINE_ALPHABET
+    from textrecog.engines.model import write_model_dir
+    from textrecog.imaging.normalize import LineSpec
+    from textrecog.training.line_export import export_tflite
+    from textrecog.training.line_models import LineArch, build_line_model
 
     keras.utils.set_random_seed(0)
     spec = LineSpec(max_width=128)
@@ -151,7 +151,7 @@ TINY_LM_WORDS = {"the": 50, "class": 8, "october": 5, "cat": 10, "dog": 10, "of"
 @pytest.fixture(scope="session")
 def tiny_lm(tmp_path_factory) -> Path:
     """A character language model built in the test from a dozen weighted words."""
-    from textrecog.lm_build import write_lm
+    from textrecog.training.lm_build import write_lm
 
     out = tmp_path_factory.mktemp("lms") / "tinylm"
     texts = [(w, float(n)) for w, n in TINY_LM_WORDS.items()]

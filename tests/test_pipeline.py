@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 import textrecog
-from textrecog.evaluate import edit_distance
+from textrecog.evaluation.metrics import edit_distance
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 GOLDEN = sorted(p for p in SAMPLES.glob("*.png") if p.with_suffix(".gt.txt").exists())
@@ -34,7 +34,7 @@ def cer(true: str, read: str) -> float:
 
 def held_out(model: str) -> list[Path]:
     """The golden samples from sites the model never trained on (latin: the hand-printed ones)."""
-    from textrecog.model import load_info
+    from textrecog.engines.model import load_info
 
     if model == "latin":
         return [p for p in GOLDEN if not p.stem.startswith("cursive")]

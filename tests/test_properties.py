@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from textrecog.binarize import binarize
-from textrecog.imageio import load_gray
-from textrecog.segment import segment
+from textrecog.imaging.binarize import binarize
+from textrecog.imaging.imageio import load_gray
+from textrecog.segmentation.segment import segment
 
 shapes = st.tuples(st.integers(1, 120), st.integers(1, 160))
 

@@ -18,7 +18,6 @@ from PyQt6.QtGui import QMouseEvent  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QPlainTextEdit, QWidget  # noqa: E402
 
 
-
 def send(widget: QWidget, kind: QEvent.Type, x: float, y: float, pressed: bool) -> None:
     button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
     buttons = Qt.MouseButton.LeftButton if pressed else Qt.MouseButton.NoButton
@@ -38,7 +37,7 @@ def draw(widget: QWidget, points: list[tuple[float, float]], steps: int = 10) ->
 
 def write(window, text: str, x0: float = 60, y0: float = 90) -> None:
     """Write block capitals with mouse events, one drag per stroke."""
-    from ui.templates import LETTERS
+    from textrecog.ui.templates import LETTERS
 
     canvas = window.findChild(QWidget, "canvas")
     for i, ch in enumerate(text):
@@ -48,7 +47,7 @@ def write(window, text: str, x0: float = 60, y0: float = 90) -> None:
 
 @pytest.fixture()
 def window(qtbot):
-    from ui.app import MainWindow
+    from textrecog.ui.app import MainWindow
 
     # block capitals, one stroke set per letter: the character engine's case (and its exact readings)
     w = MainWindow("latin")
@@ -188,7 +187,7 @@ def test_save_png(qtbot, window, tmp_path):
 def test_ui_never_imports_tensorflow():
     code = ("import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
             "from PyQt6.QtWidgets import QApplication; app = QApplication([])\n"
-            "from ui.app import MainWindow; import numpy as np\n"
+            "from textrecog.ui.app import MainWindow; import numpy as np\n"
             "w = MainWindow(); w.recognizer._run(1, np.full((50, 50), 255, np.uint8), None, w.decoding.options)\n"
             "w.recognizer.stop(); assert 'tensorflow' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
@@ -197,9 +196,9 @@ def test_ui_never_imports_tensorflow():
 def test_window_runs_a_line_model(qtbot, tiny_line_model, tmp_path):
     """The same window reads through the line engine when its model is a line model."""
     import cv2
-
     from conftest import render_digits
-    from ui.app import MainWindow
+
+    from textrecog.ui.app import MainWindow
 
     w = MainWindow(str(tiny_line_model))
     qtbot.addWidget(w)
@@ -271,7 +270,7 @@ def test_window_reads_kana_written_from_held_out_samples(qtbot, direction):
     from PIL import Image
 
     from textrecog.data import kana
-    from ui.app import MainWindow
+    from textrecog.ui.app import MainWindow
 
     test = kana.split_by_number(kana.etl8b2_samples(Path(ETL)))["test"]  # writers never trained on
     picks = [test[i] for i in (3, 300, 600, 900, 1200)]  # a line of five, as the issue's end-to-end lines
@@ -288,7 +287,7 @@ def test_window_reads_kana_written_from_held_out_samples(qtbot, direction):
         x, y = (60 + 110 * k, 150) if direction == "ltr" else (700, 30 + 110 * k)
         trace(w, image, x, y)
     truth = "".join(ch for _, ch, _ in picks)
-    from textrecog.evaluate import edit_distance
+    from textrecog.evaluation.metrics import edit_distance
 
     qtbot.waitUntil(lambda: len(result_text(w)) >= 4, timeout=20000)
     qtbot.wait(1500)  # the last stroke's recognition

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from zoo import CASES, build_zoo
 
 PER_FILE_S = 15  # the slowest real case (a 1 x 20000 strip of noise) takes ~2 s
@@ -83,7 +82,7 @@ def test_the_zoo_as_one_batch_folder(zoo, tmp_path):
     rc, peak_kib = map(int, proc.stdout.split())
     assert rc == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     records = {r["path"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
-    from textrecog.data.images import IMAGE_SUFFIXES
+    from textrecog.imaging.imageio import IMAGE_SUFFIXES
 
     walked = {p: c for p, c in zoo.items() if Path(p).suffix in IMAGE_SUFFIXES and c.name != "folder.png"}
     assert set(records) == set(walked)

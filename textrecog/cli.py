@@ -11,13 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from textrecog.decode_args import add_decode_args, forward_decode_args, options_from_args
-from textrecog.documents import FORMATS as DOC_FORMATS
+from textrecog.decoding.flags import add_decode_args, forward_decode_args, options_from_args
 from textrecog.names import printable
+from textrecog.output.documents import FORMATS as DOC_FORMATS
 from textrecog.types import DIRECTIONS
 
-SUBCOMMANDS = {"train": "textrecog.train", "eval": "textrecog.eval_cli", "batch": "textrecog.batch",
-               "lm": "textrecog.lm_build"}
+SUBCOMMANDS = {"train": "textrecog.training.train", "eval": "textrecog.evaluation.eval_cli", "batch": "textrecog.batch.command",
+               "lm": "textrecog.training.lm_build"}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -55,13 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _size(text: str) -> int:
-    from textrecog.batch_io import parse_size  # orjson's import costs 30 ms: only with --max-bytes
+    from textrecog.output.records import parse_size  # orjson's import costs 30 ms: only with --max-bytes
 
     return parse_size(text)
 
 
 def _version() -> str:
-    from textrecog import __version__
+    from textrecog.version import __version__
 
     return f"textrecog {__version__}"
 
@@ -76,7 +76,7 @@ def _print_text(path: str, text: str, prefix: bool) -> None:
 
 
 def _list_models() -> int:
-    from textrecog.model import ModelError, list_models, load_info
+    from textrecog.engines.model import ModelError, list_models, load_info
 
     for path in list_models():
         try:
@@ -95,14 +95,14 @@ def _list_models() -> int:
 
 def recognize_files(args: argparse.Namespace) -> int:
     """Recognise each image; one failure never stops the others."""
-    from textrecog.batch_io import error_record, format_record
-    from textrecog.imageio import ImageError
-    from textrecog.direction import check_model
+    from textrecog.engines.model import check_direction
+    from textrecog.imaging.imageio import ImageError
+    from textrecog.output.records import error_record, format_record
     from textrecog.pipeline import analyze, get_engine
 
-    check_model(get_engine(args.model).info, args.direction)  # fail fast, once, on a bad model or direction
+    check_direction(get_engine(args.model).info, args.direction)  # fail fast, once, on a bad model or direction
     options = options_from_args(args)
-    from textrecog.decoder import check_options
+    from textrecog.decoding.decoder import check_options
 
     check_options(get_engine(args.model).info, options)
     failures = 0
@@ -123,7 +123,7 @@ def recognize_files(args: argparse.Namespace) -> int:
         else:
             _print_text(path, analysis.result.text, prefix)
         if args.debug:
-            from textrecog.debug import write_overlay
+            from textrecog.output.debug import write_overlay
 
             _err(f"debug overlay: {write_overlay(analysis, path, args.debug)}")
     if failures:
@@ -133,7 +133,7 @@ def recognize_files(args: argparse.Namespace) -> int:
 
 def _batch_from_cli(args: argparse.Namespace) -> int:
     """`textrecog DIR ...`: the batch engine, results on stdout."""
-    from textrecog import batch
+    from textrecog.batch.command import main as batch_main
 
     fmt = args.format or ("jsonl" if args.json else "txt")
     argv = [*args.images, "--top-k", str(args.top_k), "--format", fmt]
@@ -142,14 +142,14 @@ def _batch_from_cli(args: argparse.Namespace) -> int:
     argv += ["--max-bytes", str(args.max_bytes)] if args.max_bytes else []
     argv += ["--direction", args.direction, *forward_decode_args(args)]
     argv += [flag for flag, on in (("--overwrite", args.overwrite), ("--resume", args.resume)) if on]
-    return batch.main(argv)
+    return batch_main(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``textrecog IMAGE...`` or ``textrecog SUBCOMMAND ...``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "ui":
-        from ui.app import main as ui_main
+        from textrecog.ui.app import main as ui_main
 
         return ui_main(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
@@ -168,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.top_k < 1:
         _err("--top-k must be at least 1")
         return EXIT_USAGE
-    from textrecog.lm import LMError
-    from textrecog.model import ModelError
+    from textrecog.decoding.lm import LMError
+    from textrecog.engines.model import ModelError
 
     try:
         return recognize_files(args)

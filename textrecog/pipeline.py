@@ -2,49 +2,39 @@
 
 load → binarise → segment (lines, glyphs, word spaces) → the model's
 engine reads the pages. The engine is picked by the model's manifest:
-``kind: char`` classifies glyphs (:mod:`textrecog.char_engine`), ``kind:
-line`` reads whole lines with a CTC model (:mod:`textrecog.line_engine`).
+``kind: char`` classifies glyphs (:mod:`textrecog.engines.char_engine`), ``kind:
+line`` reads whole lines with a CTC model (:mod:`textrecog.engines.line_engine`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
-from textrecog.binarize import binarize
-from textrecog.decoder import DecodeOptions
-from textrecog.direction import check_model, from_reading, to_reading
-from textrecog.imageio import ImageError, ImageSource, load_gray
-from textrecog.segment import Page, Segmentation, segment
+from textrecog.decoding.decoder import DecodeOptions
+from textrecog.engines.model import check_direction
+from textrecog.imaging.binarize import binarize
+from textrecog.imaging.imageio import ImageError, ImageSource, load_gray
+from textrecog.output.debug import Analysis
+from textrecog.segmentation.direction import from_reading, to_reading
+from textrecog.segmentation.segment import Page, segment
 from textrecog.types import Result
 
 
 @lru_cache(maxsize=4)
 def get_engine(model: str | None = None):
     """Load (once per process) the recognizer engine a model's manifest asks for."""
-    from textrecog.model import load_info
+    from textrecog.engines.model import load_info
 
     info = load_info(model)
     if info.kind == "line":
-        from textrecog.line_engine import LineEngine
+        from textrecog.engines.line_engine import LineEngine
 
         return LineEngine(info)
-    from textrecog.char_engine import CharEngine
+    from textrecog.engines.char_engine import CharEngine
 
     return CharEngine(info)
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """A result with the intermediate images that explain it (for --debug)."""
-
-    gray: np.ndarray
-    segmentation: Segmentation
-    result: Result
 
 
 def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
@@ -52,7 +42,7 @@ def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k:
     """Recognise the handwritten text in a path, PIL image or numpy array.
 
     ``direction="ttb"`` reads top-to-bottom columns, right to left (Japanese).
-    ``options`` (:func:`textrecog.decoder.make_options`): decoder, language
+    ``options`` (:func:`textrecog.decoding.decoder.make_options`): decoder, language
     model, the user's lexicon, a field's charset, the review threshold.
     """
     return analyze(image, model, top_k, max_bytes, direction, options).result
@@ -62,7 +52,7 @@ def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: i
             max_bytes: int | None = None, direction: str = "ltr", options: DecodeOptions | None = None) -> Analysis:
     """Run the whole pipeline and keep the segmentation (in the reading view) for inspection."""
     engine = get_engine(None if model is None else str(model))
-    check_model(engine.info, direction)
+    check_direction(engine.info, direction)
     page = prepare(image, max_bytes, direction)
     (result,) = engine.read([page], top_k, options or DecodeOptions())
     return Analysis(page.gray, page.segmentation, _on_page(result, page))
@@ -76,7 +66,7 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
     An image that cannot be read yields its ImageError in its place.
     """
     engine = get_engine(None if model is None else str(model))
-    check_model(engine.info, direction)
+    check_direction(engine.info, direction)
     prepared: list[Page | ImageError] = []
     for image in images:
         try:

@@ -11,12 +11,25 @@ from pathlib import Path
 
 from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QFont, QGuiApplication, QImage, QKeySequence
-from PyQt6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox,
-                             QPlainTextEdit, QSpinBox, QToolBar, QToolTip, QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QToolBar,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ui.canvas import Canvas
-from ui.decoding import DecodingControls
-from ui.worker import Recognizer
+from .canvas import Canvas
+from .decoding import DecodingControls
+from .worker import Recognizer
 
 DEBOUNCE_MS = 150
 
@@ -96,7 +109,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.model_box)
 
     def _fill_models(self, model: str | None) -> None:
-        from textrecog.model import DEFAULT_MODEL, ModelError, list_models, load_info
+        from textrecog.engines.model import DEFAULT_MODEL, ModelError, list_models, load_info
 
         for path in list_models():
             try:
@@ -247,7 +260,7 @@ class MainWindow(QMainWindow):
 
     def open_image(self, path: str) -> bool:
         """Show an image under the ink and recognise it; errors leave the window as it was."""
-        from textrecog.imageio import ImageError, load_gray
+        from textrecog.imaging.imageio import ImageError, load_gray
 
         try:
             gray = load_gray(path)

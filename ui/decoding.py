@@ -19,7 +19,7 @@ class DecodingControls(QObject):
     def __init__(self, bar: QToolBar, lexicon: str | None = None, charset: str | None = None,
                  flag_below: float = 0.5):
         super().__init__(bar)
-        from textrecog.decoder import make_options
+        from textrecog.decoding.decoder import make_options
 
         self.lexicon = lexicon
         bar.addWidget(QLabel(" Writing "))
@@ -62,7 +62,7 @@ class DecodingControls(QObject):
         return self.direction_box.currentData()
 
     def _update(self, *_args, emit: bool = True) -> None:
-        from textrecog.decoder import make_options
+        from textrecog.decoding.decoder import make_options
 
         try:
             self.options = make_options(lexicon=self.lexicon, charset=self.field_box.currentData(),

@@ -1,4 +1,4 @@
-"""Screenshot of the window for the README: ``xvfb-run python -m ui.screenshot OUT.png``.
+"""Screenshot of the window for the README: ``xvfb-run python -m textrecog.ui.screenshot OUT.png``.
 
 Opens a bundled handwriting sample, writes a few block capitals under it
 with simulated pen strokes, waits for recognition and grabs the X screen.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PyQt6.QtWidgets import QApplication
 
-from ui.templates import letter_strokes
+from .templates import letter_strokes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def _wait(app: QApplication, seconds: float) -> None:
 
 def main(out: str) -> None:
     app = QApplication(sys.argv[:1])
-    from ui.app import MainWindow
+    from .app import MainWindow
 
     window = MainWindow()
     window.resize(1100, 560)

@@ -52,8 +52,8 @@ class Recognizer(QObject):
             self.busy = False
 
     def _run(self, request_id: int, gray: np.ndarray, model: str | None, options, direction: str = "ltr") -> None:
-        from textrecog.imageio import ImageError
-        from textrecog.model import ModelError
+        from textrecog.engines.model import ModelError
+        from textrecog.imaging.imageio import ImageError
         from textrecog.pipeline import recognize
 
         t0 = time.perf_counter()

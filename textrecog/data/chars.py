@@ -18,7 +18,7 @@ import numpy as np
 
 from textrecog.data.render import Augment, render
 from textrecog.data.unipen import InkSample, UnipenCorpus
-from textrecog.normalize import InputSpec, normalize_crop
+from textrecog.imaging.normalize import InputSpec, normalize_crop
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from textrecog.normalize import InputSpec
+from textrecog.imaging.normalize import InputSpec
 
 FONT_SUFFIXES = {".ttf", ".otf", ".ttc"}
 

@@ -1,7 +1,7 @@
 """Readers for image data sets: MNIST/EMNIST idx files, MNIST npz, image folders.
 
 Every reader returns ink images (uint8, ink bright on 0) and their labels,
-ready for :func:`textrecog.normalize.normalize_crop`.
+ready for :func:`textrecog.imaging.normalize.normalize_crop`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from textrecog.imaging.imageio import IMAGE_SUFFIXES
+
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-# what a folder walk reads (a file given by name is tried whatever its suffix)
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".jp2",
-                  ".pgm", ".pbm", ".ppm", ".pnm"}
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
@@ -80,7 +79,7 @@ def load_image_folder(root: str | os.PathLike) -> tuple[list[np.ndarray], list[s
     Images may have any size; they are returned as ink (dark strokes on
     light paper are inverted) cropped by the caller's normalisation.
     """
-    from textrecog.imageio import load_gray, to_ink
+    from textrecog.imaging.imageio import load_gray, to_ink
 
     inks, labels, paths = [], [], []
     for label_dir in sorted(p for p in Path(root).iterdir() if p.is_dir()):

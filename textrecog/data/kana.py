@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from textrecog.data.chars import CharData, to_model_uint8
-from textrecog.normalize import InputSpec
+from textrecog.imaging.normalize import InputSpec
 
 HIRAGANA = {
     "a": "あ", "i": "い", "u": "う", "e": "え", "o": "お", "ka": "か", "ki": "き", "ku": "く", "ke": "け",

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from textrecog.charset import LINE_ALPHABET
 from textrecog.data.linesplit import line_bands, one_line, split_text_lines
 from textrecog.data.render import stroke_unit
 from textrecog.data.texts import clean_label
 from textrecog.data.unipen import UnipenCorpus
+from textrecog.decoding.charset import LINE_ALPHABET
 
 log = logging.getLogger(__name__)
 

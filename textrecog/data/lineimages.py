@@ -2,7 +2,7 @@
 
 Every image goes the way a page's line goes at run time: grey image →
 binarisation → ink components (specks dropped) → contrast-stretched ink
-(:func:`textrecog.ink.masked_ink`) → :func:`textrecog.normalize.fit_line`.
+(:func:`textrecog.imaging.ink.masked_ink`) → :func:`textrecog.imaging.normalize.fit_line`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from textrecog.binarize import binarize, speck_area
-from textrecog.segment import find_components
 from textrecog.data.render import Augment, draw_strokes, stroke_unit, transform_strokes
-from textrecog.ink import masked_ink
-from textrecog.normalize import FittedLine, LineSpec, fit_line
+from textrecog.imaging.binarize import binarize, speck_area
+from textrecog.imaging.ink import masked_ink
+from textrecog.imaging.normalize import FittedLine, LineSpec, fit_line
+from textrecog.segmentation.segment import find_components
 
 # Lines tilt less than isolated characters do, but slant as much (shear ±30°); narrow and wide
 # hands (aspect), a local warp of letters and baseline over a few letters, stroke width.

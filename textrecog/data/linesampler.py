@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from textrecog.data.lineimages import training_image
 from textrecog.data.linedata import LineCorpus, LineInk
+from textrecog.data.lineimages import training_image
 from textrecog.data.render import stroke_unit
 from textrecog.data.synthlines import char_line, number_text, word_line
-from textrecog.normalize import LineSpec
+from textrecog.imaging.normalize import LineSpec
 
 # word_line: one writer's words side by side; joined: two of one writer's text lines as one line;
 # spaced: 1-3 words with their letters spaced out (a gap inside a word is not a space)

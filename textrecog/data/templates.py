@@ -17,7 +17,7 @@ import numpy as np
 
 from textrecog.data.chars import CharData, to_model_uint8
 from textrecog.data.render import Augment, render
-from textrecog.normalize import InputSpec
+from textrecog.imaging.normalize import InputSpec
 
 # Larger warps than for real ink: a template has one clean shape, handwriting has many.
 TEMPLATE_AUGMENT = Augment(pen=(0.03, 0.08), rotate_deg=8.0, shear=0.25, aspect=(0.8, 1.2), jitter=0.01,

@@ -40,8 +40,8 @@ def clean_label(label: str) -> str:
 
 def describe(image: np.ndarray, text: str) -> tuple[bool, int]:
     """(is it hand-printed?, how many lines) from the segmentation of the ink."""
-    from textrecog.binarize import binarize
-    from textrecog.segment import segment
+    from textrecog.imaging.binarize import binarize
+    from textrecog.segmentation.segment import segment
 
     seg = segment(binarize(image))
     glyphs = sum(len(line.glyphs) for line in seg.lines)

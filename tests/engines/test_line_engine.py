@@ -1,0 +1,111 @@
+"""The line engine on a tiny CTC fixture model, through the real LiteRT runtime."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import TINY_WORDS, render_digits
+
+from textrecog.imaging.binarize import binarize
+from textrecog.segmentation.segment import Page, segment
+
+
+def page(img: np.ndarray) -> Page:
+    return Page(img, segment(binarize(img)))
+
+
+def test_manifest_picks_the_engine(tiny_line_model, tiny_model):
+    from textrecog.engines.char_engine import CharEngine
+    from textrecog.engines.line_engine import LineEngine
+    from textrecog.pipeline import get_engine
+
+    assert isinstance(get_engine(str(tiny_line_model)), LineEngine)
+    assert isinstance(get_engine(str(tiny_model)), CharEngine)
+
+
+def test_reads_the_words_it_learned(tiny_line_model):
+    from textrecog.pipeline import recognize
+
+    read = [recognize(render_digits(t), tiny_line_model).text for t in TINY_WORDS]
+    assert sum(r == t for r, t in zip(read, TINY_WORDS)) >= len(TINY_WORDS) - 1, read
+
+
+def test_alignment_boxes_lie_inside_the_ink(tiny_line_model):
+    from textrecog.pipeline import recognize
+
+    img = render_digits("1234")
+    ys, xs = np.nonzero(binarize(img))
+    result = recognize(img, tiny_line_model)
+    chars = [c for line in result.lines for w in line.words for c in w.chars]
+    assert chars
+    for c in chars:
+        assert xs.min() <= c.box.x and c.box.right <= xs.max() + 1
+        assert ys.min() <= c.box.y and c.box.bottom <= ys.max() + 1
+        assert c.box.w > 0 and c.box.h > 0
+    lefts = [c.box.x for c in chars]
+    assert lefts == sorted(lefts)  # left to right, as the text reads
+
+
+def test_confidence_and_alternatives(tiny_line_model):
+    from textrecog.pipeline import recognize
+
+    result = recognize(render_digits("42"), tiny_line_model, top_k=4)
+    for w in result.lines[0].words:
+        for c in w.chars:
+            assert len(c.alternatives) == 4 and c.alternatives[0].char == c.text
+            probs = [a.prob for a in c.alternatives]
+            assert probs == sorted(probs, reverse=True) and 0 < c.confidence <= 1.0
+
+
+def test_lines_of_several_pages_batched_like_one_at_a_time(tiny_line_model):
+    from textrecog.pipeline import get_engine
+
+    engine = get_engine(str(tiny_line_model))
+    pages = [page(render_digits(t)) for t in TINY_WORDS[:5]]
+    together = engine.read(pages)
+    alone = [engine.read([p])[0] for p in pages]
+    assert [r.to_dict() for r in together] == [r.to_dict() for r in alone]
+
+
+def test_json_schema_same_as_char_engine(tiny_line_model, tmp_path):
+    import cv2
+
+    path = tmp_path / "n.png"
+    cv2.imwrite(str(path), render_digits("365"))
+    out = subprocess.run([sys.executable, "-m", "textrecog", "--json", "--model", str(tiny_line_model),
+                          str(path)], capture_output=True, text=True, check=True)
+    rec = json.loads(out.stdout)
+    assert rec["model"] == "tinyline"
+    assert set(rec["lines"][0]) == {"text", "box", "baseline", "confidence", "words"}
+    # beam search with the language model (the default) gives each word its readings
+    assert set(rec["lines"][0]["words"][0]) == {"text", "box", "confidence", "alternatives", "chars"}
+    char = rec["lines"][0]["words"][0]["chars"][0]
+    assert set(char) == {"text", "box", "confidence", "alternatives", "geometry"}
+
+
+def test_blank_page_reads_empty(tiny_line_model):
+    from textrecog.pipeline import recognize
+
+    assert recognize(np.full((60, 200), 255, np.uint8), tiny_line_model).text == ""
+
+
+def test_inference_never_imports_tensorflow(tiny_line_model, tmp_path):
+    import cv2
+
+    path = tmp_path / "n.png"
+    cv2.imwrite(str(path), render_digits("80"))
+    code = (f"import sys, textrecog; textrecog.recognize({str(path)!r}, {str(tiny_line_model)!r}); "
+            "assert 'tensorflow' not in sys.modules, 'tf loaded'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_line_model_is_refused_by_the_classifier(tiny_line_model):
+    from textrecog.engines.classify import Classifier
+    from textrecog.engines.model import ModelError
+
+    with pytest.raises(ModelError, match="not a character classifier"):
+        Classifier(tiny_line_model)

@@ -1,0 +1,144 @@
+"""Loading every common image format into dark-on-light grayscale."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from textrecog.imaging import imageio
+from textrecog.imaging.imageio import ImageError, load_gray
+
+
+def ink_image() -> Image.Image:
+    arr = np.full((40, 60), 255, np.uint8)
+    arr[10:30, 20:25] = 0
+    return Image.fromarray(arr)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "BMP", "TIFF", "WEBP", "GIF"])
+def test_common_formats(tmp_path, fmt):
+    path = tmp_path / f"x.{fmt.lower()}"
+    ink_image().save(path, fmt)
+    gray = load_gray(path)
+    assert gray.shape == (40, 60) and gray.dtype == np.uint8
+    assert gray[20, 22] < 80 and gray[5, 5] > 200
+
+
+@pytest.mark.parametrize("mode", ["L", "1"])
+def test_grey_png_fast_path_reads_as_pillow_does(tmp_path, mode):
+    arr = np.random.default_rng(1).integers(0, 255, (40, 60), dtype=np.uint8)
+    path = tmp_path / "g.png"
+    Image.fromarray(arr).convert(mode).save(path)
+    assert imageio._plain_png(path.read_bytes()) is not None  # the OpenCV path is taken
+    with Image.open(path) as img:
+        expected = imageio.normalise_polarity(imageio._to_gray(img))
+    np.testing.assert_array_equal(load_gray(path), expected)
+
+
+def test_grey_png_with_exif_orientation_is_rotated(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "r.png"
+    ink_image().save(path, "PNG", exif=exif.tobytes())
+    assert imageio._plain_png(path.read_bytes()) is None  # EXIF: the Pillow path, which rotates
+    assert load_gray(path).shape == (60, 40)
+
+
+def test_alpha_is_flattened_onto_white(tmp_path):
+    rgba = np.zeros((20, 20, 4), np.uint8)  # transparent black everywhere...
+    rgba[5:15, 8:10] = (0, 0, 0, 255)  # ...except an opaque stroke
+    path = tmp_path / "a.png"
+    Image.fromarray(rgba, "RGBA").save(path)
+    gray = load_gray(path)
+    assert gray[0, 0] == 255 and gray[10, 9] == 0
+
+
+def test_16_bit_and_palette(tmp_path):
+    arr16 = np.full((20, 20), 65535, np.uint16)
+    arr16[5:15, 5:8] = 0
+    Image.fromarray(arr16).save(tmp_path / "d.png")
+    assert load_gray(tmp_path / "d.png")[10, 6] == 0
+    ink_image().convert("P").save(tmp_path / "p.png")
+    assert load_gray(tmp_path / "p.png")[20, 22] < 80
+
+
+def test_light_on_dark_is_inverted():
+    arr = np.zeros((20, 20), np.uint8)
+    arr[5:15, 5:8] = 255
+    gray = load_gray(arr)
+    assert gray[0, 0] == 255 and gray[10, 6] == 0
+
+
+def test_exif_orientation_applied(tmp_path):
+    img = ink_image()  # 60 wide, 40 tall
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° on display
+    path = tmp_path / "r.jpg"
+    img.save(path, "JPEG", exif=exif.tobytes())
+    assert load_gray(path).shape == (60, 40)
+
+
+def test_pil_image_and_arrays():
+    assert load_gray(ink_image()).shape == (40, 60)
+    rgb = np.full((10, 12, 3), 255, np.uint8)
+    assert load_gray(rgb).shape == (10, 12)
+    assert load_gray(np.ones((4, 4), bool)).shape == (4, 4)
+
+
+@pytest.mark.parametrize("make,reason", [
+    (lambda p: p.write_bytes(b""), "empty"),
+    (lambda p: p.write_text("hello, not an image"), "not a recognised image"),
+    (lambda p: p.write_bytes(_png_bytes()[:60]), "corrupt or truncated"),
+])
+def test_bad_files_give_one_line_errors(tmp_path, make, reason):
+    path = tmp_path / "bad.png"
+    make(path)
+    with pytest.raises(ImageError) as info:
+        load_gray(path)
+    msg = str(info.value)
+    assert str(path) in msg and reason in msg and "\n" not in msg
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(ImageError, match="no such file"):
+        load_gray(tmp_path / "nope.png")
+    with pytest.raises(ImageError, match="directory"):
+        load_gray(tmp_path)
+
+
+def test_huge_image_refused_before_decoding(tmp_path, monkeypatch):
+    path = tmp_path / "big.png"
+    Image.new("L", (3000, 2000), 255).save(path)
+    monkeypatch.setattr(imageio, "MAX_PIXELS", 1_000_000)
+    with pytest.raises(ImageError, match="too large: 3000x2000"):
+        load_gray(path)
+
+
+def test_large_image_downscaled(monkeypatch):
+    monkeypatch.setattr(imageio, "MAX_SIDE", 100)
+    assert max(load_gray(np.full((300, 500), 255, np.uint8)).shape) == 100
+
+
+def _png_bytes() -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64), dtype=np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_decompression_bomb_header_refused(tmp_path):
+    """A PNG whose header claims 20000×20000 is refused without decoding it."""
+    import struct
+    import zlib
+
+    data = bytearray(_png_bytes())
+    ihdr = data.index(b"IHDR")
+    data[ihdr + 4 : ihdr + 12] = struct.pack(">II", 20000, 20000)
+    crc = zlib.crc32(bytes(data[ihdr : ihdr + 17])) & 0xFFFFFFFF
+    data[ihdr + 17 : ihdr + 21] = struct.pack(">I", crc)
+    path = tmp_path / "bomb.png"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImageError, match="too large"):
+        load_gray(path)

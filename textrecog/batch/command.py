@@ -1,0 +1,317 @@
+"""`textrecog batch DIR`: recognise every image of a folder tree, fast and safely.
+
+Results are written as they come, one complete record per file, flushed at
+once; ``--resume`` skips files already in the output, so an interrupted run
+(Ctrl+C, kill -9) loses at most the files in flight and a rerun completes
+the set without duplicates. Output is in sorted path order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from textrecog.batch.worker import Job, Outcome, failed_outcome, init_worker, run_chunk
+from textrecog.decoding.flags import add_decode_args, options_from_args
+from textrecog.imaging.imageio import IMAGE_SUFFIXES
+from textrecog.names import printable
+from textrecog.output.documents import FORMATS as DOC_FORMATS
+from textrecog.output.records import FORMATS, RecordWriter, done_paths, parse_size
+from textrecog.types import DIRECTIONS
+
+# Images per task: the engine reads them with shared model calls. For line images, 32 a task run
+# 1.2x as fast as 8 (bench_batch.py --one-line, --jobs 2: 79 → 96 files/s); CHUNK_BYTES of encoded
+# image data at most, so big scans go a few at a time and a worker's memory stays bounded.
+CHUNK = 32
+CHUNK_BYTES = 8 * 2**20
+
+
+def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
+                problems: list[tuple[str, str]]) -> list[Path]:
+    """Image files under ``roots`` (files given directly are kept), sorted.
+
+    Follows symbolic links but visits each real folder once (no loops);
+    unreadable folders, and folders with no image, are reported in ``problems``.
+    """
+    found: set[Path] = set()
+    for root in roots:
+        if not root.is_dir():
+            found.add(root)  # a file, or a name the reader will explain (missing, FIFO, ...)
+            continue
+        seen: set[tuple[int, int]] = set()
+        before = len(found)
+        for path in _walk(root, recursive, seen, problems):
+            if path.suffix.lower() in IMAGE_SUFFIXES and (not pattern or fnmatch.fnmatch(path.name, pattern)
+                                                          or fnmatch.fnmatch(str(path.relative_to(root)), pattern)):
+                found.add(path)
+        if len(found) == before:
+            problems.append((str(root), "no image files found in this folder"
+                             + (f" matching {pattern!r}" if pattern else "")))
+    return sorted(found, key=str)
+
+
+def _walk(folder: Path, recursive: bool, seen: set, problems: list) -> Iterator[Path]:
+    try:
+        st = folder.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return  # a symlink loop or a second link to a folder already walked
+        seen.add((st.st_dev, st.st_ino))
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append((str(folder), f"cannot read folder ({exc.strerror or exc})"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if entry.is_dir(follow_symlinks=True):
+                if recursive:
+                    yield from _walk(path, recursive, seen, problems)
+            elif entry.is_file(follow_symlinks=True) or path.suffix.lower() in IMAGE_SUFFIXES:
+                yield path  # a FIFO or broken link named x.png is read, and refused with its reason
+        except OSError as exc:
+            if path.suffix.lower() in IMAGE_SUFFIXES:
+                yield path  # a link loop named x.png: the reader words the reason like for one file
+            else:
+                problems.append((str(path), f"cannot read ({exc.strerror or exc})"))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="textrecog batch", description=__doc__.split("\n\n")[0])
+    p.add_argument("inputs", nargs="+", type=Path, metavar="DIR", help="folders (or image files)")
+    p.add_argument("--out", type=Path, help="output file for jsonl/csv/txt records (default: stdout)")
+    p.add_argument("--format", choices=FORMATS + DOC_FORMATS,
+                   help="records: jsonl, csv or txt (default: from --out's suffix, else txt on stdout); "
+                        "documents: alto, page or hocr, one file per image (see --out-dir)")
+    p.add_argument("--out-dir", type=Path, help="where alto/page/hocr documents go, mirroring the input "
+                   "folders (default: beside each image)")
+    p.add_argument("--sidecar", action="store_true", help="also write IMAGE.txt beside each image")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out file, documents or sidecars")
+    p.add_argument("--resume", action="store_true", help="skip files already in --out (or with a document) and go on")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
+    p.add_argument("--glob", help="only files whose relative path or name matches, e.g. '*.png'")
+    p.add_argument("--no-recursive", dest="recursive", action="store_false", help="do not enter subfolders")
+    p.add_argument("--model", default=None, help="model name or directory (default: the bundled default model)")
+    p.add_argument("--top-k", type=int, default=3)
+    p.add_argument("--max-bytes", type=parse_size, default=None, metavar="N",
+                   help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
+    p.add_argument("--direction", choices=DIRECTIONS, default="ltr",
+                   help="ltr: lines left to right; ttb: columns top to bottom, right to left (kana models)")
+    p.add_argument("--cluster", metavar="auto|ray://HOST:PORT|local[:N]",
+                   help="run on Ray (pip install 'textrecog[cluster]'): auto joins $RAY_ADDRESS, local:N starts "
+                        "Ray here with N CPUs; one model-holding actor per CPU; --jobs is then ignored")
+    add_decode_args(p)
+    args = p.parse_args(argv)
+    if args.format is None:
+        suffix = args.out.suffix.lstrip(".").lower() if args.out else ""
+        args.format = suffix if suffix in FORMATS else ("jsonl" if args.out else "txt")
+    return args
+
+
+def _check_output(args: argparse.Namespace) -> str | None:
+    """Refuse to clobber an existing output file silently."""
+    if args.format in DOC_FORMATS and args.out:
+        return f"--format {args.format} writes a document per image: use --out-dir, not --out"
+    if args.out_dir and args.format not in DOC_FORMATS:
+        return "--out-dir is for --format alto, page or hocr"
+    if args.out and args.out.exists() and args.out.stat().st_size and not (args.resume or args.overwrite):
+        return f"{args.out} exists: use --resume to continue it or --overwrite to replace it"
+    if args.resume and not args.out and args.format not in DOC_FORMATS:
+        return "--resume needs --out"
+    return None
+
+
+def _check_cluster(args: argparse.Namespace) -> str | None:
+    """Refuse a malformed --cluster before any work (Ray itself is imported later)."""
+    if not args.cluster:
+        return None
+    from textrecog.batch.cluster import ClusterError, parse_target
+
+    try:
+        parse_target(args.cluster)
+    except ClusterError as exc:
+        return str(exc)
+    return None
+
+
+def _chunks(jobs: list[Job], size: int) -> list[list[Job]]:
+    """Consecutive jobs, at most ``size`` files and CHUNK_BYTES (past one file) a chunk."""
+    chunks: list[list[Job]] = []
+    current: list[Job] = []
+    total = 0
+    for job in jobs:
+        try:
+            nbytes = os.stat(job.path).st_size
+        except OSError:
+            nbytes = 0  # the reader will word the problem
+        if current and (len(current) >= size or total + nbytes > CHUNK_BYTES):
+            chunks.append(current)
+            current, total = [], 0
+        current.append(job)
+        total += nbytes
+    return chunks + [current] if current else chunks
+
+
+def _results(todo: list[Job], args: argparse.Namespace) -> Iterator[list[Outcome]]:
+    """Outcomes chunk by chunk, in input order, from a worker pool, a Ray cluster or in-process."""
+    if args.cluster:
+        from textrecog.batch.cluster import results
+
+        yield from results(_chunks(todo, CHUNK), args)
+        return
+    chunks = _chunks(todo, CHUNK if len(todo) > CHUNK * args.jobs else max(1, len(todo) // max(1, args.jobs)))
+    if args.jobs <= 1 or len(chunks) <= 1:
+        init_worker(args)
+        yield from map(run_chunk, chunks)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context(_start_method())
+    with ctx.Pool(args.jobs, initializer=init_worker, initargs=(args, 1)) as pool:
+        yield from pool.imap(run_chunk, chunks)
+
+
+def _start_method() -> str:
+    """How to start workers: fork (fastest) unless the parent already ran recognition.
+
+    A child forked from a process whose OpenCV or LiteRT thread pools have
+    run can deadlock (the Python API calling batch after recognize()); such a
+    parent starts its workers from a clean forkserver instead.
+    """
+    if sys.platform in ("darwin", "win32"):
+        return "spawn"
+    return "forkserver" if "textrecog.pipeline" in sys.modules else "fork"
+
+
+def _plan(files: list[str], args: argparse.Namespace, problems: list) -> tuple[list[Job], int] | str:
+    """The jobs still to do and how many were done before, or why the run must not start."""
+    if args.format not in DOC_FORMATS:
+        done = done_paths(args.out, args.format, set(files)) if args.resume and args.out else set()
+        return [Job(f) for f in files if f not in done], len(done)
+    from textrecog.output.documents import plan_documents
+
+    targets = plan_documents([Path(f) for f in files], args.inputs, args.format, args.out_dir, problems)
+    existing = {f for f, t in targets.items() if t.exists()}
+    if existing and not (args.resume or args.overwrite):
+        first = targets[min(existing)]
+        return (f"{len(existing)} document(s) exist already (first: {first}): use --resume to skip "
+                "those images or --overwrite to replace them")
+    jobs = [Job(f, str(t)) for f, t in targets.items() if args.overwrite or f not in existing]
+    return jobs, len(targets) - len(jobs)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Recognise every image found; write records as they come; summarise."""
+    from textrecog.decoding.decoder import check_options
+    from textrecog.decoding.lm import LMError
+    from textrecog.engines.model import ModelError, check_direction, load_info
+
+    problem = _check_output(args) or _check_cluster(args)
+    if problem:
+        print(f"textrecog batch: {problem}", file=sys.stderr)
+        return 2
+    try:
+        info = load_info(args.model)
+        check_direction(info, args.direction)
+        args.options = options_from_args(args)  # read the lexicon once, here, not in every worker
+        check_options(info, args.options)
+    except (ModelError, LMError) as exc:
+        print(f"textrecog batch: model error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"textrecog batch: {exc}", file=sys.stderr)
+        return 2
+    problems: list[tuple[str, str]] = []
+    files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, problems)]
+    plan = _plan(files, args, problems)
+    if isinstance(plan, str):
+        print(f"textrecog batch: {plan}", file=sys.stderr)
+        return 2
+    todo, skipped = plan
+    documents = args.format in DOC_FORMATS
+    writer = None if documents else RecordWriter(args.out, args.format, append=args.resume)
+    stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0}
+    for path, reason in problems:
+        _finish(failed_outcome(path, reason, args.format), writer, stats, None)
+    return _drive(todo, args, writer, stats, skipped)
+
+
+def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | None, stats: dict,
+           skipped: int) -> int:
+    """Run the jobs with a progress bar on stderr (a terminal only); summarise."""
+    size = _stderr_size()
+    bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, mininterval=0.2,
+               ncols=size.columns, nrows=size.lines, postfix={"failed": 0})
+    cluster_errors: tuple = ()  # Ray missing or the cluster unreachable: one line, exit 2
+    if args.cluster:
+        from textrecog.batch.cluster import ClusterError
+
+        cluster_errors = (ClusterError,)
+    t0 = time.monotonic()
+    try:
+        for outcomes in _results(todo, args):
+            for done_file in outcomes:
+                _finish(done_file, writer, stats, bar)
+    except cluster_errors as exc:
+        bar.close()
+        print(f"textrecog batch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"textrecog batch: interrupted after {stats['files']} files; rerun with --resume to finish",
+              file=sys.stderr)
+        return 130
+    finally:
+        if writer:
+            writer.close()
+    bar.close()
+    _summary(stats, skipped, time.monotonic() - t0)
+    if args.format in DOC_FORMATS:
+        where = args.out_dir or "beside each image"
+        print(f"textrecog batch: {args.format} documents: {where}", file=sys.stderr)
+    return 1 if stats["failed"] else 0
+
+
+def _stderr_size() -> os.terminal_size:
+    """stderr's terminal size; 100 x 24 where unknown or 0 (tqdm hides its bar on a 0 x 0 terminal)."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        return os.terminal_size((100, 24))
+    return os.terminal_size((size.columns or 100, size.lines or 24))
+
+
+def _finish(done: Outcome, writer: RecordWriter | None, stats: dict, bar) -> None:
+    if writer:
+        writer.write_text(done.output)
+    if done.error:
+        tqdm.write(f"textrecog batch: {printable(done.path)}: {done.error}", file=sys.stderr)
+    if done.sidecar_error:  # names its file already
+        tqdm.write(f"textrecog batch: {done.sidecar_error}", file=sys.stderr)
+    failed = bool(done.error or done.sidecar_error)
+    stats["files"] += 1
+    stats["failed"] += failed
+    stats["lines"] += done.lines
+    stats["chars"] += done.chars
+    if bar is not None:
+        if failed:
+            bar.set_postfix(failed=stats["failed"], refresh=False)
+        bar.update(1)
+
+
+def _summary(stats: dict, skipped: int, seconds: float) -> None:
+    rate = stats["files"] / max(seconds, 1e-9)
+    print(f"textrecog batch: {stats['files']} files, {stats['lines']} lines, {stats['chars']} characters, "
+          f"{stats['failed']} failed, {skipped} already done, {seconds:.1f} s, {rate:.1f} files/s",
+          file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``textrecog batch``."""
+    return run(parse_args(argv))

@@ -1,0 +1,175 @@
+"""CTC prefix beam search with shallow fusion of the character language model.
+
+Each prefix keeps the probability of its frames ending in a blank (``pb``)
+and in its last character (``pnb``), and the language-model score of its
+text (n-gram, case, digits, word bonuses: :class:`textrecog.decoding.lm_scorer.LMScorer`).
+A prefix is ranked by log(pb + pnb) + its LM score. Speed, in plain
+Python: frames where the blank holds nearly all the mass are passed over,
+only the few labels above ``prune`` are tried in a frame, and the beam is
+capped. With a beam of 1 and no LM the result is the best path.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from textrecog.decoding.lm_scorer import LMScorer
+
+
+@dataclass(frozen=True)
+class BeamConfig:
+    """Search settings (tuned on validation sites with the weights)."""
+
+    width: int = 8
+    prune: float = 1e-3  # labels below this probability in a frame are not tried
+    blank_skip: float = 0.999  # frames whose blank is above this are passed over
+    max_candidates: int = 6  # labels tried per frame at most
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A decoded line: its text, the frame each character was first emitted at, and its total log score."""
+
+    text: str
+    frames: tuple[int, ...]
+    score: float
+
+
+class _Beam:
+    __slots__ = ("pb", "pnb", "lm", "frames")
+
+    def __init__(self, pb: float, pnb: float, lm: float, frames: tuple[int, ...]):
+        self.pb, self.pnb, self.lm, self.frames = pb, pnb, lm, frames
+
+
+def prefix_beam_search(probs: np.ndarray, labels: tuple[str, ...], scorer: LMScorer | None = None,
+                       config: BeamConfig = BeamConfig(), allowed: np.ndarray | None = None) -> list[Hypothesis]:
+    """Hypotheses, best first, for (T, len(labels) + 1) frame probabilities; the last class is the blank.
+
+    ``allowed`` (a boolean mask over the labels) restricts what may be emitted (a field's charset).
+    """
+    blank = len(labels)
+    probs = np.asarray(probs, np.float64)
+    if allowed is not None:
+        probs = probs * np.append(allowed, True)
+    index = {c: i for i, c in enumerate(labels)}
+    beams = {"": _Beam(1.0, 0.0, 0.0, ())}
+    active = probs[:, blank] < config.blank_skip
+    for t, row, cands in zip(np.flatnonzero(active).tolist(), probs[active].tolist(),
+                             _candidates(probs[active], blank, config)):
+        if t and not active[t - 1]:
+            for b in beams.values():  # the frames passed over were blanks
+                b.pb, b.pnb = b.pb + b.pnb, 0.0
+        beams = _step(beams, row, cands, t, labels, index, scorer, config.width)
+    if len(probs) and not active[-1]:
+        for b in beams.values():
+            b.pb, b.pnb = b.pb + b.pnb, 0.0
+    return _finish(beams, scorer, config.width)
+
+
+def _candidates(probs: np.ndarray, blank: int, config: BeamConfig) -> list[list[int]]:
+    """Per frame, the labels worth trying: above ``prune``, the most probable first, at most a few."""
+    if not len(probs):
+        return []
+    k = min(config.max_candidates, blank)
+    top = np.argpartition(-probs[:, :blank], k - 1, axis=1)[:, :k] if k < blank else np.tile(np.arange(blank), (len(probs), 1))
+    keep = np.take_along_axis(probs, top, axis=1) > config.prune
+    return [r[m].tolist() for r, m in zip(top, keep)]
+
+
+def _step(beams: dict[str, _Beam], p: list[float], cands: list[int], t: int, labels: tuple[str, ...],
+          index: dict[str, int], scorer: LMScorer | None, width: int) -> dict[str, _Beam]:
+    """One frame: every prefix stays (blank, or its last character again) or grows by a candidate."""
+    pblank = p[len(labels)]
+    nxt: dict[str, _Beam] = {}
+    for text, b in beams.items():
+        total = b.pb + b.pnb
+        last = text[-1] if text else None
+        stay = nxt.get(text)
+        if stay is None:
+            stay = nxt[text] = _Beam(0.0, 0.0, b.lm, b.frames)
+        stay.pb += total * pblank
+        if last is not None:
+            stay.pnb += b.pnb * p[index[last]]
+        vec = scorer.vector(text) if scorer is not None and cands else None
+        for c in cands:
+            ch = labels[c]
+            if ch == " " and (not text or last == " "):
+                continue  # no leading or double spaces
+            pc = p[c]
+            mass = b.pb * pc if ch == last else total * pc
+            new = text + ch
+            ext = nxt.get(new)
+            if ext is None:
+                lm = b.lm
+                if vec is not None:
+                    lm += vec[c]
+                    if ch == " ":
+                        lm += scorer.word_bonus(text.rsplit(" ", 1)[-1])
+                ext = nxt[new] = _Beam(0.0, 0.0, lm, b.frames + (t,))
+            ext.pnb += mass
+    return _prune(nxt, width)
+
+
+def _prune(beams: dict[str, _Beam], width: int) -> dict[str, _Beam]:
+    """The ``width`` best prefixes, rescaled so the best has mass 1 (no underflow on long lines)."""
+    def key(item: tuple[str, _Beam]) -> float:
+        b = item[1]
+        total = b.pb + b.pnb
+        return (math.log(total) if total > 0 else -math.inf) + b.lm
+
+    kept = heapq.nlargest(width, beams.items(), key=key) if len(beams) > width else list(beams.items())
+    top = max((b.pb + b.pnb for _, b in kept), default=1.0) or 1.0
+    for _, b in kept:
+        b.pb /= top
+        b.pnb /= top
+    return dict(kept)
+
+
+def _finish(beams: dict[str, _Beam], scorer: LMScorer | None, width: int) -> list[Hypothesis]:
+    out = []
+    for text, b in beams.items():
+        total = b.pb + b.pnb
+        if total <= 0:
+            continue
+        score = math.log(total) + b.lm + (scorer.end(text) if scorer is not None else 0.0)
+        stripped = text.rstrip(" ")
+        out.append(Hypothesis(stripped, b.frames[: len(stripped)], score))
+    out.sort(key=lambda h: -h.score)
+    return out[:width] or [Hypothesis("", (), 0.0)]
+
+
+def posteriors(hyps: list[Hypothesis], temperature: float = 1.0) -> np.ndarray:
+    """Probability of each hypothesis among the N best (softmax of scores / temperature)."""
+    s = np.array([h.score for h in hyps]) / max(temperature, 1e-6)
+    e = np.exp(s - s.max()) if len(s) else s
+    return e / e.sum() if len(s) else e
+
+
+def lattice_search(probs: np.ndarray, labels: tuple[str, ...], breaks: list[bool], scorer: LMScorer,
+                   width: int = 8, top: int = 5) -> list[Hypothesis]:
+    """Best readings of a line of classified glyphs: each glyph's top classes, scored with the LM.
+
+    ``probs`` is (glyphs, labels); ``breaks[i]`` says a word space follows
+    glyph i. Case and digit/letter lookalikes are settled by the context the
+    language model sees; the word spaces are the segmentation's.
+    """
+    beams: list[tuple[str, float]] = [("", 0.0)]
+    logp = np.log(np.maximum(probs, 1e-12))
+    k = min(top, len(labels))
+    for g in range(len(probs)):
+        cands = np.argsort(-probs[g])[:k].tolist()
+        grown = []
+        for text, score in beams:
+            vec = scorer.vector(text)
+            grown += [(text + labels[c], score + float(logp[g, c]) + vec[c]) for c in cands]
+        beams = heapq.nlargest(width, grown, key=lambda b: b[1])
+        if g < len(probs) - 1 and breaks[g]:
+            beams = [(t + " ", s + scorer.vector(t)[scorer.space] + scorer.word_bonus(t.rsplit(" ", 1)[-1]))
+                     for t, s in beams]
+    out = [Hypothesis(t, tuple(range(len(probs))), s + scorer.end(t)) for t, s in beams]
+    return sorted(out, key=lambda h: -h.score)

@@ -1,0 +1,101 @@
+"""Language-model scores over a recognizer's labels: n-gram, case, digits and the lexicon.
+
+The n-gram model reads folded text (:mod:`textrecog.decoding.lm`); this module turns
+it into a score for each of the recognizer's labels after a given raw
+context: log P(folded symbol | folded context), plus log P(case | the
+previous character's case) for letters, plus log(1/10) for a digit (the
+model says a digit is likely, the image says which). Words are scored
+when they end: a bonus for a word in the lexicon, a larger one for a word
+in the user's own list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from textrecog.decoding.lm import CharLM, fold
+
+PUNCT_STRIP = " .,'\"-!?:;()/&+=%#*@$"
+# P(upper | previous character's class); the builder measures them on UNIPEN training labels
+DEFAULT_CASE = {"start": 0.2, "upper": 0.6, "lower": 0.02, "other": 0.2}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Shallow-fusion weights (tuned on validation sites; see the model card)."""
+
+    lm: float = 0.5  # times the LM log-probability
+    insertion: float = 1.0  # per character: balances the LM's cost of every symbol
+    oov: float = 2.0  # penalty for a finished word not in the lexicon (a bonus would reward splitting words)
+    user: float = 6.0  # bonus for a finished word in the user's --lexicon
+    case: float = 1.0  # weight of the case model (the image shows case; lookalikes c/C, o/O, s/S need the prior)
+
+
+def char_class(c: str) -> str:
+    """The case class a character gives the next one: start (after a space or nothing), upper, lower, other."""
+    if not c or c == " ":
+        return "start"
+    if c.isalpha():
+        return "upper" if c.isupper() else "lower"
+    return "other"
+
+
+def word_core(word: str) -> str:
+    """A word as the lexicon lists it: folded, punctuation around it stripped."""
+    return fold(word).strip(PUNCT_STRIP)
+
+
+@dataclass
+class LMScorer:
+    """Scores label extensions of a prefix; caches a vector per context (contexts repeat a lot)."""
+
+    lm: CharLM
+    labels: tuple[str, ...]
+    weights: Weights = Weights()
+    user_words: frozenset[str] = frozenset()
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        case = {**DEFAULT_CASE, **self.lm.manifest.get("case", {})}
+        self.context_len = self.lm.order - 1
+        # the space is scored even for recognizers without a space label (the character engine)
+        self.space = self.labels.index(" ") if " " in self.labels else len(self.labels)
+        labels = self.labels if " " in self.labels else (*self.labels, " ")
+        folded = [fold(c) for c in labels]
+        self._sym = np.array([self.lm.index.get(f, 0) for f in folded])
+        known = np.array([f in self.lm.index for f in folded])
+        digit = np.array([c.isdigit() for c in labels])
+        self._fixed = np.where(known, 0.0, -30.0) + np.where(digit, np.log(0.1), 0.0)
+        upper = np.array([c.isalpha() and c.isupper() for c in labels])
+        lower = np.array([c.isalpha() and c.islower() for c in labels])
+        self._case = {k: self.weights.case * (np.where(upper, np.log(p), 0.0) + np.where(lower, np.log(1 - p), 0.0))
+                      for k, p in case.items()}
+
+    def vector(self, context: str) -> np.ndarray:
+        """Weighted LM score of every label (and the space) after ``context`` (raw text; the line starts as after a space)."""
+        ctx = (" " + context)[-self.context_len:]
+        vec = self._cache.get(ctx)
+        if vec is None:
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            lp = self.lm.logprobs(fold(ctx))[self._sym] + self._fixed + self._case[char_class(ctx[-1])]
+            vec = self._cache[ctx] = (self.weights.lm * lp + self.weights.insertion).tolist()
+        return vec
+
+    def word_bonus(self, word: str) -> float:
+        """Score of a finished word: a bonus from the user's list, a penalty outside the lexicon; 0 for numbers."""
+        core = word_core(word)
+        if not core or not any(c.isalpha() for c in core):
+            return 0.0
+        if core in self.user_words:
+            return self.weights.user
+        return 0.0 if core in self.lm.words else -self.weights.oov
+
+    def end(self, text: str) -> float:
+        """Score of ending the line after ``text``: the LM's end of word, and the last word's bonus."""
+        if not text:
+            return 0.0
+        tail = 0.0 if text.endswith(" ") else self.vector(text)[self.space] - self.weights.insertion
+        return tail + self.word_bonus(text.rsplit(" ", 1)[-1])

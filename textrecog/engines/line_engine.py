@@ -1,0 +1,134 @@
+"""The line engine: read each segmented line whole with a CRNN trained with CTC.
+
+Joined and touching letters cannot be split into components; a line model
+reads them in context. The segmentation engine still finds the lines: each
+line's own ink (other lines masked out) goes through the one line
+normaliser, lines of similar width run together in LiteRT, and best-path
+decoding gives the text. Character boxes come from the CTC alignment:
+frames → columns → the line's ink inside those columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from textrecog.decoding.ctc import Span, span_probs
+from textrecog.decoding.decoder import DecodeOptions, DecoderCache, LineDecoder, flag_words, word_readings
+from textrecog.engines.line_runtime import LineModel
+from textrecog.engines.model import ModelInfo
+from textrecog.imaging.binarize import component_mask
+from textrecog.imaging.ink import masked_ink
+from textrecog.imaging.normalize import FittedLine, fit_line
+from textrecog.segmentation.segment import LineSeg, Page
+from textrecog.types import Alternative, Box, Char, Geometry, Line, Result, Word, bounding_box
+
+
+@dataclass(frozen=True)
+class LineCut:
+    """One segmented line ready for the model: its own ink mask and the normalised image."""
+
+    seg: LineSeg
+    box: Box  # the crop: the line's box and one pixel around it (where the image has one)
+    mask: np.ndarray  # uint8, 1 = this line's ink, over box
+    fitted: FittedLine
+
+
+def cut_line(page: Page, line: LineSeg, info: ModelInfo) -> LineCut:
+    """A line's ink, neighbours masked out, through the shared line normaliser.
+
+    The crop keeps one pixel around the line's box: the ink mask is widened
+    by a pixel for antialiased edges, as it is for a rendered training line.
+    """
+    b, (h, w) = line.box, page.gray.shape
+    x0, y0, x1, y1 = max(0, b.x - 1), max(0, b.y - 1), min(w, b.right + 1), min(h, b.bottom + 1)
+    labels = page.segmentation.labels[y0:y1, x0:x1]
+    mask = component_mask(labels, frozenset().union(*(g.components for g in line.glyphs)))
+    ink = masked_ink(page.gray[y0:y1, x0:x1], mask)
+    return LineCut(line, Box(x0, y0, x1 - x0, y1 - y0), mask, fit_line(ink, info.spec))
+
+
+class LineEngine:
+    """Reads pages line by line with a CTC line model."""
+
+    def __init__(self, info: ModelInfo):
+        self.model = LineModel(info)
+        self.info = info
+        self.labels = info.labels
+        self._decoders = DecoderCache(lambda o: LineDecoder(self.labels, o, info.manifest, info.name))
+
+    def decoder(self, options: DecodeOptions) -> LineDecoder:
+        """The decoder for ``options`` (kept: its language-model cache warms up over many lines)."""
+        return self._decoders.get(options)
+
+    def read(self, pages: Sequence[Page], top_k: int = 3, options: DecodeOptions = DecodeOptions()) -> list[Result]:
+        """Results for segmented pages; lines of all pages batched by width."""
+        decoder = self.decoder(options)
+        cuts = [[cut_line(p, line, self.info) for line in p.segmentation.lines] for p in pages]
+        flat = [c for page_cuts in cuts for c in page_cuts]
+        probs = self.probabilities([c.fitted.image for c in flat])
+        it = iter(probs)
+        return [flag_words(Result(tuple(self.read_line(c, next(it), top_k, decoder) for c in page_cuts),
+                                  int(p.gray.shape[1]), int(p.gray.shape[0]), self.info.name), options.flag_below)
+                for p, page_cuts in zip(pages, cuts)]
+
+    def probabilities(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        """Per-frame probabilities of each line image (frames cut to its own width)."""
+        return self.model.read(images)
+
+    def read_line(self, cut: LineCut, probs: np.ndarray, top_k: int, decoder: LineDecoder) -> Line:
+        """Decode → characters with boxes from the alignment → words split at spaces, with their readings."""
+        spans, hyps, post = decoder.decode(probs)
+        boxes = char_boxes(cut, spans, self.model.spec.downsample)
+        groups: list[list[Char]] = [[]]
+        for span, box in zip(spans, boxes):
+            if self.labels[span.index] == " ":
+                groups.append([])
+            else:
+                groups[-1].append(self._char(cut.seg, box, span.index, span_probs(probs, span), top_k))
+        groups = [g for g in groups if g]
+        lm = decoder.options.decoder == "beam"
+        readings = word_readings(hyps, post) if lm else [()] * len(groups)
+        if len(readings) != len(groups):
+            readings = [()] * len(groups)
+        words = [Word(bounding_box(c.box for c in chars), tuple(chars), read,
+                      decoder.word_confidence(read[0], chars) if read else None) for chars, read in zip(groups, readings)]
+        line_conf = decoder.calibration.line(float(post[0])) if lm else None
+        return Line(cut.seg.box, tuple(words), float(cut.seg.baseline), line_conf)
+
+    def _char(self, line: LineSeg, box: Box, chosen: int, p: np.ndarray, top_k: int) -> Char:
+        """The decoded character first (the language model may have chosen it), then the frames' others."""
+        order = [chosen] + [int(k) for k in np.argsort(-p) if int(k) != chosen][: top_k - 1]
+        alts = tuple(Alternative(self.labels[int(k)], float(p[k])) for k in order)
+        geom = Geometry(rel_height=box.h / line.char_height,
+                        baseline_offset=(line.baseline - box.bottom) / line.char_height)
+        return Char(box, alts[0].char, alts[0].prob, alts, geom)
+
+
+def char_boxes(cut: LineCut, spans: Sequence[Span], downsample: int) -> list[Box]:
+    """A box per span: the line's ink between the midpoints to the neighbouring characters.
+
+    CTC fires on a narrow spike inside each character, so a character's
+    columns reach halfway to the spikes on either side (to the ink's edge
+    at the ends); the box is the ink found in those columns.
+    """
+    crop, fitted = cut.box, cut.fitted
+    centres = [fitted.to_source_x((s.start + s.end) / 2 * downsample) for s in spans]
+    cols = np.flatnonzero(cut.mask.any(axis=0))
+    lo_ink, hi_ink = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (0, crop.w)
+    edges = [lo_ink] + [int(round((a + b) / 2)) for a, b in zip(centres, centres[1:])] + [hi_ink]
+    boxes = []
+    for k in range(len(spans)):
+        # an alignment spike may fall just off the ink (past a line's end): the box keeps to the ink
+        x1 = min(hi_ink, max(edges[k + 1], edges[k] + 1))
+        x0 = min(max(lo_ink, edges[k]), x1 - 1)
+        rows = np.flatnonzero(cut.mask[:, x0:x1].any(axis=1))
+        inked = np.flatnonzero(cut.mask[:, x0:x1].any(axis=0))
+        if rows.size:
+            boxes.append(Box(crop.x + x0 + int(inked[0]), crop.y + int(rows[0]),
+                             int(inked[-1] - inked[0]) + 1, int(rows[-1] - rows[0]) + 1))
+        else:  # no ink there (a space, or an alignment off the ink): the column range, full height
+            boxes.append(Box(crop.x + x0, crop.y, max(1, x1 - x0), crop.h))
+    return boxes

@@ -1,0 +1,1 @@
+"""Measuring models on held-out writers: `textrecog eval`, metrics, model cards."""

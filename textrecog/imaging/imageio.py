@@ -1,0 +1,237 @@
+"""Load any common image as normalised grayscale: dark ink on light paper.
+
+Handles EXIF orientation, alpha (flattened onto white), 16-bit and palette
+images, GIF/TIFF first frames, light-on-dark inversion, and refuses or
+downscales huge images before decoding them fully.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import stat
+import warnings
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from textrecog.names import printable
+
+# what a folder walk reads (a file given by name is tried whatever its suffix)
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".jp2",
+                  ".pgm", ".pbm", ".ppm", ".pnm"}
+
+MAX_PIXELS = 80_000_000  # refuse to decode more than this (decompression bombs)
+MAX_SIDE = 4000  # larger images are downscaled: handwriting needs far less
+_ORIENTATION = 0x0112  # EXIF tag
+
+ImageSource = Union[str, os.PathLike, Image.Image, np.ndarray]
+
+
+class ImageError(ValueError):
+    """An input that cannot be read as an image; ``str()`` is one clear line."""
+
+    def __init__(self, source: object, reason: str):
+        self.source = str(source)
+        self.reason = reason
+        super().__init__(f"{printable(self.source)}: {reason}")
+
+
+MAX_BYTES = 512 * 2**20  # larger than any image within MAX_PIXELS; --max-bytes changes it
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a non-regular file is ("a FIFO (named pipe)"), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _stat_error(path: Path, exc: OSError) -> ImageError:
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return ImageError(path, "broken symbolic link" if path.is_symlink() else "no such file")
+    if exc.errno == errno.ELOOP:
+        return ImageError(path, "symbolic link loop")
+    if isinstance(exc, PermissionError):
+        return ImageError(path, "permission denied")
+    return ImageError(path, f"cannot read image ({exc.strerror or exc})")
+
+
+def read_file(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; anything else is an ImageError.
+
+    FIFOs, devices (a link to /dev/zero) and folders are refused before they
+    are opened, so nothing blocks or reads without end; the file is opened
+    non-blocking and checked again in case it was swapped in between.
+    """
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    try:
+        kind = _not_regular(os.stat(path).st_mode)
+        if kind:
+            raise ImageError(path, f"is {kind}, not an image file")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise _stat_error(path, exc) from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        kind = _not_regular(info.st_mode)
+        if kind:
+            raise ImageError(path, f"is {kind}, not an image file")
+        if info.st_size > limit:
+            raise ImageError(path, f"file too large: {info.st_size:,} bytes (limit {limit:,}; see --max-bytes)")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise ImageError(path, f"cannot read image ({exc.strerror or exc})") from None
+    if not data:
+        raise ImageError(path, "empty file (0 bytes)")
+    if len(data) > limit:  # grew while being read
+        raise ImageError(path, f"file too large: over {limit:,} bytes (see --max-bytes)")
+    return data
+
+
+def _open(data: bytes, name: object) -> Image.Image:
+    """Open encoded image bytes lazily, turning every failure into an ImageError."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(name, "image too large (refused as a possible decompression bomb)") from None
+    except UnidentifiedImageError:
+        raise ImageError(name, "not a recognised image format") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageError(name, f"cannot read image ({exc})") from None
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _plain_png(data: bytes) -> np.ndarray | None:
+    """Decode a complete 8-bit grayscale PNG without EXIF straight into an array, else None.
+
+    Scans and renders of handwriting are mostly such files; OpenCV decodes
+    them in half the time Pillow takes to open, decode and copy them. Any
+    other file (or any doubt) goes the Pillow way, which also words the errors.
+    """
+    # IHDR: width, height, bit depth, colour type (0 = grey); a truncated file has no IEND
+    if not (data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR" and data.endswith(_PNG_END)):
+        return None
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[24] > 8 or data[25] != 0 or not 0 < width * height <= MAX_PIXELS or b"eXIf" in data:
+        return None
+    import cv2
+
+    gray = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    return gray if gray is not None and gray.ndim == 2 and gray.dtype == np.uint8 else None
+
+
+def _limit_size(img: Image.Image, name: object) -> Image.Image:
+    """Use JPEG draft decoding to shrink big photos; refuse what stays huge."""
+    w, h = img.size
+    if max(w, h) > MAX_SIDE and img.format == "JPEG":
+        img.draft(img.mode, (w * MAX_SIDE // max(w, h), h * MAX_SIDE // max(w, h)))
+        w, h = img.size
+    if w * h > MAX_PIXELS:
+        raise ImageError(name, f"image too large: {w}x{h} pixels (limit {MAX_PIXELS // 1_000_000} megapixels)")
+    if w == 0 or h == 0:
+        raise ImageError(name, "image has no pixels")
+    return img
+
+
+def _to_gray(img: Image.Image) -> np.ndarray:
+    """Flatten any mode (alpha, palette, 16-bit, CMYK) to uint8 grayscale."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = float(arr.min()), float(arr.max())
+        arr = (arr - lo) * (255.0 / (hi - lo)) if hi > lo else np.full_like(arr, 255.0)
+        return arr.astype(np.uint8)
+    if img.mode == "P":
+        img = img.convert("RGBA")
+    if img.mode == "L":
+        return np.asarray(img, dtype=np.uint8)
+    if img.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    return np.asarray(img.convert("L"), dtype=np.uint8)
+
+
+def _downscale(gray: np.ndarray) -> np.ndarray:
+    h, w = gray.shape
+    if max(h, w) <= MAX_SIDE:
+        return gray
+    import cv2
+
+    k = MAX_SIDE / max(h, w)
+    return cv2.resize(gray, (max(1, round(w * k)), max(1, round(h * k))), interpolation=cv2.INTER_AREA)
+
+
+def normalise_polarity(gray: np.ndarray) -> np.ndarray:
+    """Invert light-on-dark images so that ink is always dark on light."""
+    # The background is the majority of pixels: if most are dark, the paper
+    # is (a median test, without the sort); every fourth pixel each way is plenty.
+    sample = gray[::4, ::4]
+    return 255 - gray if 2 * np.count_nonzero(sample < 128) > sample.size else gray
+
+
+def _array_to_gray(arr: np.ndarray) -> np.ndarray:
+    arr = np.asarray(arr)
+    if arr.ndim == 3 and arr.shape[2] in (3, 4):
+        mode = "RGBA" if arr.shape[2] == 4 else "RGB"
+        return _to_gray(Image.fromarray(arr.astype(np.uint8), mode))
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim != 2:
+        raise ImageError("<array>", f"expected a 2-D or 3-D image array, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ImageError("<array>", "image has no pixels")
+    if arr.dtype == np.uint8:
+        return arr
+    if arr.dtype == bool:
+        return np.where(arr, 0, 255).astype(np.uint8)  # True = ink
+    arr = arr.astype(np.float64)
+    if arr.max() <= 1.0 and arr.min() >= 0.0:
+        return (arr * 255).astype(np.uint8)
+    return _to_gray(Image.fromarray(arr.astype(np.float32), "F"))
+
+
+def load_gray(source: ImageSource, max_bytes: int | None = None) -> np.ndarray:
+    """Load a path, PIL image or array as uint8 grayscale, ink dark on light.
+
+    A path must name a regular file of at most ``max_bytes`` (default MAX_BYTES).
+    """
+    if isinstance(source, np.ndarray):
+        return normalise_polarity(_downscale(_array_to_gray(source)))
+    if isinstance(source, Image.Image):
+        img, name = source, "<image>"
+    else:
+        name = source
+        data = read_file(Path(source), max_bytes)
+        plain = _plain_png(data)
+        if plain is not None:
+            return normalise_polarity(_downscale(plain))
+        img = _open(data, name)
+    try:
+        img = _limit_size(img, name)
+        img.seek(0)  # first frame of GIF/TIFF/WebP animations
+        if img.getexif().get(_ORIENTATION, 1) != 1:  # only rotated photos pay for the transpose
+            img = ImageOps.exif_transpose(img) or img
+        gray = _to_gray(img)
+    except ImageError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ImageError(name, f"corrupt or truncated image ({exc})") from None
+    return normalise_polarity(_downscale(gray))
+
+
+def to_ink(gray: np.ndarray) -> np.ndarray:
+    """Ink image (bright strokes on 0) from dark-on-light grayscale."""
+    return 255 - gray

@@ -1,0 +1,1 @@
+"""What results become: ALTO, PAGE-XML and hOCR documents, batch records, debug overlays."""

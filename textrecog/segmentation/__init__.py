@@ -1,0 +1,1 @@
+"""Ink in, lines and glyphs out: components, lines, word spaces, cells, writing direction."""

@@ -1,0 +1,278 @@
+"""Line grouping and merging the parts of one character.
+
+Both work in units of the line's character height, so they behave the same
+for a 30-pixel and a 300-pixel handwriting.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+
+import cv2
+import numpy as np
+
+from textrecog.imaging.binarize import component_mask
+from textrecog.types import Box, bounding_box
+
+BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
+SLOPE_WINDOW = 12  # its slope is measured over a longer run
+
+
+def _flat_band(boxes: list[Box]) -> tuple[float, float]:
+    """(top, bottom) of a few boxes of a line: the medians of their tops and bottoms."""
+    return median([b.y for b in boxes]), median([b.y + b.h for b in boxes])
+
+
+def _fit_slope(span: list[Box], recent: int, band_height: float) -> tuple[float, float] | None:
+    """(slope, offset) of a line from its last boxes ``span``, or None if the run is too short.
+
+    The slope is the median of pairwise slopes of box centres (Theil–Sen,
+    clipped to ±0.3), counting only pairs at least two band heights apart:
+    ascenders and descenders move neighbouring centres up and down, which
+    over a short run reads as a steep slope and, extended across a word
+    gap, loses the line. The offset is the median of (centre y - slope ·
+    centre x) over the last ``recent`` boxes.
+    """
+    cx = [b.x + b.w / 2 for b in span]
+    cy = [b.y + b.h / 2 for b in span]
+    min_dx = 2.0 * band_height
+    # plain Python: a few dozen pairs, where numpy's per-call cost would dominate
+    pairs = [(cy[j] - cy[i]) / (cx[j] - cx[i]) for i in range(len(cx)) for j in range(i + 1, len(cx))
+             if abs(cx[j] - cx[i]) >= min_dx]
+    if not pairs:
+        return None
+    slope = min(0.3, max(-0.3, median(pairs)))
+    return slope, median([y - slope * x for x, y in zip(cx[-recent:], cy[-recent:])])
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _band_overlap(b: Box, top: float, bottom: float) -> float:
+    """Vertical overlap of a box with a band, as a fraction of the smaller of the two."""
+    return _overlap(b.y, b.y + b.h, top, bottom) / max(1.0, min(b.h, bottom - top))
+
+
+class _Track:
+    """A line while the sweep builds it: members, flat band, slope fitted only when needed."""
+
+    def __init__(self, boxes: list[Box], first: int):
+        self.boxes, self.members, self.recent = boxes, [first], [boxes[first]]
+        self._refresh()
+
+    def add(self, i: int) -> None:
+        self.members.append(i)
+        self.recent.append(self.boxes[i])
+        if len(self.recent) > BAND_WINDOW:
+            del self.recent[0]
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.top, self.bottom = _flat_band(self.recent)
+        self._slope: tuple[float, float] | None | bool = False  # False: not fitted yet
+        self._reach: tuple[float, float, float] | None = None  # how far a slope can move the band
+
+    def overlap(self, b: Box, enough: float = 1.0) -> float:
+        """How well ``b`` fits the band: as it is, or extended along the line's slope.
+
+        A slope read from a few letters can be wrong, so the band as it is
+        counts too. The slope is fitted only when the flat band's overlap is
+        not already ``enough`` to decide (most letters of a straight line).
+        """
+        flat = _band_overlap(b, self.top, self.bottom)
+        if flat >= 1.0 or flat >= enough:
+            return flat
+        # The sloped band is the flat one shifted by a median of terms
+        # cy_k + slope·(x - cx_k) - mid with |slope| <= 0.3: if the box lies
+        # further away than any such shift, no slope can bring it in.
+        if self._reach is None:
+            mid = (self.top + self.bottom) / 2
+            centres = [r.x + r.w / 2 for r in self.recent]
+            self._reach = (max(abs(r.y + r.h / 2 - mid) for r in self.recent), min(centres), max(centres))
+        spread, x0, x1 = self._reach
+        x = b.x + b.w / 2
+        if max(self.top - b.y - b.h, b.y - self.bottom) >= spread + 0.3 * max(abs(x - x0), abs(x - x1)):
+            return flat
+        if self._slope is False:
+            span = [self.boxes[k] for k in self.members[-SLOPE_WINDOW:]]
+            self._slope = _fit_slope(span, len(self.recent), self.bottom - self.top)
+        if self._slope is None:
+            return flat
+        slope, offset = self._slope
+        shift = offset + slope * x - (self.top + self.bottom) / 2
+        return max(flat, _band_overlap(b, self.top + shift, self.bottom + shift))
+
+
+def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
+    """Group box indices into text lines, top to bottom.
+
+    Character-sized boxes are swept left to right and join the line whose
+    recent vertical band they overlap most (so slanted lines are followed
+    and ascenders/descenders still overlap the band); small marks (dots,
+    commas) then join the line whose band is nearest.
+    """
+    big = [i for i, b in enumerate(boxes) if b.h >= 0.45 * char_h]
+    small = [i for i, b in enumerate(boxes) if b.h < 0.45 * char_h]
+    if not big:
+        big, small = list(range(len(boxes))), []
+    tracks: list[_Track] = []
+    for i in sorted(big, key=lambda k: (boxes[k].x, boxes[k].y)):
+        b = boxes[i]
+        best, best_ov = -1, 0.4
+        # with one line so far, any overlap above the threshold decides
+        enough = 1.0 if len(tracks) > 1 else best_ov + 1e-9
+        for li, track in enumerate(tracks):
+            ov = track.overlap(b, enough)
+            if ov > best_ov:
+                best, best_ov = li, ov
+        if best < 0:
+            tracks.append(_Track(boxes, i))
+        else:
+            tracks[best].add(i)
+    lines = [t.members for t in tracks]
+    for i in sorted(small, key=lambda k: (boxes[k].x, boxes[k].y)):
+        lines[_nearest_line(boxes, lines, boxes[i])].append(i)
+    lines = _absorb_fragments(boxes, lines, char_h)
+    return sorted(lines, key=lambda m: median([boxes[k].y + boxes[k].h / 2 for k in m]))
+
+
+def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -> list[list[int]]:
+    """Fold "lines" made only of small parts (a big i-dot, T-bars drawn apart,
+    accents) into the real line just below or above them."""
+    real = [m for m in lines if any(boxes[k].h >= 0.6 * char_h for k in m)]
+    if not real or len(real) == len(lines):
+        return lines
+    out = [list(m) for m in real]
+    for frag in (m for m in lines if not any(boxes[k].h >= 0.6 * char_h for k in m)):
+        span = bounding_box(boxes[k] for k in frag)
+        dists = [_gap_to_line(boxes, m, span, char_h) for m in out]
+        best = int(np.argmin(dists))
+        if dists[best] <= char_h:
+            out[best].extend(frag)
+        else:
+            out.append(list(frag))
+    return out
+
+
+def _gap_to_line(boxes: list[Box], members: list[int], span: Box, char_h: float) -> float:
+    """Vertical gap between ``span`` and the part of a line horizontally near it."""
+    near = [boxes[k] for k in members if _overlap(boxes[k].x, boxes[k].right, span.x, span.right) > -char_h]
+    near = near or [boxes[k] for k in members]
+    top, bottom = min(b.y for b in near), max(b.bottom for b in near)
+    return max(0.0, top - span.bottom, span.y - bottom)
+
+
+def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:
+    """Index of the line whose band, near the mark horizontally, is closest to it."""
+    if len(lines) == 1:
+        return 0
+    cy, cx = mark.y + mark.h / 2, mark.x + mark.w / 2
+    best, best_d = 0, float("inf")
+    for li, members in enumerate(lines):
+        near = sorted(members, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]
+        top, bottom = _flat_band([boxes[k] for k in near])
+        # Marks above a line (i-dots, accents) are more common than marks
+        # hanging below one (commas), so distances below weigh more.
+        d = top - cy if cy < top else 1.5 * (cy - bottom) if cy > bottom else 0.0
+        dx = max(0.0, min(abs(boxes[k].x + boxes[k].w / 2 - cx) for k in members) - 2 * (bottom - top))
+        if d + dx < best_d:
+            best, best_d = li, d + dx
+    return best
+
+
+def _stacked(a: Box, b: Box, char_h: float) -> bool:
+    """Parts one above the other: i/j dots, =, :, ;, !, ?."""
+    if min(a.h, b.h) >= 0.6 * char_h:
+        return False  # one of them must be a small part (dot, bar, hook)
+    h_ov = _overlap(a.x, a.right, b.x, b.right)
+    dot = min(max(a.w, a.h), max(b.w, b.h)) < 0.35 * char_h
+    # A dot may drift sideways off its stem; larger parts must overlap.
+    if h_ov < (-0.15 * char_h if dot else min(0.4 * min(a.w, b.w), 0.25 * char_h)):
+        return False
+    gap = max(a.y, b.y) - min(a.bottom, b.bottom)  # > 0: vertical space between them
+    # i-dots float high above short stems; bars of = and : sit closer
+    return -0.25 * min(a.h, b.h) <= gap <= (0.9 if dot else 0.6) * char_h
+
+
+def _overlapping(a: Box, b: Box, reach: int) -> bool:
+    """Pieces of one letter after a pen lift: a broken t, an E in strokes, %, x.
+
+    Either the boxes largely overlap, or a flat bar sits beside a taller
+    stroke within its height, at most ``reach`` pixels away.
+    """
+    h_ov = _overlap(a.x, a.right, b.x, b.right)
+    v_ov = _overlap(a.y, a.bottom, b.y, b.bottom)
+    if v_ov < 0.7 * min(a.h, b.h):
+        return False
+    if h_ov >= 0.7 * min(a.w, b.w):
+        return True
+    bar, other = (a, b) if a.h <= b.h else (b, a)
+    return h_ov >= -reach and bar.w >= 2 * bar.h and other.h >= 2 * bar.h
+
+
+def _touching(labels: np.ndarray, a: frozenset[int], b: frozenset[int], box: Box, reach: int) -> bool:
+    """True if the inks of ``a`` and ``b`` come within ``reach`` pixels."""
+    crop = labels[box.y : box.bottom, box.x : box.right]
+    k = 2 * reach + 1
+    grown = cv2.dilate(component_mask(crop, a), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return bool((grown & component_mask(crop, b)).any())
+
+
+class _Union:
+    """Disjoint sets over glyph indices."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, i: int, j: int) -> None:
+        self.parent[self.find(j)] = self.find(i)
+
+
+def _centre_x(b: Box) -> float:
+    return b.x + b.w / 2
+
+
+def merge_parts(boxes: list[Box], comps: list[frozenset[int]], labels: np.ndarray,
+                char_h: float, reach: int) -> list[tuple[Box, list[int]]]:
+    """Merge the pieces of one character within a line.
+
+    Overlapping pieces whose inks nearly touch are merged (pen lifts);
+    each small part is stacked onto its single nearest partner, so the dot
+    of an i never glues two letters together. Returns (box, piece indices)
+    per character, left to right.
+    """
+    n = len(boxes)
+    sets = _Union(n)
+    order = sorted(range(n), key=lambda k: boxes[k].x)
+    gap = max(reach, 0.25 * char_h)
+    for pos, i in enumerate(order):
+        a = boxes[i]
+        limit = a.x + a.w + gap
+        for j in order[pos + 1 :]:
+            b = boxes[j]
+            if b.x > limit:
+                break
+            if _overlapping(a, b, reach) and _touching(labels, comps[i], comps[j], a.union(b), reach):
+                sets.join(i, j)
+    # stacking needs a small part (see _stacked): only pairs with one pay the full test
+    small_h, margin = 0.6 * char_h, 0.2 * char_h
+    small = [k for k, b in enumerate(boxes) if b.h < small_h]
+    for i, a in enumerate(boxes if small else ()):
+        lo, hi = a.x - margin, a.x + a.w + margin
+        cands = [j for j in (range(n) if a.h < small_h else small)
+                 if j != i and boxes[j].x + boxes[j].w >= lo and boxes[j].x <= hi and _stacked(a, boxes[j], char_h)]
+        if cands:
+            sets.join(min(cands, key=lambda j: abs(_centre_x(boxes[j]) - _centre_x(a))), i)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(sets.find(i), []).append(i)
+    # most characters are one piece: they keep their box
+    merged = [(boxes[m[0]] if len(m) == 1 else bounding_box(boxes[k] for k in m), m) for m in groups.values()]
+    return sorted(merged, key=lambda e: (_centre_x(e[0]), e[0].y))

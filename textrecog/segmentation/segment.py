@@ -1,0 +1,118 @@
+"""Segmentation engine: ink mask → lines of character glyphs and word spaces.
+
+Steps, each a small function: ink components → boxes (specks dropped),
+line grouping, merging the parts of one character, left-to-right order,
+and word spaces from gaps (:mod:`textrecog.segmentation.spacing`).
+
+Boxes come from one connected-component pass with statistics: each is the
+bounding box of a component's outer contour. Holes (a, e, o, 0, 8) never
+become boxes, so the nested-box removal that a contour list would need is
+built in, and a separate mark inside another's box (a dot in a C) is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+import cv2
+import numpy as np
+
+from textrecog.imaging.binarize import speck_area
+from textrecog.segmentation.lines import group_lines, merge_parts
+from textrecog.segmentation.spacing import word_spaces
+from textrecog.types import Box, bounding_box
+
+MAX_COMPONENTS = 5000  # beyond this the image is texture or noise, not writing
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One character candidate: its box and the ink components forming it."""
+
+    box: Box
+    components: frozenset[int]  # ids in Segmentation.labels
+
+
+@dataclass(frozen=True)
+class LineSeg:
+    """A text line: glyphs left to right and where word spaces fall."""
+
+    box: Box
+    glyphs: tuple[Glyph, ...]
+    spaces: tuple[bool, ...]  # spaces[i]: a word space between glyph i and i+1
+    char_height: float  # median height of the line's characters
+    baseline: float  # y of the line's baseline (median glyph bottom)
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """Everything the classifier and the debug overlay need."""
+
+    labels: np.ndarray  # uint16 component label image (0 = paper; specks belong to no glyph)
+    lines: tuple[LineSeg, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A loaded grey image and its segmentation: what every recognizer engine reads."""
+
+    gray: np.ndarray  # uint8, ink dark on light, in the reading view (see textrecog.segmentation.direction)
+    segmentation: Segmentation
+    direction: str = "ltr"  # how the page was written: "ttb" pages are read turned a quarter
+
+
+def find_components(mask: np.ndarray, min_area: float = 1.0) -> tuple[np.ndarray, list[Glyph]]:
+    """Label the ink components; one glyph per component of at least ``min_area`` pixels.
+
+    Returns the uint16 label image and the glyphs, in label order.
+    """
+    try:
+        # 16-bit labels: the same labelling at under half the cost of 32-bit ones
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
+    except cv2.error:  # more than 65,535 components: noise or texture, not writing
+        return np.zeros(mask.shape, np.uint16), []
+    keep = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area) + 1
+    if len(keep) > MAX_COMPONENTS:
+        return labels, []
+    return labels, [Glyph(Box(x, y, w, h), frozenset((k,)))
+                    for k, (x, y, w, h) in zip(keep.tolist(), stats[keep, :4].tolist())]
+
+
+def typical_height(glyphs: list[Glyph]) -> float:
+    """Median height of the glyphs that are not small marks (dots, commas)."""
+    if not glyphs:
+        return 1.0
+    # plain Python: for a few dozen numbers numpy's call overhead dominates
+    heights = sorted(g.box.h for g in glyphs)
+    pos = 0.75 * (len(heights) - 1)  # the 75th percentile, interpolated as numpy does
+    i = int(pos)
+    p75 = heights[i] + (heights[min(i + 1, len(heights) - 1)] - heights[i]) * (pos - i)
+    big = [h for h in heights if h >= 0.5 * p75]
+    return float(median(big or heights))
+
+
+def _line_seg(glyphs: list[Glyph], labels: np.ndarray, reach: int) -> LineSeg:
+    """Merge a line's parts, order them left to right and find word spaces."""
+    char_h = typical_height(glyphs)
+    merged = merge_parts([g.box for g in glyphs], [g.components for g in glyphs], labels, char_h, reach)
+    out = [glyphs[m[0]] if len(m) == 1 else Glyph(box, frozenset().union(*(glyphs[k].components for k in m)))
+           for box, m in merged]
+    char_h = typical_height(out)
+    spaces = word_spaces([g.box.x for g in out], [g.box.right for g in out], char_h)
+    tall = [g.box.bottom for g in out if g.box.h >= 0.5 * char_h] or [g.box.bottom for g in out]
+    return LineSeg(bounding_box(g.box for g in out), tuple(out), tuple(spaces), char_h, float(median(tall)))
+
+
+def segment(mask: np.ndarray) -> Segmentation:
+    """Segment an ink mask (uint8, 1 = ink) into lines of character glyphs."""
+    mask = np.ascontiguousarray(mask, dtype=np.uint8)
+    labels, glyphs = find_components(mask, speck_area(mask))
+    if not glyphs:
+        return Segmentation(labels, ())
+    char_h = typical_height(glyphs)
+    groups = group_lines([g.box for g in glyphs], char_h)
+    # how close two pieces' inks must come to be one letter after a pen lift
+    reach = max(2, int(round(0.12 * char_h)))
+    lines = tuple(_line_seg([glyphs[i] for i in members], labels, reach) for members in groups)
+    return Segmentation(labels, lines)

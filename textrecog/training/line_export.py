@@ -1,0 +1,181 @@
+"""Export the line model to one ``.tflite`` graph for any line width, and write its model directory.
+
+One graph, input (batch, height, any width, 1): LiteRT reads a line of any
+width after ``resize_tensor_input``, so there are no width buckets.
+
+* ``conv`` models export straight from Keras 3 (``ExportArchive`` with a
+  dynamic width, then ``from_saved_model``), any batch size.
+* ``crnn`` models are rebuilt with ``tf_keras`` and the same weights: its
+  LSTM carries the tag that lets the converter use LiteRT's fused
+  ``UNIDIRECTIONAL_SEQUENCE_LSTM`` kernel (Keras 3's LSTM converts only
+  unrolled over a fixed width). The batch is fixed at 1.
+
+Weights are stored as float16 (half the file; computed in float32) unless
+that moves the validation CER by more than 0.2 points, then as float32.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from textrecog.decoding.charset import LINE_ALPHABET
+from textrecog.imaging.normalize import LineSpec
+from textrecog.training.line_models import LineArch, build_line_model
+from textrecog.training.line_setup import cer_of, save_checkpoint, sites, spec_of, val_set
+
+log = logging.getLogger("textrecog.training.train")
+MAX_FP16_CER_CHANGE = 0.002  # float16 weights only while LiteRT stays this close to Keras
+
+
+def _converter_conv(weights: list[np.ndarray], spec: LineSpec, arch: LineArch, tmp: str):
+    import keras
+    import tensorflow as tf
+
+    model = build_line_model(len(LINE_ALPHABET), spec, arch, softmax=True)
+    model.set_weights(weights)
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    archive.add_endpoint("serve", lambda x: model(x, training=False),
+                         input_signature=[tf.TensorSpec([None, spec.height, None, 1], tf.float32)])
+    archive.write_out(tmp, verbose=False)
+    return tf.lite.TFLiteConverter.from_saved_model(tmp, signature_keys=["serve"])
+
+
+def _converter_crnn(weights: list[np.ndarray], spec: LineSpec, arch: LineArch):
+    import tensorflow as tf
+    import tf_keras
+
+    model = build_line_model(len(LINE_ALPHABET), spec, arch, softmax=True, lib=tf_keras)
+    model.set_weights(weights)
+    fn = tf.function(lambda x: model(x, training=False))
+    concrete = fn.get_concrete_function(tf.TensorSpec([1, spec.height, None, 1], tf.float32))
+    return tf.lite.TFLiteConverter.from_concrete_functions([concrete], model)
+
+
+def export_tflite(weights: list[np.ndarray], spec: LineSpec, arch: LineArch, float16: bool = True) -> bytes:
+    """One .tflite graph for any width: softmax outputs (N, width / 4, classes + 1)."""
+    import tensorflow as tf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if arch.name == "crnn":
+            conv = _converter_crnn(weights, spec, arch)
+        else:
+            conv = _converter_conv(weights, spec, arch, tmp)
+        if float16:
+            conv.optimizations = [tf.lite.Optimize.DEFAULT]
+            conv.target_spec.supported_types = [tf.float16]
+        return conv.convert()
+
+
+KEPT = ("decoding", "calibration", "notes")  # tuned later on the model; a re-export keeps them
+
+
+def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: dict, state: dict,
+              params: int, old_training: dict) -> dict:
+    """The manifest's training section for weights trained by this command (experiments kept)."""
+
+    return {
+        "data": [{"name": "UNIPEN train_r01_v07 sections 7 (words) and 8 (texts; multi-line texts split into "
+                          "lines by the ink's row profile); isolated characters of sections 1a-1d for "
+                          "synthetic number lines",
+                  "licence": "CC BY 4.0", "reference": "Guyon et al., ICPR 1994; doi:10.5281/zenodo.1195803"}],
+        "synthetic": "one writer's words side by side; two of one writer's lines joined; words with their "
+                     "letters spaced out; dates, prices, codes from one writer's characters",
+        "augmentation": "shear ±30°, rotation ±2.5°, aspect 0.65-1.3, elastic and local wave warps, pen width "
+                        "0.04-0.15 of the ink height, erosion/dilation, drawn at 1-4x the model height; "
+                        "scan look on half the images",
+        "split": {"method": "by UNIPEN contributing site (writer-disjoint)",
+                  "val_sites": sites(args.val_sites), "test_sites": sites(args.test_sites),
+                  "inks": {k: len(v.inks) for k, v in parts.items()}},
+        "command": args.command,
+        "architecture": f"{arch.describe()}, height {spec.height}",
+        "architecture_params": arch.to_json(),
+        "parameters": params,
+        "schedule": f"Adam {args.lr}, clipnorm 5, batch {args.batch}, {args.steps} batches an epoch, "
+                    "rate halved after 3 epochs without a better val CER",
+        "epochs": state["epoch"], "best_epoch": state["best_epoch"],
+        "best_val_cer": state["best_cer"], "train_seconds": round(state["seconds"]),
+        "train_cpu_seconds": round(state.get("cpu_seconds", 0)),
+        "runs": state["runs"], "curve": state.get("curve", []), "date": dt.date.today().isoformat(),
+        "note": "Training resumes from its work folder: the same command continues where it stopped.",
+        **{k: old_training[k] for k in ("experiments", "attempts") if k in old_training},
+    }
+
+
+def manifest(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: dict, state: dict,
+             params: int) -> dict:
+    """The manifest: input geometry, architecture, data and licences, split, commands, training runs."""
+    previous_path = Path(args.out) / "manifest.json"
+    previous = json.loads(previous_path.read_text(encoding="utf-8")) if previous_path.is_file() else {}
+    old_training = previous.get("training", {})
+    head = "CRNN (conv + BiLSTMs)" if arch.name == "crnn" else "convolution-only network"
+    training = _training(args, spec, arch, parts, state, params, old_training)
+    if args.export_only and old_training:  # the same weights: how they were trained stays as recorded
+        training = {**old_training, "export_command": args.command,
+                    **{k: training[k] for k in ("architecture", "architecture_params", "parameters")}}
+    return {
+        "name": Path(args.out).name,
+        "kind": "line",
+        "description": f"Handwritten line recognizer: {head} trained with CTC; one graph for any line width",
+        "input": {"height": spec.height, "margin": spec.margin, "max_width": spec.max_width,
+                  "polarity": spec.polarity, "scale": spec.scale, "downsample": spec.downsample},
+        "classes": "line alphabet (labels.json) + CTC blank as the last output",
+        "training": training,
+        **{k: previous[k] for k in KEPT if k in previous},
+    }
+
+
+def _lite_cer(tflite: bytes, meta: dict, staging: Path, val: list) -> float:
+    from textrecog.engines.line_runtime import LineModel
+    from textrecog.engines.model import write_model_dir
+
+    write_model_dir(staging, tflite, list(LINE_ALPHABET), meta)
+    lite = LineModel(staging)
+    return cer_of(lambda x: np.log(np.maximum(lite.probabilities(x), 1e-9)), val)
+
+
+def _shipped_cer(out: Path) -> float | None:
+    """The validation CER of the model already in ``out`` (same validation sample), if any."""
+    path = out / "manifest.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8")).get("training", {}).get("best_val_cer")
+
+
+def export_model_dir(args: argparse.Namespace, trainer, parts: dict, out: Path) -> None:
+    """Export the best checkpoint, check Keras and LiteRT agree on validation lines, write ``out``."""
+    from textrecog.engines.model import write_model_dir
+
+    spec, model = spec_of(args), trainer.model
+    best = trainer.workdir / "best.weights.h5"
+    if best.is_file():
+        model.load_weights(best)
+    shipped = _shipped_cer(out)
+    if args.init and shipped is not None and trainer.state["best_cer"] >= shipped:
+        log.info("not exported: best val CER %.4f is not better than the model in %s (%.4f); training goes on "
+                 "from %s", trainer.state["best_cer"], out, shipped, trainer.workdir)
+        return
+    meta = manifest(args, spec, trainer.arch, parts, trainer.state, model.count_params())
+    val = val_set(parts["val"], spec, args.val_count, args.seed)
+    keras_cer = cer_of(lambda x: model(x, training=False), val)
+    for float16 in (True, False):
+        tflite = export_tflite(model.get_weights(), spec, trainer.arch, float16)
+        lite_cer = _lite_cer(tflite, meta, trainer.workdir / "export", val)
+        log.info("validation CER: Keras %.4f, LiteRT %.4f (%s weights, %.1f MB)", keras_cer, lite_cer,
+                 "float16" if float16 else "float32", len(tflite) / 1e6)
+        if abs(keras_cer - lite_cer) <= MAX_FP16_CER_CHANGE:
+            break
+    old = out / "manifest.json"
+    kept = json.loads(old.read_text()).get("accuracy", {}) if args.export_only and old.is_file() else {}
+    meta["accuracy"] = {**kept, "val_cer_keras": keras_cer, "val_cer_tflite": lite_cer,  # same weights: kept
+                        "weights": "float16" if float16 else "float32"}
+    write_model_dir(out, tflite, list(LINE_ALPHABET), meta)
+    save_checkpoint(trainer.workdir, out / "checkpoint")
+    log.info("wrote %s (%.1f MB)", out, len(tflite) / 1e6)

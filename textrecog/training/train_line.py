@@ -1,0 +1,95 @@
+"""`textrecog train --kind line`: train a line model (``--arch crnn|conv``) with CTC on real UNIPEN ink.
+
+Data: section 7 words and section 8 texts (multi-line texts split into
+lines), plus synthetic lines from one writer's words and characters, split
+by site (no writer in two splits), rendered with fresh random variation and
+the scan look for every batch. Resumes after an interruption (run the same
+command again), keeps the best checkpoint by validation CER, exports one
+``.tflite`` graph for any width and checks it against Keras.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from textrecog.data.linedata import LINE_TEST_SITES, LINE_VAL_SITES
+
+log = logging.getLogger("textrecog.training.train")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="textrecog train --kind line", description=__doc__.split("\n\n")[0])
+    p.add_argument("--kind", choices=["line"], default="line")
+    p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN"),
+                   help="UNIPEN train_r01_v07 folder or .tar.xz (env TEXTRECOG_UNIPEN)")
+    p.add_argument("--out", required=True, help="model directory to write")
+    p.add_argument("--overwrite", action="store_true", help="replace a model already in --out")
+    p.add_argument("--init", help="a checkpoint folder (weights + state.json) a fresh work folder continues from, "
+                   "e.g. models/line/candidate; the model in --out is replaced only by a better one")
+    p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
+    p.add_argument("--minutes", type=float, default=0, help="stop (and export) after this much training time; "
+                   "0: no limit. Run the same command again to continue")
+    p.add_argument("--epochs", type=int, default=200, help="most epochs in all, across resumed runs")
+    p.add_argument("--steps", type=int, default=400, help="batches per epoch")
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--patience", type=int, default=8, help="epochs without a better val CER before stopping")
+    p.add_argument("--height", type=int, default=32)
+    p.add_argument("--arch", choices=["crnn", "conv"], default="crnn",
+                   help="crnn: conv + BiLSTMs; conv: conv stem + residual dilated 1-D blocks (no recurrence)")
+    p.add_argument("--convs", default="32,64,96,128", help="channels of the conv stem's four blocks")
+    p.add_argument("--rnn", type=int, default=128, help="crnn: LSTM units a direction")
+    p.add_argument("--layers", type=int, default=2, help="crnn: BiLSTM layers; conv: 1-D blocks")
+    p.add_argument("--channels", type=int, default=256, help="conv: channels of the 1-D blocks")
+    p.add_argument("--kernel", type=int, default=5, help="conv: kernel of the 1-D blocks")
+    p.add_argument("--dilations", default="1,2,4", help="conv: dilations, cycled over the blocks")
+    p.add_argument("--separable-stem", action="store_true",
+                   help="depthwise-separable convolutions in the stem after the first (fewer FLOPs)")
+    p.add_argument("--cpu-minutes", type=float, default=0,
+                   help="stop (and export) once training has used this much CPU time in all, across resumed "
+                        "runs (all threads): a budget that other work on the machine does not shrink; 0: no limit")
+    p.add_argument("--val-sites", default=",".join(LINE_VAL_SITES))
+    p.add_argument("--test-sites", default=",".join(LINE_TEST_SITES))
+    p.add_argument("--val-count", type=int, default=800, help="validation lines scored each epoch")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--export-only", action="store_true", help="export the best checkpoint and stop")
+    p.add_argument("--max-width", type=int, default=1024,
+                   help="the longest line read unsqueezed (longer ones are squeezed to fit)")
+    p.add_argument("--no-export", action="store_true", help="train only (architecture comparisons)")
+    p.add_argument("--limit", type=int, default=0, help="use only N inks per split (smoke tests)")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``textrecog train --kind line``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parse_args(argv)
+    args.command = "textrecog train " + shlex.join(argv)
+    out = Path(args.out)
+    workdir = Path(args.workdir or f"{out}.work")
+    # continuing a model's own training (its work folder, or the checkpoint shipped beside it)
+    # replaces it with the continued result; anything else needs --overwrite
+    continuing = any((f / "state.json").exists() for f in (workdir, out / "checkpoint", Path(args.init or workdir)))
+    if (out / "manifest.json").exists() and not args.overwrite and not continuing:
+        print(f"textrecog train: {out} already holds a model; give --overwrite to replace it "
+              "or another --out", file=sys.stderr)
+        return 2
+    if args.init and not (Path(args.init) / "state.json").is_file():
+        print(f"textrecog train: --init {args.init}: no state.json there (not a checkpoint folder)", file=sys.stderr)
+        return 2
+    if args.export_only and not continuing:
+        print(f"textrecog train: --export-only needs a trained checkpoint in {workdir} or "
+              f"{out / 'checkpoint'}", file=sys.stderr)
+        return 2
+    if not args.unipen:
+        print("textrecog train: give --unipen PATH or set TEXTRECOG_UNIPEN", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    from textrecog.training.line_training import train_and_export
+
+    return train_and_export(args, workdir, out)
