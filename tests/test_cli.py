@@ -9,8 +9,8 @@ import sys
 import cv2
 import numpy as np
 import pytest
-
 from conftest import blank, draw_word
+
 from textrecog.cli import main
 
 
@@ -118,3 +118,52 @@ def test_console_script_installed(tiny_model, digits_png):
     proc = subprocess.run([str(script), str(digits_png), "--model", str(tiny_model)],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip()
+
+
+def test_dash_reads_an_image_from_stdin(tiny_model, digits_png):
+    cmd = [sys.executable, "-m", "textrecog", "--model", str(tiny_model)]
+    from_file = subprocess.run(cmd + [str(digits_png)], capture_output=True, text=True, timeout=60)
+    with open(digits_png, "rb") as fh:
+        piped = subprocess.run(cmd + ["-"], stdin=fh, capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0 and piped.stdout == from_file.stdout and piped.stdout.strip()
+    empty = subprocess.run(cmd + ["-"], input="", capture_output=True, text=True, timeout=60)
+    assert empty.returncode == 1 and empty.stdout == "" and "-: nothing on stdin" in empty.stderr
+
+
+@pytest.mark.parametrize("args, option", [(["--beam", "0"], "--beam"), (["--flag-below", "2"], "--flag-below"),
+                                          (["--top-k", "0"], "--top-k"), (["--max-megapixels", "x"],
+                                                                          "--max-megapixels")])
+def test_option_errors_name_the_option(args, option, digits_png, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([str(digits_png), *args])
+    assert exc.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"argument {option}:" in captured.err
+
+
+def test_batch_option_errors_name_the_option(tmp_path, capsys):
+    from textrecog.batch.command import main as batch_main
+
+    with pytest.raises(SystemExit):
+        batch_main([str(tmp_path), "--jobs", "0"])
+    assert "argument --jobs: must be at least 1, not 0" in capsys.readouterr().err
+
+
+def test_list_models_marks_the_default(capsys):
+    from textrecog.engines.model import DEFAULT_MODEL
+
+    assert main(["--list-models"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split("\t")[0] for ln in lines if "(default)" in ln] == [f"{DEFAULT_MODEL} (default)"]
+
+
+def test_train_help_names_both_kinds_and_shows_defaults(capsys):
+    from textrecog.training.train import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "character classifier (--kind char" in text and "line model (--kind line" in text
+    for flag in ("--epochs", "--batch", "--lr"):
+        after = text.rsplit(flag, 1)[1][:200]  # its entry in the option list, after the usage line
+        assert "(default:" in after, flag

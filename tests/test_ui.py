@@ -295,3 +295,98 @@ def test_window_reads_kana_written_from_held_out_samples(qtbot, direction):
     if direction == "ttb":
         assert w.canvas.guide_columns()  # the guide marks columns
     w.close()
+
+
+@pytest.mark.parametrize("name", ["line-scr.png", "line-att.png", "cursive-line-att.png"])
+def test_an_opened_image_reads_as_the_command_line_reads_it(qtbot, name):
+    """One path: the window reads the image as loaded, not its scaled on-screen copy."""
+    from pathlib import Path
+
+    from textrecog.pipeline import recognize
+    from textrecog.ui.app import MainWindow
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / name
+    w = MainWindow()  # the default model and decoding, as `textrecog IMAGE`
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_image(str(sample))
+    expected = recognize(str(sample)).text
+    wait_text(qtbot, w, expected, timeout=20000)
+    # the boxes are drawn where the characters are on screen: inside the shown image
+    shown = w.canvas.background.rect()
+    assert w.canvas.boxes and all(shown.contains(r.toAlignedRect().center()) for r, _, _ in w.canvas.boxes)
+    w.close()
+
+
+def test_a_large_image_is_read_at_its_own_size_and_boxes_are_scaled(qtbot, window, tmp_path):
+    from pathlib import Path
+
+    from PIL import Image
+
+    from textrecog.pipeline import recognize
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "line-scr.png"
+    big = tmp_path / "big.png"
+    img = Image.open(sample)
+    img.resize((img.width * 3, img.height * 3), Image.Resampling.LANCZOS).save(big)
+    assert window.open_image(str(big))
+    assert window.canvas.image_scale < 1  # shown smaller than it is
+    wait_text(qtbot, window, recognize(str(big), "latin").text, timeout=20000)
+    assert max(r.right() for r, _, _ in window.canvas.boxes) <= window.canvas.background.width() + 1
+
+
+def test_all_controls_show_at_the_default_size(window):
+    from PyQt6.QtWidgets import QToolBar
+
+    bars = window.findChildren(QToolBar)
+    assert len(bars) == 2
+    for bar in bars:
+        for action in bar.actions():
+            if action.isSeparator():
+                continue
+            widget = bar.widgetForAction(action)
+            assert widget is not None and widget.isVisible(), (bar.windowTitle(), action.text())
+
+
+def test_the_guide_is_hidden_under_an_opened_image(qtbot, window):
+    from pathlib import Path
+
+    def has_guide() -> bool:  # the guide's light blue dashes (antialiased) along its first row
+        img = window.canvas.grab().toImage()
+        y = int(window.canvas.guide_rows()[0])
+        blue = [img.pixelColor(x, yy) for yy in (y - 1, y) for x in range(20, img.width() - 20)]
+        return sum(c.blue() - c.red() > 20 for c in blue) > 100
+
+    assert has_guide()
+    assert window.open_image(str(Path(__file__).resolve().parent.parent / "samples" / "line-scr.png"))
+    assert not has_guide()
+
+
+def test_a_bad_model_is_refused_at_start_in_one_line():
+    proc = subprocess.run([sys.executable, "-m", "textrecog.ui.app", "--model", "nosuch"], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "nosuch" in proc.stderr and "textrecog-ui:" in proc.stderr
+
+
+def test_no_display_and_a_missing_xcb_library_are_one_line_each():
+    from textrecog.ui.app import display_problem
+
+    found = lambda name: "lib" + name  # noqa: E731
+    if sys.platform == "linux":
+        assert "no display" in display_problem({}, found)
+        assert "libxcb-cursor0" in display_problem({"DISPLAY": ":0"}, lambda name: None)
+    assert display_problem({"DISPLAY": ":0"}, found) is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, lambda name: None) is None
+
+
+def test_ctrl_c_closes_the_window(tmp_path):
+    import signal
+    import time
+
+    code = ("import sys; from textrecog.ui.app import main; sys.exit(main([]))")
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    time.sleep(4)  # the window is up (the model loads on the first recognition, not at start)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=20) == 0, proc.stderr.read()

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from textrecog.decoding.flags import add_decode_args, forward_decode_args, options_from_args
+from textrecog.decoding.flags import add_decode_args, forward_decode_args, options_from_args, positive_int
 from textrecog.names import printable
 from textrecog.output.documents import FORMATS as DOC_FORMATS
 from textrecog.types import DIRECTIONS
@@ -29,12 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "per text line; with several images each line starts with the file name.",
         epilog="A folder is searched for images (like textrecog batch). Subcommands: "
                "textrecog batch --help | textrecog train --help | textrecog eval --help | textrecog ui")
-    p.add_argument("images", nargs="*", metavar="IMAGE", help="image files (PNG, JPEG, BMP, TIFF, WebP, GIF)")
+    p.add_argument("images", nargs="*", metavar="IMAGE",
+                   help="image files (PNG, JPEG, BMP, TIFF, WebP, GIF); - reads one from stdin")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per image (JSONL) with lines, words, characters")
     p.add_argument("--model", metavar="NAME|PATH", default=None,
                    help="model name (see --list-models) or model directory (default: the bundled default)")
-    p.add_argument("--top-k", type=int, default=3, metavar="N", help="alternatives per character (default 3)")
+    p.add_argument("--top-k", type=positive_int, default=3, metavar="N", help="alternatives per character (default 3)")
     p.add_argument("--format", choices=DOC_FORMATS, default=None,
                    help="write an ALTO 4.4, PAGE-XML or hOCR document per image instead of printing text: "
                         "IMAGE.alto.xml / .page.xml / .hocr beside it, or in --out-dir")
@@ -43,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="skip images whose document exists")
     p.add_argument("--max-bytes", type=_size, default=None, metavar="N",
                    help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
+    p.add_argument("--max-megapixels", dest="max_pixels", type=_megapixels, default=None, metavar="N",
+                   help="refuse images of more than N megapixels, as decompression bombs (default 300: above any real scan; "
+                        "larger images are read downscaled)")
     p.add_argument("--direction", choices=DIRECTIONS, default="ltr",
                    help="ltr: lines left to right (default); ttb: columns top to bottom, right to left "
                         "(Japanese; character-engine models)")
@@ -58,6 +62,12 @@ def _size(text: str) -> int:
     from textrecog.output.records import parse_size  # orjson's import costs 30 ms: only with --max-bytes
 
     return parse_size(text)
+
+
+def _megapixels(text: str) -> int:
+    from textrecog.output.records import parse_megapixels
+
+    return parse_megapixels(text)
 
 
 def _version() -> str:
@@ -76,7 +86,7 @@ def _print_text(path: str, text: str, prefix: bool) -> None:
 
 
 def _list_models() -> int:
-    from textrecog.engines.model import ModelError, list_models, load_info
+    from textrecog.engines.model import DEFAULT_MODEL, ModelError, list_models, load_info
 
     for path in list_models():
         try:
@@ -87,7 +97,8 @@ def _list_models() -> int:
             if "val_cer_tflite" in acc:
                 extra = f"  validation CER {acc['val_cer_tflite']:.1%}"
             engine = "line engine (CTC)" if info.kind == "line" else "character engine"
-            print(f"{path.name}\t{engine}, {info.script}, {len(info.labels)} classes{extra}\t{path}")
+            default = " (default)" if path.name == DEFAULT_MODEL else ""
+            print(f"{path.name}{default}\t{engine}, {info.script}, {len(info.labels)} classes{extra}\t{path}")
         except ModelError as exc:
             print(f"{path.name}\tINVALID: {exc}")
     return EXIT_OK
@@ -96,7 +107,7 @@ def _list_models() -> int:
 def recognize_files(args: argparse.Namespace) -> int:
     """Recognise each image; one failure never stops the others."""
     from textrecog.engines.model import check_direction
-    from textrecog.imaging.imageio import ImageError
+    from textrecog.imaging.imageio import ImageError, read_stdin
     from textrecog.output.records import error_record, format_record
     from textrecog.pipeline import analyze, get_engine
 
@@ -109,7 +120,9 @@ def recognize_files(args: argparse.Namespace) -> int:
     prefix = len(args.images) > 1
     for path in args.images:
         try:
-            analysis = analyze(path, args.model, args.top_k, args.max_bytes, args.direction, options)
+            source = read_stdin(args.max_bytes) if path == "-" else path
+            analysis = analyze(source, args.model, args.top_k, args.max_bytes, args.direction, options,
+                               max_pixels=args.max_pixels)
         except (ImageError, OSError) as exc:
             failures += 1
             msg = str(exc) if isinstance(exc, ImageError) else f"{printable(path)}: {exc}"
@@ -140,9 +153,10 @@ def _batch_from_cli(args: argparse.Namespace) -> int:
     argv += ["--model", args.model] if args.model else []
     argv += ["--out-dir", str(args.out_dir)] if args.out_dir else []
     argv += ["--max-bytes", str(args.max_bytes)] if args.max_bytes else []
+    argv += ["--max-megapixels", str(args.max_pixels / 1e6)] if args.max_pixels else []
     argv += ["--direction", args.direction, *forward_decode_args(args)]
     argv += [flag for flag, on in (("--overwrite", args.overwrite), ("--resume", args.resume)) if on]
-    return batch_main(argv)
+    return batch_main(argv, prog="textrecog")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,11 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_usage(sys.stderr)
         _err("give at least one IMAGE (or --help)")
         return EXIT_USAGE
+    if args.format and "-" in args.images:
+        _err("- (stdin) prints text or JSON; --format writes documents beside files: give the image a file name")
+        return EXIT_USAGE
     if args.format or any(Path(p).is_dir() for p in args.images):
         return _batch_from_cli(args)  # folders and documents: the batch engine's walk, plan and writers
-    if args.top_k < 1:
-        _err("--top-k must be at least 1")
-        return EXIT_USAGE
     from textrecog.decoding.lm import LMError
     from textrecog.engines.model import ModelError
 

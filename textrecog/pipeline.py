@@ -38,29 +38,32 @@ def get_engine(model: str | None = None):
 
 
 def recognize(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
-              max_bytes: int | None = None, direction: str = "ltr", options: DecodeOptions | None = None) -> Result:
-    """Recognise the handwritten text in a path, PIL image or numpy array.
+              max_bytes: int | None = None, direction: str = "ltr", options: DecodeOptions | None = None, *,
+              max_pixels: int | None = None) -> Result:
+    """Recognise the handwritten text in a path, encoded bytes (``Encoded``), PIL image or numpy array.
 
     ``direction="ttb"`` reads top-to-bottom columns, right to left (Japanese).
+    ``max_bytes``/``max_pixels``: the largest file and image read (defaults: 512 MiB, 300 megapixels).
     ``options`` (:func:`textrecog.decoding.decoder.make_options`): decoder, language
     model, the user's lexicon, a field's charset, the review threshold.
     """
-    return analyze(image, model, top_k, max_bytes, direction, options).result
+    return analyze(image, model, top_k, max_bytes, direction, options, max_pixels=max_pixels).result
 
 
 def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: int = 3,
-            max_bytes: int | None = None, direction: str = "ltr", options: DecodeOptions | None = None) -> Analysis:
+            max_bytes: int | None = None, direction: str = "ltr", options: DecodeOptions | None = None, *,
+            max_pixels: int | None = None) -> Analysis:
     """Run the whole pipeline and keep the segmentation (in the reading view) for inspection."""
     engine = get_engine(None if model is None else str(model))
     check_direction(engine.info, direction)
-    page = prepare(image, max_bytes, direction)
+    page = prepare(image, max_bytes, direction, max_pixels)
     (result,) = engine.read([page], top_k, options or DecodeOptions())
     return Analysis(page.gray, page.segmentation, _on_page(result, page))
 
 
 def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | None = None,
                    top_k: int = 3, max_bytes: int | None = None, direction: str = "ltr",
-                   options: DecodeOptions | None = None) -> list[Result | ImageError]:
+                   options: DecodeOptions | None = None, *, max_pixels: int | None = None) -> list[Result | ImageError]:
     """Recognise several images with batched model calls across all of them.
 
     An image that cannot be read yields its ImageError in its place.
@@ -70,16 +73,17 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
     prepared: list[Page | ImageError] = []
     for image in images:
         try:
-            prepared.append(prepare(image, max_bytes, direction))
+            prepared.append(prepare(image, max_bytes, direction, max_pixels))
         except ImageError as exc:
             prepared.append(exc)
     results = iter(engine.read([p for p in prepared if isinstance(p, Page)], top_k, options or DecodeOptions()))
     return [p if isinstance(p, ImageError) else _on_page(next(results), p) for p in prepared]
 
 
-def prepare(image: ImageSource, max_bytes: int | None = None, direction: str = "ltr") -> Page:
+def prepare(image: ImageSource, max_bytes: int | None = None, direction: str = "ltr",
+            max_pixels: int | None = None) -> Page:
     """Load (a path: at most ``max_bytes``), turn to the reading view, binarise and segment an image."""
-    gray = to_reading(load_gray(image, max_bytes), direction)
+    gray = to_reading(load_gray(image, max_bytes, max_pixels), direction)
     return Page(gray, segment(binarize(gray)), direction)
 
 

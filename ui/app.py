@@ -6,6 +6,7 @@ normalisation and model files as the command line; no TensorFlow.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -59,6 +60,8 @@ class MainWindow(QMainWindow):
         self.recognizer = Recognizer(model)
         self.recognizer.finished.connect(self._on_result)
         self._requested = self._shown = 0
+        self._scales: dict[int, float] = {}  # request → its image's scale to the canvas (boxes are drawn scaled)
+        self._scale = 1.0
         self._result = None
         self._corrections: dict[int, str] = {}
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -67,6 +70,7 @@ class MainWindow(QMainWindow):
         self.canvas.charMenuRequested.connect(self._alternatives_menu)
         self.canvas.charHovered.connect(self._hover)
         self._build_toolbar(model)
+        self.addToolBarBreak()  # the decoding controls on a row of their own: all of them show at 1000 px
         self.decoding = DecodingControls(self.addToolBar("Decoding"), lexicon, charset, flag_below)
         self.decoding.changed.connect(self._options_changed)
         self.decoding.failed.connect(lambda msg: self.statusBar().showMessage(f"Lexicon refused: {msg}"))
@@ -160,12 +164,16 @@ class MainWindow(QMainWindow):
         if not self.canvas.strokes and self.canvas.background is None:
             self._on_result(self._requested, None, 0.0, "")
             return
-        self.recognizer.submit(self._requested, self.canvas.render_gray())
+        gray, self._scales[self._requested] = self.canvas.recognition_input()
+        self.recognizer.submit(self._requested, gray)
 
     def _on_result(self, request_id: int, result, ms: float, error: str) -> None:
+        scale = self._scales.pop(request_id, 1.0)
         if request_id <= self._shown:
             return  # a stale result never overwrites a newer one
-        self._shown = request_id
+        self._shown, self._scale = request_id, scale
+        for old in [r for r in self._scales if r < request_id]:
+            del self._scales[old]
         if error:
             self.statusBar().showMessage(f"Recognition failed: {error}")
             return
@@ -204,8 +212,8 @@ class MainWindow(QMainWindow):
                     flagged |= set(range(i, i + len(w.chars)))
                 for k, c in enumerate(w.chars):
                     last = k == len(w.chars) - 1 and wi < len(line.words) - 1
-                    b = c.box
-                    boxes.append((QRectF(b.x, b.y, b.w, b.h), self._corrections.get(i, c.text), last))
+                    b, s = c.box, self._scale
+                    boxes.append((QRectF(b.x * s, b.y * s, b.w * s, b.h * s), self._corrections.get(i, c.text), last))
                     i += 1
         self.canvas.boxes, self.canvas.flagged = boxes, flagged
         self.canvas.update()
@@ -275,7 +283,8 @@ class MainWindow(QMainWindow):
             image = image.scaled(self.canvas.width(), self.canvas.height(), Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
         self.canvas.clear()
-        self.canvas.background = image
+        self.canvas.background, self.canvas.image = image, gray
+        self.canvas.image_scale = image.width() / gray.shape[1]
         self.canvas.update()
         self.recognize_now()
         return True
@@ -286,19 +295,56 @@ class MainWindow(QMainWindow):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Open the window (``textrecog-ui [--model NAME|PATH]``)."""
+    """Open the window (``textrecog-ui [--model NAME|PATH]``); Ctrl-C in the terminal closes it."""
     import argparse
+    import signal
+
+    from textrecog.decoding.flags import probability
+    from textrecog.engines.model import ModelError, load_info
 
     args = argparse.ArgumentParser(prog="textrecog-ui", description=__doc__.split("\n\n")[0])
-    args.add_argument("--model", default=None)
+    args.add_argument("--model", default=None, help="model name or directory (default: the bundled default)")
     args.add_argument("--lexicon", help="your own words, as for textrecog --lexicon")
     args.add_argument("--charset", help="digits|upper|lower|alnum|CHARS, as for textrecog --charset")
-    args.add_argument("--flag-below", type=float, default=0.5, help="mark words below this confidence")
+    args.add_argument("--flag-below", type=probability, default=0.5, metavar="P",
+                      help="mark words below this confidence (default 0.5)")
     ns = args.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        load_info(ns.model)  # a bad --model is a one-line error now, not at the first recognition
+    except ModelError as exc:
+        print(f"textrecog-ui: model error: {exc}", file=sys.stderr)
+        return 2
+    problem = display_problem()
+    if problem:
+        print(f"textrecog-ui: {problem}", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(ns.model, ns.lexicon, ns.charset, ns.flag_below)
     window.show()
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    tick = QTimer(interval=200)  # Qt's event loop holds the interpreter: wake it so Python sees Ctrl-C
+    tick.timeout.connect(lambda: None)
+    tick.start()
     return app.exec()
+
+
+def display_problem(env: dict | None = None, find_library=None) -> str | None:
+    """Why Qt could not open a window here (it would abort with a long plugin message), or None."""
+    import ctypes.util
+
+    env = os.environ if env is None else env
+    find_library = find_library or ctypes.util.find_library
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if sys.platform != "linux" or (platform and not platform.startswith("xcb")):
+        return None  # offscreen, wayland, vnc ...: Qt's own checks suffice; macOS and Windows have a display
+    if not platform and env.get("WAYLAND_DISPLAY"):
+        return None
+    if not env.get("DISPLAY"):
+        return ("no display: run it on a desktop, set DISPLAY, or use xvfb-run textrecog-ui "
+                "(QT_QPA_PLATFORM=offscreen for tests)")
+    if not find_library("xcb-cursor"):
+        return "Qt's X11 platform needs libxcb-cursor0: install it (Debian/Ubuntu: sudo apt install libxcb-cursor0)"
+    return None
 
 
 if __name__ == "__main__":

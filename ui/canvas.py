@@ -7,6 +7,8 @@ removes whole strokes it touches.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QTabletEvent
@@ -40,7 +42,9 @@ class Canvas(QWidget):
         self.direction = "ltr"  # "ttb": the guide marks columns, read right to left
         self.show_boxes = True
         self.eraser = False
-        self.background: QImage | None = None
+        self.background: QImage | None = None  # an opened image, as shown (scaled to fit)
+        self.image: np.ndarray | None = None  # the same image as loaded: what is recognised
+        self.image_scale = 1.0  # shown size / loaded size
         self.boxes: list[tuple[QRectF, str, bool]] = []  # char box, text, space after
         self.flagged: set[int] = set()  # indices of boxes in words flagged for review
         self._layer: QImage | None = None  # finished strokes, painted once (fast redraws)
@@ -69,7 +73,7 @@ class Canvas(QWidget):
         if self.strokes or self.background is not None:
             self._snapshot()
             self.strokes = []
-            self.background = None
+            self.background, self.image, self.image_scale = None, None, 1.0
             self._changed()
 
     def add_stroke(self, stroke: Stroke) -> None:
@@ -159,7 +163,7 @@ class Canvas(QWidget):
         painter.fillRect(self.rect(), QColor("white"))
         if self.background is not None:
             painter.drawImage(QPointF(0, 0), self.background)
-        if self.show_guide:
+        if self.show_guide and self.background is None:  # no guide lines across an opened image
             painter.setPen(QPen(QColor(170, 200, 240), 1, Qt.PenStyle.DashLine))
             if self.direction == "ttb":
                 for x in self.guide_columns():
@@ -234,7 +238,36 @@ class Canvas(QWidget):
             painter.drawImage(QPointF(0, 0), self.background)
         painter.drawImage(QPointF(0, 0), self._stroke_layer())
         painter.end()
-        ptr = image.constBits()
-        ptr.setsize(image.bytesPerLine() * image.height())
-        arr = np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())
-        return arr[:, : image.width()].copy()
+        return _gray_array(image)
+
+    def recognition_input(self) -> tuple[np.ndarray, float]:
+        """What to recognise, and its scale to this widget's coordinates.
+
+        An opened image is read as loaded, at its own size, exactly as the command line reads its file;
+        strokes written over it are drawn into it (scaled back). Without an image: the drawing as shown.
+        """
+        if self.image is None:
+            return self.render_gray(), 1.0
+        if not self.strokes:
+            return self.image, self.image_scale
+        h, w = self.image.shape
+        loaded = QImage(self.image.data, w, h, self.image.strides[0], QImage.Format.Format_Grayscale8)
+        # the whole writing area at the image's scale: strokes written beside or below the image count too
+        image = QImage(max(w, math.ceil(self.width() / self.image_scale)),
+                       max(h, math.ceil(self.height() / self.image_scale)), QImage.Format.Format_Grayscale8)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.drawImage(QPointF(0, 0), loaded)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(1 / self.image_scale, 1 / self.image_scale)
+        self.paint_strokes(painter, self.strokes)
+        painter.end()
+        return _gray_array(image), self.image_scale
+
+
+def _gray_array(image: QImage) -> np.ndarray:
+    """A Grayscale8 QImage's pixels as a uint8 array of its own."""
+    ptr = image.constBits()
+    ptr.setsize(image.bytesPerLine() * image.height())
+    arr = np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())
+    return arr[:, : image.width()].copy()

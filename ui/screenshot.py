@@ -1,7 +1,9 @@
-"""Screenshot of the window for the README: ``xvfb-run python -m textrecog.ui.screenshot OUT.png``.
+"""Screenshot of the window for the README: ``QT_QPA_PLATFORM=offscreen python -m textrecog.ui.screenshot OUT.png``.
 
-Opens a bundled handwriting sample, writes a few block capitals under it
-with simulated pen strokes, waits for recognition and grabs the X screen.
+Opens the window at its default size, opens a bundled handwriting sample,
+writes a few block capitals under it with simulated pen strokes, waits for
+recognition and renders the window (no display or X server needed). Run it
+after any change to the window or the default model, and commit the image.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ def main(out: str) -> None:
     from .app import MainWindow
 
     window = MainWindow()
-    window.resize(1100, 560)
     window.show()
     _wait(app, 0.5)
     window.open_image(str(ROOT / "samples" / "line-att.png"))
@@ -37,10 +38,7 @@ def main(out: str) -> None:
         for stroke in letter_strokes(ch, 60 + 70 * i, 230):
             window.canvas.add_stroke(stroke)
     _wait(app, 3.0)
-    screen = app.primaryScreen()
-    shot = screen.grabWindow(0, window.x(), window.y(), window.frameGeometry().width(),
-                             window.frameGeometry().height())
-    shot.save(out)
+    window.grab().save(out)
     print(f"{out}: {window.result_text.toPlainText()!r}")
     window.close()
 

@@ -185,3 +185,42 @@ def test_progress_bar_on_a_terminal_only(tree, tmp_path, tiny_model):
     os.close(master)
     text = seen.decode("utf-8", "replace")
     assert "5/5" in text and "file/s" in text and "failed=2" in text
+
+
+def test_folder_problems_go_to_stderr_under_the_commands_name(tmp_path, tiny_model, capsys):
+    from textrecog.cli import main as cli_main
+
+    (tmp_path / "empty").mkdir()
+    assert cli_main([str(tmp_path / "empty"), "--model", str(tiny_model)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""  # no record for a folder: stdout holds results only
+    assert f"textrecog: {tmp_path / 'empty'}: no image files found in this folder" in err
+    assert "textrecog batch:" not in err
+    assert "0 files" in err and "1 folder(s) without images" in err
+
+
+def test_sigint_keeps_what_was_finished_and_resume_completes(tmp_path, tiny_model):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) mid-run: the chunks in flight finish,
+    every finished file is on disk, the summary and the resume hint are printed; --resume does the rest."""
+    root = tmp_path / "many"
+    for i in range(150):
+        digits_image(root / f"{i:03d}.png", str(i % 97))
+    out = tmp_path / "r.jsonl"
+    cmd = [sys.executable, "-m", "textrecog", "batch", str(root), "--out", str(out), "--model", str(tiny_model),
+           "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or out.read_text().count("\n") < 3):
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    kept = records(out)
+    assert proc.returncode == 130, err
+    assert 3 <= len(kept) < 150, "the run was not interrupted mid-way"
+    assert f"interrupted after {len(kept)} of 150 files; rerun with --resume to finish" in err
+    assert f"{len(kept)} files," in err  # the summary counts what was written
+    assert [r["path"] for r in kept] == sorted(str(p) for p in root.glob("*.png"))[: len(kept)]  # input order
+    subprocess.run(cmd + ["--resume"], check=True, stderr=subprocess.DEVNULL)
+    paths = [r["path"] for r in records(out)]
+    assert len(paths) == len(set(paths)) == 150
+

@@ -113,8 +113,48 @@ def test_huge_image_refused_before_decoding(tmp_path, monkeypatch):
     path = tmp_path / "big.png"
     Image.new("L", (3000, 2000), 255).save(path)
     monkeypatch.setattr(imageio, "MAX_PIXELS", 1_000_000)
-    with pytest.raises(ImageError, match="too large: 3000x2000"):
+    with pytest.raises(ImageError, match=r"too large: 3,000 x 2,000 pixels = 6 megapixels \(limit 1; see --max-megapixels"):
         load_gray(path)
+
+
+def test_the_limit_is_a_parameter(tmp_path):
+    path = tmp_path / "big.png"
+    Image.new("RGB", (3000, 2000), "white").save(path)
+    with pytest.raises(ImageError, match="limit 5;"):
+        load_gray(path, max_pixels=5_000_000)
+    assert load_gray(path, max_pixels=6_000_000).shape == (2000, 3000)
+
+
+def test_a_large_real_scan_is_read_downscaled_not_refused(tmp_path):
+    """90 megapixels, above Pillow's own bomb limit (89): a 600 dpi A3 scan is bigger still."""
+    path = tmp_path / "scan.jpg"
+    Image.new("L", (9000, 10000), 255).save(path, quality=50)
+    gray = load_gray(path)
+    assert max(gray.shape) == imageio.MAX_SIDE and gray.min() > 200
+
+
+def test_encoded_bytes_and_stdin(monkeypatch):
+    data = _png_bytes()
+    assert load_gray(imageio.Encoded(data, "-")).shape == (64, 64)
+    with pytest.raises(ImageError, match="^-: empty file"):
+        load_gray(imageio.Encoded(b"", "-"))
+
+    class Pipe(io.BytesIO):
+        def isatty(self) -> bool:
+            return False
+
+    class Stdin:
+        def __init__(self, raw):
+            self.buffer = raw
+
+    monkeypatch.setattr("sys.stdin", Stdin(Pipe(data)))
+    assert imageio.read_stdin().data == data
+    monkeypatch.setattr("sys.stdin", Stdin(Pipe(data)))
+    with pytest.raises(ImageError, match="over 10 bytes"):
+        imageio.read_stdin(max_bytes=10)
+    monkeypatch.setattr("sys.stdin", Stdin(Pipe(b"")))
+    with pytest.raises(ImageError, match="nothing on stdin"):
+        imageio.read_stdin()
 
 
 def test_large_image_downscaled(monkeypatch):

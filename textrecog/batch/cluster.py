@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from textrecog.batch.worker import Job, Outcome, failed_outcome, init_worker, run_chunk
@@ -142,8 +142,10 @@ class _Scheduler:
         return [failed_outcome(task.jobs[0].path, reason, self.fmt)]
 
 
-def results(chunks: list[list[Job]], args: argparse.Namespace) -> Iterator[list[Outcome]]:
-    """Outcomes chunk by chunk, in input order, from actors on a Ray cluster."""
+def results(chunks: list[list[Job]], args: argparse.Namespace,
+            stop: Callable[[], bool] = lambda: False) -> Iterator[list[Outcome]]:
+    """Outcomes chunk by chunk, in input order, from actors on a Ray cluster; once ``stop()`` is true, no
+    chunk is sent and the ones sent are collected."""
     target = parse_target(args.cluster)
     ray = _connect(target)
     try:
@@ -153,6 +155,8 @@ def results(chunks: list[list[Job]], args: argparse.Namespace) -> Iterator[list[
         scheduler = _Scheduler(ray, actors, args.format)
         pending: deque[_Task] = deque()
         for chunk in chunks:
+            if stop():
+                break
             pending.append(scheduler.submit(chunk))
             if len(pending) >= scheduler.limit:
                 yield scheduler.collect(pending.popleft())

@@ -18,19 +18,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from textrecog.batch.worker import Job, Outcome, failed_outcome, init_worker, run_chunk
-from textrecog.decoding.flags import add_decode_args, options_from_args
+from textrecog.batch.pool import CHUNK_BYTES, StopRequest, chunk_plan, local_results
+from textrecog.batch.worker import Job, Outcome, failed_outcome
+from textrecog.decoding.flags import add_decode_args, options_from_args, positive_int
 from textrecog.imaging.imageio import IMAGE_SUFFIXES
 from textrecog.names import printable
 from textrecog.output.documents import FORMATS as DOC_FORMATS
-from textrecog.output.records import FORMATS, RecordWriter, done_paths, parse_size
+from textrecog.output.records import FORMATS, RecordWriter, done_paths, parse_megapixels, parse_size
 from textrecog.types import DIRECTIONS
-
-# Images per task: the engine reads them with shared model calls. For line images, 32 a task run
-# 1.2x as fast as 8 (bench_batch.py --one-line, --jobs 2: 79 → 96 files/s); CHUNK_BYTES of encoded
-# image data at most, so big scans go a few at a time and a worker's memory stays bounded.
-CHUNK = 32
-CHUNK_BYTES = 8 * 2**20
 
 
 def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
@@ -94,13 +89,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sidecar", action="store_true", help="also write IMAGE.txt beside each image")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out file, documents or sidecars")
     p.add_argument("--resume", action="store_true", help="skip files already in --out (or with a document) and go on")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
+    p.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1,
+                   help="worker processes (default: the number of cores)")
     p.add_argument("--glob", help="only files whose relative path or name matches, e.g. '*.png'")
     p.add_argument("--no-recursive", dest="recursive", action="store_false", help="do not enter subfolders")
     p.add_argument("--model", default=None, help="model name or directory (default: the bundled default model)")
-    p.add_argument("--top-k", type=int, default=3)
+    p.add_argument("--top-k", type=positive_int, default=3, metavar="N",
+                   help="alternatives per character in the records (default 3)")
     p.add_argument("--max-bytes", type=parse_size, default=None, metavar="N",
                    help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
+    p.add_argument("--max-megapixels", dest="max_pixels", type=parse_megapixels, default=None, metavar="N",
+                   help="refuse images of more than N megapixels, as decompression bombs (default 300: above any real scan; "
+                        "larger images are read downscaled)")
     p.add_argument("--direction", choices=DIRECTIONS, default="ltr",
                    help="ltr: lines left to right; ttb: columns top to bottom, right to left (kana models)")
     p.add_argument("--cluster", metavar="auto|ray://HOST:PORT|local[:N]",
@@ -140,41 +140,14 @@ def _check_cluster(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _chunks(jobs: list[Job], size: int) -> list[list[Job]]:
-    """Consecutive jobs, at most ``size`` files and CHUNK_BYTES (past one file) a chunk."""
-    chunks: list[list[Job]] = []
-    current: list[Job] = []
-    total = 0
-    for job in jobs:
-        try:
-            nbytes = os.stat(job.path).st_size
-        except OSError:
-            nbytes = 0  # the reader will word the problem
-        if current and (len(current) >= size or total + nbytes > CHUNK_BYTES):
-            chunks.append(current)
-            current, total = [], 0
-        current.append(job)
-        total += nbytes
-    return chunks + [current] if current else chunks
-
-
-def _results(todo: list[Job], args: argparse.Namespace) -> Iterator[list[Outcome]]:
+def _results(todo: list[Job], args: argparse.Namespace, stop: StopRequest) -> Iterator[list[Outcome]]:
     """Outcomes chunk by chunk, in input order, from a worker pool, a Ray cluster or in-process."""
     if args.cluster:
         from textrecog.batch.cluster import results
 
-        yield from results(_chunks(todo, CHUNK), args)
+        yield from results(chunk_plan(todo, 1, max_bytes=CHUNK_BYTES), args, stop)
         return
-    chunks = _chunks(todo, CHUNK if len(todo) > CHUNK * args.jobs else max(1, len(todo) // max(1, args.jobs)))
-    if args.jobs <= 1 or len(chunks) <= 1:
-        init_worker(args)
-        yield from map(run_chunk, chunks)
-        return
-    import multiprocessing as mp
-
-    ctx = mp.get_context(_start_method())
-    with ctx.Pool(args.jobs, initializer=init_worker, initargs=(args, 1)) as pool:
-        yield from pool.imap(run_chunk, chunks)
+    yield from local_results(chunk_plan(todo, args.jobs), args, stop, _start_method())
 
 
 def _start_method() -> str:
@@ -214,37 +187,40 @@ def run(args: argparse.Namespace) -> int:
 
     problem = _check_output(args) or _check_cluster(args)
     if problem:
-        print(f"textrecog batch: {problem}", file=sys.stderr)
-        return 2
+        return _fail(args, problem)
     try:
         info = load_info(args.model)
         check_direction(info, args.direction)
         args.options = options_from_args(args)  # read the lexicon once, here, not in every worker
         check_options(info, args.options)
     except (ModelError, LMError) as exc:
-        print(f"textrecog batch: model error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(args, f"model error: {exc}")
     except ValueError as exc:
-        print(f"textrecog batch: {exc}", file=sys.stderr)
-        return 2
-    problems: list[tuple[str, str]] = []
-    files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, problems)]
+        return _fail(args, str(exc))
+    folders: list[tuple[str, str]] = []  # folders that could not be walked or hold no image: stderr, no record
+    files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, folders)]
+    for path, reason in folders:
+        print(f"{args.prog}: {printable(path)}: {reason}", file=sys.stderr)
+    problems: list[tuple[str, str]] = []  # images that cannot be done (a document clash): a failed record each
     plan = _plan(files, args, problems)
     if isinstance(plan, str):
-        print(f"textrecog batch: {plan}", file=sys.stderr)
-        return 2
+        return _fail(args, plan)
     todo, skipped = plan
-    documents = args.format in DOC_FORMATS
-    writer = None if documents else RecordWriter(args.out, args.format, append=args.resume)
-    stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0}
+    writer = None if args.format in DOC_FORMATS else RecordWriter(args.out, args.format, append=args.resume)
+    stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0, "folders": len(folders)}
     for path, reason in problems:
-        _finish(failed_outcome(path, reason, args.format), writer, stats, None)
+        _finish(failed_outcome(path, reason, args.format), args, writer, stats, None)
     return _drive(todo, args, writer, stats, skipped)
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    print(f"{args.prog}: {message}", file=sys.stderr)
+    return 2
 
 
 def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | None, stats: dict,
            skipped: int) -> int:
-    """Run the jobs with a progress bar on stderr (a terminal only); summarise."""
+    """Run the jobs with a progress bar on stderr (a terminal only); summarise, also when interrupted."""
     size = _stderr_size()
     bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, mininterval=0.2,
                ncols=size.columns, nrows=size.lines, postfix={"failed": 0})
@@ -253,29 +229,31 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
         from textrecog.batch.cluster import ClusterError
 
         cluster_errors = (ClusterError,)
-    t0 = time.monotonic()
+    t0, interrupted = time.monotonic(), False
     try:
-        for outcomes in _results(todo, args):
-            for done_file in outcomes:
-                _finish(done_file, writer, stats, bar)
+        with StopRequest(args.prog) as stop:
+            for outcomes in _results(todo, args, stop):
+                for done_file in outcomes:
+                    _finish(done_file, args, writer, stats, bar)
+            interrupted = stop.requested
     except cluster_errors as exc:
-        bar.close()
-        print(f"textrecog batch: {exc}", file=sys.stderr)
+        print(f"{args.prog}: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        bar.close()
-        print(f"textrecog batch: interrupted after {stats['files']} files; rerun with --resume to finish",
-              file=sys.stderr)
-        return 130
+    except KeyboardInterrupt:  # a second Ctrl-C: the files in flight are lost, the rest is written
+        interrupted = True
     finally:
+        bar.close()
         if writer:
             writer.close()
-    bar.close()
-    _summary(stats, skipped, time.monotonic() - t0)
+    _summary(args.prog, stats, skipped, time.monotonic() - t0)
+    if interrupted:
+        resumable = args.out or args.format in DOC_FORMATS
+        print(f"{args.prog}: interrupted after {stats['files']} of {len(todo)} files"
+              + ("; rerun with --resume to finish" if resumable else ""), file=sys.stderr)
+        return 130
     if args.format in DOC_FORMATS:
-        where = args.out_dir or "beside each image"
-        print(f"textrecog batch: {args.format} documents: {where}", file=sys.stderr)
-    return 1 if stats["failed"] else 0
+        print(f"{args.prog}: {args.format} documents: {args.out_dir or 'beside each image'}", file=sys.stderr)
+    return 1 if stats["failed"] or stats["folders"] else 0
 
 
 def _stderr_size() -> os.terminal_size:
@@ -287,13 +265,13 @@ def _stderr_size() -> os.terminal_size:
     return os.terminal_size((size.columns or 100, size.lines or 24))
 
 
-def _finish(done: Outcome, writer: RecordWriter | None, stats: dict, bar) -> None:
+def _finish(done: Outcome, args: argparse.Namespace, writer: RecordWriter | None, stats: dict, bar) -> None:
     if writer:
         writer.write_text(done.output)
     if done.error:
-        tqdm.write(f"textrecog batch: {printable(done.path)}: {done.error}", file=sys.stderr)
+        tqdm.write(f"{args.prog}: {printable(done.path)}: {done.error}", file=sys.stderr)
     if done.sidecar_error:  # names its file already
-        tqdm.write(f"textrecog batch: {done.sidecar_error}", file=sys.stderr)
+        tqdm.write(f"{args.prog}: {done.sidecar_error}", file=sys.stderr)
     failed = bool(done.error or done.sidecar_error)
     stats["files"] += 1
     stats["failed"] += failed
@@ -305,13 +283,16 @@ def _finish(done: Outcome, writer: RecordWriter | None, stats: dict, bar) -> Non
         bar.update(1)
 
 
-def _summary(stats: dict, skipped: int, seconds: float) -> None:
+def _summary(prog: str, stats: dict, skipped: int, seconds: float) -> None:
     rate = stats["files"] / max(seconds, 1e-9)
-    print(f"textrecog batch: {stats['files']} files, {stats['lines']} lines, {stats['chars']} characters, "
-          f"{stats['failed']} failed, {skipped} already done, {seconds:.1f} s, {rate:.1f} files/s",
+    folders = f", {stats['folders']} folder(s) without images or unreadable" if stats["folders"] else ""
+    print(f"{prog}: {stats['files']} files, {stats['lines']} lines, {stats['chars']} characters, "
+          f"{stats['failed']} failed, {skipped} already done{folders}, {seconds:.1f} s, {rate:.1f} files/s",
           file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``textrecog batch``."""
-    return run(parse_args(argv))
+def main(argv: list[str] | None = None, prog: str = "textrecog batch") -> int:
+    """Entry point of ``textrecog batch`` (``prog``: the command named in messages)."""
+    args = parse_args(argv)
+    args.prog = prog
+    return run(args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -40,8 +41,10 @@ class Outcome:
 _WORKER: dict = {}
 
 
-def init_worker(args: argparse.Namespace, threads: int = 0) -> None:
+def init_worker(args: argparse.Namespace, threads: int = 0, ignore_interrupt: bool = False) -> None:
     """Set up a worker: its threads, the run's options, the model loaded once."""
+    if ignore_interrupt:  # a pool process: Ctrl-C is the parent's to handle (it lets the chunk in flight finish)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if threads:  # one thread per worker process: N workers fill N cores
         os.environ["TEXTRECOG_THREADS"] = str(threads)
         import cv2
@@ -50,7 +53,7 @@ def init_worker(args: argparse.Namespace, threads: int = 0) -> None:
     from textrecog.pipeline import get_engine
 
     _WORKER.update(model=args.model, top_k=args.top_k, fmt=args.format, sidecar=args.sidecar,
-                   overwrite=args.overwrite, max_bytes=args.max_bytes, direction=args.direction,
+                   overwrite=args.overwrite, max_bytes=args.max_bytes, max_pixels=args.max_pixels, direction=args.direction,
                    options=args.options)
     get_engine(args.model)  # load the model once per worker
 
@@ -71,7 +74,8 @@ def _records(paths: list[str]) -> list[tuple[dict, object]]:
     t0 = time.perf_counter()
     try:
         results = recognize_many(paths, _WORKER.get("model"), _WORKER.get("top_k", 3), _WORKER.get("max_bytes"),
-                                 _WORKER.get("direction", "ltr"), _WORKER.get("options"))
+                                 _WORKER.get("direction", "ltr"), _WORKER.get("options"),
+                                 max_pixels=_WORKER.get("max_pixels"))
     except Exception:  # noqa: BLE001 - one bad file must not sink its chunk
         if len(paths) == 1:
             return [(error_record(paths[0], f"internal error: {sys.exc_info()[1]!r}"), None)]

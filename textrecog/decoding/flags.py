@@ -7,6 +7,28 @@ import argparse
 DECODE_FLAGS = ("--decoder", "--lm", "--lexicon", "--charset", "--flag-below", "--beam")
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1 (argparse names the option in its error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def probability(text: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, not {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a probability from 0 to 1, not {text}")
+    return value
+
+
 def add_decode_args(p: argparse.ArgumentParser) -> None:
     """Add --decoder, --no-lm, --lm, --lexicon, --charset, --flag-below and --beam."""
     g = p.add_argument_group("decoding")
@@ -19,9 +41,9 @@ def add_decode_args(p: argparse.ArgumentParser) -> None:
                    "whitespace-separated UTF-8: readings are pulled towards them")
     g.add_argument("--charset", metavar="digits|upper|lower|alnum|CHARS",
                    help="only these characters may be read (a form field: a date, an ID)")
-    g.add_argument("--flag-below", type=float, metavar="P",
+    g.add_argument("--flag-below", type=probability, metavar="P",
                    help="flag words whose confidence is below P (0..1) for review (JSON: \"flagged\": true)")
-    g.add_argument("--beam", type=int, default=8, metavar="N", help="beam width (default 8)")
+    g.add_argument("--beam", type=positive_int, default=8, metavar="N", help="beam width (default 8)")
 
 
 def options_from_args(args: argparse.Namespace):

@@ -11,7 +11,8 @@ import errno
 import io
 import os
 import stat
-import warnings
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
@@ -24,11 +25,24 @@ from textrecog.names import printable
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".jp2",
                   ".pgm", ".pbm", ".ppm", ".pnm"}
 
-MAX_PIXELS = 80_000_000  # refuse to decode more than this (decompression bombs)
+# Refuse to decode more than this: far above real scans (A3 at 1200 dpi is 278 megapixels, A4 at 600 dpi 35),
+# where decompression bombs claim gigapixels. --max-pixels raises it. It replaces Pillow's own global
+# limit (89 megapixels), which refused legitimate large scans; the header is checked before any decoding.
+MAX_PIXELS = 300_000_000
+Image.MAX_IMAGE_PIXELS = None
 MAX_SIDE = 4000  # larger images are downscaled: handwriting needs far less
 _ORIENTATION = 0x0112  # EXIF tag
 
-ImageSource = Union[str, os.PathLike, Image.Image, np.ndarray]
+
+@dataclass(frozen=True)
+class Encoded:
+    """An image file's bytes that come from no file (``textrecog -`` reads stdin), with the name to report."""
+
+    data: bytes
+    name: str = "-"
+
+
+ImageSource = Union[str, os.PathLike, Image.Image, np.ndarray, Encoded]
 
 
 class ImageError(ValueError):
@@ -40,7 +54,7 @@ class ImageError(ValueError):
         super().__init__(f"{printable(self.source)}: {reason}")
 
 
-MAX_BYTES = 512 * 2**20  # larger than any image within MAX_PIXELS; --max-bytes changes it
+MAX_BYTES = 512 * 2**20  # larger than any real scan's file; --max-bytes changes it
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISSOCK, "a socket"))
@@ -96,14 +110,24 @@ def read_file(path: Path, max_bytes: int | None = None) -> bytes:
     return data
 
 
+def read_stdin(max_bytes: int | None = None) -> Encoded:
+    """An image file piped into stdin (``textrecog -``); a terminal, nothing or too much is an ImageError."""
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None or stream.isatty():
+        raise ImageError("-", "stdin is a terminal, not an image: pipe a file in (textrecog - < scan.png)")
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ImageError("-", f"stdin holds over {limit:,} bytes (see --max-bytes)")
+    if not data:
+        raise ImageError("-", "nothing on stdin")
+    return Encoded(data, "-")
+
+
 def _open(data: bytes, name: object) -> Image.Image:
     """Open encoded image bytes lazily, turning every failure into an ImageError."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(name, "image too large (refused as a possible decompression bomb)") from None
+        return Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
         raise ImageError(name, "not a recognised image format") from None
     except (OSError, ValueError, SyntaxError) as exc:
@@ -114,7 +138,7 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
 
-def _plain_png(data: bytes) -> np.ndarray | None:
+def _plain_png(data: bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray | None:
     """Decode a complete 8-bit grayscale PNG without EXIF straight into an array, else None.
 
     Scans and renders of handwriting are mostly such files; OpenCV decodes
@@ -125,7 +149,7 @@ def _plain_png(data: bytes) -> np.ndarray | None:
     if not (data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR" and data.endswith(_PNG_END)):
         return None
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[24] > 8 or data[25] != 0 or not 0 < width * height <= MAX_PIXELS or b"eXIf" in data:
+    if data[24] > 8 or data[25] != 0 or not 0 < width * height <= max_pixels or b"eXIf" in data:
         return None
     import cv2
 
@@ -133,14 +157,15 @@ def _plain_png(data: bytes) -> np.ndarray | None:
     return gray if gray is not None and gray.ndim == 2 and gray.dtype == np.uint8 else None
 
 
-def _limit_size(img: Image.Image, name: object) -> Image.Image:
-    """Use JPEG draft decoding to shrink big photos; refuse what stays huge."""
+def _limit_size(img: Image.Image, name: object, max_pixels: int) -> Image.Image:
+    """Use JPEG draft decoding to shrink big photos; refuse what stays huge (before decoding it)."""
     w, h = img.size
     if max(w, h) > MAX_SIDE and img.format == "JPEG":
         img.draft(img.mode, (w * MAX_SIDE // max(w, h), h * MAX_SIDE // max(w, h)))
         w, h = img.size
-    if w * h > MAX_PIXELS:
-        raise ImageError(name, f"image too large: {w}x{h} pixels (limit {MAX_PIXELS // 1_000_000} megapixels)")
+    if w * h > max_pixels:
+        raise ImageError(name, f"image too large: {w:,} x {h:,} pixels = {w * h / 1e6:,.0f} megapixels (limit "
+                               f"{max_pixels / 1e6:,.0f}; see --max-megapixels)")
     if w == 0 or h == 0:
         raise ImageError(name, "image has no pixels")
     return img
@@ -203,24 +228,30 @@ def _array_to_gray(arr: np.ndarray) -> np.ndarray:
     return _to_gray(Image.fromarray(arr.astype(np.float32), "F"))
 
 
-def load_gray(source: ImageSource, max_bytes: int | None = None) -> np.ndarray:
-    """Load a path, PIL image or array as uint8 grayscale, ink dark on light.
+def load_gray(source: ImageSource, max_bytes: int | None = None, max_pixels: int | None = None) -> np.ndarray:
+    """Load a path, encoded bytes, PIL image or array as uint8 grayscale, ink dark on light.
 
-    A path must name a regular file of at most ``max_bytes`` (default MAX_BYTES).
+    A path must name a regular file of at most ``max_bytes`` (default MAX_BYTES); an encoded image may
+    hold at most ``max_pixels`` (default MAX_PIXELS). Large images are downscaled to MAX_SIDE.
     """
+    pixels = MAX_PIXELS if max_pixels is None else max_pixels
     if isinstance(source, np.ndarray):
         return normalise_polarity(_downscale(_array_to_gray(source)))
     if isinstance(source, Image.Image):
         img, name = source, "<image>"
     else:
-        name = source
-        data = read_file(Path(source), max_bytes)
-        plain = _plain_png(data)
+        name = source.name if isinstance(source, Encoded) else source
+        data = source.data if isinstance(source, Encoded) else read_file(Path(source), max_bytes)
+        if not data:
+            raise ImageError(name, "empty file (0 bytes)")
+        plain = _plain_png(data, pixels)
         if plain is not None:
             return normalise_polarity(_downscale(plain))
         img = _open(data, name)
     try:
-        img = _limit_size(img, name)
+        img = _limit_size(img, name, pixels)
+        if max(img.size) >= 2 * MAX_SIDE and img.mode in ("L", "RGB", "RGBA"):
+            img = img.reduce(max(img.size) // MAX_SIDE)  # a box filter first: a fraction of the memory after
         img.seek(0)  # first frame of GIF/TIFF/WebP animations
         if img.getexif().get(_ORIENTATION, 1) != 1:  # only rotated photos pay for the transpose
             img = ImageOps.exif_transpose(img) or img

@@ -36,6 +36,17 @@ def parse_size(text: str) -> int:
     return value
 
 
+def parse_megapixels(text: str) -> int:
+    """'500' (megapixels) → 500000000 pixels (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megapixels: {text!r} (e.g. 500)") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    return int(value * 1_000_000)
+
+
 def result_record(path: str, result: Result, seconds: float) -> dict:
     """JSON-ready record of a recognised file."""
     return {"path": path, **result.to_dict(), "seconds": round(seconds, 4)}

@@ -90,7 +90,10 @@ def export_tflite(model) -> bytes:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="textrecog train", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(
+        prog="textrecog train", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Train a model on real handwriting: a character classifier (--kind char, the options below) "
+                    "or the CTC line model (--kind line; see textrecog train --kind line --help).")
     p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN"),
                    help="UNIPEN train_r01_v07 folder or .tar.xz (env TEXTRECOG_UNIPEN)")
     p.add_argument("--sections", default="1a,1b,1c",
@@ -118,16 +121,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="char: this character classifier; line: the CTC line model "
                         "(textrecog train --kind line --help)")
     p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
-    p.add_argument("--epochs", type=int, default=20)
-    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--epochs", type=int, default=20, help="most training epochs (early stopping may end sooner)")
+    p.add_argument("--batch", type=int, default=256, help="training images per step")
     p.add_argument("--variants", type=int, default=3, help="augmented renders per training sample")
-    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of the cosine schedule")
     p.add_argument("--class-power", type=float, default=0.5,
                    help="class balance: weights (N / (C n_c)) ** this; 0 off, 1 fully balanced")
     p.add_argument("--patience", type=int, default=6, help="early-stopping patience on val loss (epochs)")
-    p.add_argument("--val-sites", default=",".join(DEFAULT_VAL_SITES))
-    p.add_argument("--test-sites", default=",".join(DEFAULT_TEST_SITES))
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--val-sites", default=",".join(DEFAULT_VAL_SITES), help="UNIPEN sites held out for validation")
+    p.add_argument("--test-sites", default=",".join(DEFAULT_TEST_SITES), help="UNIPEN sites held out for testing")
+    p.add_argument("--seed", type=int, default=0, help="random seed (data order, augmentation, initial weights)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="rendering processes")
     p.add_argument("--limit", type=int, default=0, help="use only N samples per split (smoke tests)")
     p.add_argument("--widths", default="32,64,128", help="conv widths (comma list)")

@@ -23,7 +23,8 @@ log = logging.getLogger("textrecog.training.train")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="textrecog train --kind line", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="textrecog train --kind line", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--kind", choices=["line"], default="line")
     p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN"),
                    help="UNIPEN train_r01_v07 folder or .tar.xz (env TEXTRECOG_UNIPEN)")
@@ -36,10 +37,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    "0: no limit. Run the same command again to continue")
     p.add_argument("--epochs", type=int, default=200, help="most epochs in all, across resumed runs")
     p.add_argument("--steps", type=int, default=400, help="batches per epoch")
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--batch", type=int, default=32, help="training lines per step")
+    p.add_argument("--lr", type=float, default=1e-3, help="learning rate (halved when validation stalls)")
     p.add_argument("--patience", type=int, default=8, help="epochs without a better val CER before stopping")
-    p.add_argument("--height", type=int, default=32)
+    p.add_argument("--height", type=int, default=32, help="line image height in pixels")
     p.add_argument("--arch", choices=["crnn", "conv"], default="crnn",
                    help="crnn: conv + BiLSTMs; conv: conv stem + residual dilated 1-D blocks (no recurrence)")
     p.add_argument("--convs", default="32,64,96,128", help="channels of the conv stem's four blocks")
@@ -53,10 +54,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--cpu-minutes", type=float, default=0,
                    help="stop (and export) once training has used this much CPU time in all, across resumed "
                         "runs (all threads): a budget that other work on the machine does not shrink; 0: no limit")
-    p.add_argument("--val-sites", default=",".join(LINE_VAL_SITES))
-    p.add_argument("--test-sites", default=",".join(LINE_TEST_SITES))
+    p.add_argument("--val-sites", default=",".join(LINE_VAL_SITES), help="UNIPEN sites held out for validation")
+    p.add_argument("--test-sites", default=",".join(LINE_TEST_SITES), help="UNIPEN sites held out for testing")
     p.add_argument("--val-count", type=int, default=800, help="validation lines scored each epoch")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--export-only", action="store_true", help="export the best checkpoint and stop")
     p.add_argument("--max-width", type=int, default=1024,
                    help="the longest line read unsqueezed (longer ones are squeezed to fit)")
