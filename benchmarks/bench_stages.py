@@ -3,7 +3,9 @@
     python benchmarks/bench_stages.py [FOLDER] [--count 300] [--model latin]
 
 FOLDER defaults to the line images bench_batch.py renders
-(/tmp/textrecog-bench-lines); any folder of images works. Run it before
+(/tmp/textrecog-bench-lines); any folder of images works, e.g. 2-megapixel
+photographed pages of 10 lines from
+``bench_pages.py --split val --looks ruled+photo --lines 10 --char-height 64 --save DIR``. Run it before
 and after a change to a stage; bench_batch.py gives the end-to-end figure.
 """
 
@@ -28,15 +30,19 @@ def main() -> None:
 
     cv2.setNumThreads(1)
     from textrecog.decoding.context import decode
+    from textrecog.decoding.decoder import DecodeOptions
     from textrecog.engines.char_engine import glyph_inks
     from textrecog.engines.char_results import assemble
     from textrecog.engines.classify import predictions_from_probs
     from textrecog.engines.line_engine import cut_line
     from textrecog.imaging.binarize import binarize
+    from textrecog.imaging.illumination import flatten_light
     from textrecog.imaging.imageio import load_gray
     from textrecog.imaging.normalize import normalize_batch
     from textrecog.output.records import format_record, result_record
     from textrecog.pipeline import get_engine
+    from textrecog.segmentation.deskew import level, skew_angle
+    from textrecog.segmentation.rules import remove_rules
     from textrecog.segmentation.segment import Page, segment
     from textrecog.types import Result
 
@@ -57,12 +63,18 @@ def main() -> None:
     chars = 0
     for f in files:
         gray = timed("load", load_gray, str(f))
+        gray = timed("light", flatten_light, gray)
         mask = timed("binarize", binarize, gray)
+        angle = timed("deskew", skew_angle, mask)
+        gray, turn = timed("level", level, gray, angle)
+        mask = timed("level", binarize, gray) if turn else mask
+        mask, _ = timed("rules", remove_rules, mask)
         seg = timed("segment", segment, mask)
         if clf is None:  # the line engine
             cuts = timed("line ink+normalise", lambda: [cut_line(Page(gray, seg), ln, engine.info) for ln in seg.lines])
             probs = timed("line model", engine.probabilities, [c.fitted.image for c in cuts])
-            lines = timed("ctc+assemble", lambda: [engine.read_line(c, p, 3) for c, p in zip(cuts, probs)])
+            decoder = engine.decoder(DecodeOptions())  # the default decoding: beam search with the LM
+            lines = timed("decode+assemble", lambda: [engine.read_line(c, p, 3, decoder) for c, p in zip(cuts, probs)])
             result = Result(tuple(lines), gray.shape[1], gray.shape[0], engine.info.name)
             chars += sum(len(w.chars) for ln in lines for w in ln.words)
             timed("json record", lambda: format_record(result_record(str(f), result, 0.0), "jsonl"))

@@ -15,9 +15,12 @@ from functools import lru_cache
 from textrecog.decoding.decoder import DecodeOptions
 from textrecog.engines.model import check_direction
 from textrecog.imaging.binarize import binarize
+from textrecog.imaging.illumination import flatten_light
 from textrecog.imaging.imageio import ImageError, ImageSource, load_gray
 from textrecog.output.debug import Analysis
+from textrecog.segmentation.deskew import level, skew_angle, turn_back
 from textrecog.segmentation.direction import from_reading, to_reading
+from textrecog.segmentation.rules import remove_rules
 from textrecog.segmentation.segment import Page, segment
 from textrecog.types import Result
 
@@ -57,8 +60,9 @@ def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: i
     engine = get_engine(None if model is None else str(model))
     check_direction(engine.info, direction)
     page = prepare(image, max_bytes, direction, max_pixels)
-    (result,) = engine.read([page], top_k, options or DecodeOptions())
-    return Analysis(page.gray, page.segmentation, _on_page(result, page))
+    (read,) = engine.read([page], top_k, options or DecodeOptions())
+    return Analysis(page.gray, page.segmentation, _on_page(read, page), read, page.turn.angle if page.turn else 0.0,
+                    page.rules.mask if page.rules is not None and any(page.rules.count) else None)
 
 
 def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | None = None,
@@ -82,11 +86,20 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
 
 def prepare(image: ImageSource, max_bytes: int | None = None, direction: str = "ltr",
             max_pixels: int | None = None) -> Page:
-    """Load (a path: at most ``max_bytes``), turn to the reading view, binarise and segment an image."""
-    gray = to_reading(load_gray(image, max_bytes, max_pixels), direction)
-    return Page(gray, segment(binarize(gray)), direction)
+    """Load (a path: at most ``max_bytes``), turn to the reading view, even out the light, level the text,
+    binarise, take out ruled lines, segment."""
+    gray = flatten_light(to_reading(load_gray(image, max_bytes, max_pixels), direction))
+    mask = binarize(gray)
+    turn = None
+    if direction == "ltr":  # columns (ttb) are read as written
+        gray, turn = level(gray, skew_angle(mask))
+        mask = binarize(gray) if turn else mask
+    mask, rules = remove_rules(mask)
+    return Page(gray, segment(mask), direction, turn, rules)
 
 
 def _on_page(result: Result, page: Page) -> Result:
-    """The result with its boxes on the page as given (a ttb page was read turned; its view is W x H)."""
-    return from_reading(result, page.direction, page.gray.shape[0], page.gray.shape[1])
+    """The result with its boxes on the page as given (read levelled; a ttb page read turned, its view W x H)."""
+    levelled = turn_back(result, page.turn)
+    width, height = (page.turn.width, page.turn.height) if page.turn else (page.gray.shape[1], page.gray.shape[0])
+    return from_reading(levelled, page.direction, height, width)

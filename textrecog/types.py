@@ -128,6 +128,14 @@ class Word:
 
 
 @dataclass(frozen=True)
+class Point:
+    """A point in image pixels."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
 class Line:
     """One text line, top to bottom order in its page."""
 
@@ -135,6 +143,8 @@ class Line:
     words: tuple[Word, ...]
     baseline: float  # y of the baseline in image pixels (median bottom of the line's letters)
     calibrated: float | None = None  # probability the whole line is read right
+    # the baseline as written, left to right: it follows a sloping or gently curving line (empty: flat)
+    baseline_path: tuple[Point, ...] = ()
 
     @property
     def text(self) -> str:
@@ -172,6 +182,7 @@ class Result:
             "direction": self.direction,
             "lines": [
                 {"text": ln.text, "box": ln.box.to_dict(), "baseline": round(ln.baseline, 1),
+                 "baseline_path": [[round(p.x, 1), round(p.y, 1)] for p in ln.baseline_path],
                  "confidence": round(ln.confidence, 4),
                  "words": [_word_dict(w) for w in ln.words]}
                 for ln in self.lines

@@ -80,7 +80,7 @@ def test_json_schema_same_as_char_engine(tiny_line_model, tmp_path):
                           str(path)], capture_output=True, text=True, check=True)
     rec = json.loads(out.stdout)
     assert rec["model"] == "tinyline"
-    assert set(rec["lines"][0]) == {"text", "box", "baseline", "confidence", "words"}
+    assert set(rec["lines"][0]) == {"text", "box", "baseline", "baseline_path", "confidence", "words"}
     # beam search with the language model (the default) gives each word its readings
     assert set(rec["lines"][0]["words"][0]) == {"text", "box", "confidence", "alternatives", "chars"}
     char = rec["lines"][0]["words"][0]["chars"][0]

@@ -174,3 +174,22 @@ def test_document_options_are_checked(tmp_path, capsys):
     assert batch_main([str(tmp_path), "--format", "alto", "--out", str(tmp_path / "x.xml")]) == 2
     assert "--out-dir" in capsys.readouterr().err
     assert batch_main([str(tmp_path), "--out-dir", str(tmp_path / "o")]) == 2
+
+
+def test_baseline_paths_go_into_every_format(schema):
+    """A sloping baseline is written as its path (ALTO, PAGE) and its slope (hOCR), and stays valid."""
+    from textrecog.types import Point
+
+    word = Word(Box(10, 20, 30, 20), (_char("a", 10),))
+    path = (Point(10, 40), Point(60, 35), Point(110, 30))
+    res = Result((Line(Box(10, 10, 100, 32), (word,), 35.0, None, path),), 200, 80, "test")
+    src = Source(image="x.png", model="test")
+    for fmt in ("alto", "page"):
+        doc = etree.fromstring(render(fmt, res, src))
+        schema[fmt].assertValid(doc)
+        text = etree.tostring(doc).decode()
+        assert "10,40 60,35 110,30" in text, fmt
+    hocr = render("hocr", res, src).decode()
+    assert "baseline -0.1 -2" in hocr  # slope -0.1; 40 at the left edge, 2 above the box's bottom (42)
+    record = res.to_dict()["lines"][0]
+    assert record["baseline_path"] == [[10, 40], [60, 35], [110, 30]]

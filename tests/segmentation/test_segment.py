@@ -177,3 +177,22 @@ def test_more_components_than_16_bit_labels_is_noise_not_a_crash():
     labels, glyphs = find_components(mask)
     assert glyphs == [] and labels.shape == mask.shape and not labels.any()
     assert segment(mask).lines == ()
+
+
+def test_the_baseline_path_follows_a_sloping_line():
+    import cv2
+    from conftest import blank, draw_word
+
+    from textrecog.imaging.binarize import binarize
+    from textrecog.segmentation.segment import segment
+
+    img = blank(260, 900)
+    x = 20
+    for k, word in enumerate(("SLOPING", "LINES", "CLIMB", "UPWARDS")):
+        x = draw_word(img, word, x, 200 - 22 * k, scale=1.2, gap=4) + 25
+    (line,) = segment(binarize(img)).lines
+    path = line.baseline_path
+    assert path[0].x == line.box.x and path[-1].x == line.box.right
+    assert all(a.x <= b.x for a, b in zip(path, path[1:]))
+    assert path[0].y - path[-1].y > 40  # it climbs with the writing, unlike the flat median baseline
+    assert cv2.countNonZero(binarize(img)) > 0

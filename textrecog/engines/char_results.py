@@ -28,5 +28,5 @@ def assemble(seg: Segmentation, predictions: list[Prediction], shape: tuple[int,
             if i == len(line.glyphs) - 1 or (spaces and line.spaces[i]):
                 words.append(Word(bounding_box(c.box for c in current), tuple(current)))
                 current = []
-        lines.append(Line(line.box, tuple(words), float(line.baseline)))
+        lines.append(Line(line.box, tuple(words), float(line.baseline), baseline_path=line.baseline_path))
     return Result(tuple(lines), int(shape[1]), int(shape[0]), model)

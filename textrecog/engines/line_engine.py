@@ -96,7 +96,7 @@ class LineEngine:
         words = [Word(bounding_box(c.box for c in chars), tuple(chars), read,
                       decoder.word_confidence(read[0], chars) if read else None) for chars, read in zip(groups, readings)]
         line_conf = decoder.calibration.line(float(post[0])) if lm else None
-        return Line(cut.seg.box, tuple(words), float(cut.seg.baseline), line_conf)
+        return Line(cut.seg.box, tuple(words), float(cut.seg.baseline), line_conf, cut.seg.baseline_path)
 
     def _char(self, line: LineSeg, box: Box, chosen: int, p: np.ndarray, top_k: int) -> Char:
         """The decoded character first (the language model may have chosen it), then the frames' others."""

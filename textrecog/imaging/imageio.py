@@ -200,11 +200,30 @@ def _downscale(gray: np.ndarray) -> np.ndarray:
 
 
 def normalise_polarity(gray: np.ndarray) -> np.ndarray:
-    """Invert light-on-dark images so that ink is always dark on light."""
-    # The background is the majority of pixels: if most are dark, the paper
-    # is (a median test, without the sort); every fourth pixel each way is plenty.
-    sample = gray[::4, ::4]
-    return 255 - gray if 2 * np.count_nonzero(sample < 128) > sample.size else gray
+    """Invert light-on-dark images so that ink is always dark on light.
+
+    The paper is the majority of pixels (a median test, without the sort). Only where most pixels are
+    dark is a second look taken: a photo whose desk or shadow covers most of it still has its thin
+    features (strokes) dark, and stays as it is; white writing on a dark board has them bright.
+    """
+    sample = gray[::4, ::4]  # every fourth pixel each way is plenty for the majority
+    if 2 * np.count_nonzero(sample < 128) <= sample.size:
+        return gray
+    return gray if _thin_features_dark(gray) else 255 - gray
+
+
+def _thin_features_dark(gray: np.ndarray) -> bool:
+    """True if the image's thin features (black top-hat against white top-hat, at ~512 px) are clearly dark."""
+    import cv2
+
+    h, w = gray.shape
+    k = max(h, w) / 512
+    small = cv2.resize(gray, (max(1, round(w / k)), max(1, round(h / k))), interpolation=cv2.INTER_AREA) \
+        if k > 1 else gray
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+    dark = float(cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, kernel).sum())
+    bright = float(cv2.morphologyEx(small, cv2.MORPH_TOPHAT, kernel).sum())
+    return dark > 1.5 * bright and dark > 0.2 * small.size
 
 
 def _array_to_gray(arr: np.ndarray) -> np.ndarray:

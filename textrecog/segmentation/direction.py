@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from textrecog.types import DIRECTIONS, Box, Char, Line, Result, Word
+from textrecog.types import DIRECTIONS, Box, Char, Point, Result
 
 
 def check(direction: str) -> str:
@@ -49,7 +49,10 @@ def from_reading(result: Result, direction: str, width: int, height: int) -> Res
     """
     if direction == "ltr":
         return result
-    lines = tuple(Line(_box(ln.box, width),
-                       tuple(Word(_box(w.box, width), tuple(_char(c, width) for c in w.chars)) for w in ln.words),
-                       float(width - ln.baseline)) for ln in result.lines)
+    lines = tuple(replace(ln, box=_box(ln.box, width),
+                          words=tuple(replace(w, box=_box(w.box, width), chars=tuple(_char(c, width) for c in w.chars))
+                                      for w in ln.words),
+                          baseline=float(width - ln.baseline),
+                          baseline_path=tuple(Point(width - q.y, q.x) for q in ln.baseline_path))
+                  for ln in result.lines)
     return Result(lines, width, height, result.model, direction)

@@ -133,8 +133,40 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     lines = [t.members for t in tracks]
     for i in sorted(small, key=lambda k: (boxes[k].x, boxes[k].y)):
         lines[_nearest_line(boxes, lines, boxes[i])].append(i)
-    lines = _absorb_fragments(boxes, lines, char_h)
+    lines = _join_pieces(boxes, _absorb_fragments(boxes, lines, char_h), char_h)
     return sorted(lines, key=lambda m: median([boxes[k].y + boxes[k].h / 2 for k in m]))
+
+
+def _join_pieces(boxes: list[Box], lines: list[list[int]], char_h: float) -> list[list[int]]:
+    """Give a line's pieces back to it: the tail of a sloping line that the sweep started anew (beside the
+    line, at its height), or a tall mark the band missed (a ``?`` or ``!!`` at its end)."""
+    lines = [list(m) for m in lines]
+    changed = True
+    while changed and len(lines) > 1:
+        changed = False
+        for i in sorted(range(len(lines)), key=lambda k: len(lines[k])):
+            piece = bounding_box(boxes[k] for k in lines[i])
+            best, best_gap = -1, 0.25 * char_h
+            for j, other in enumerate(lines):
+                if j == i or not _beside(boxes, lines[i], other, piece, char_h):
+                    continue
+                gap = _gap_to_line(boxes, other, piece, char_h)
+                if gap <= best_gap:
+                    best, best_gap = j, gap
+            if best >= 0:
+                lines[best].extend(lines.pop(i))
+                changed = True
+                break
+    return lines
+
+
+def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char_h: float) -> bool:
+    """A short piece (at most 3 glyphs) anywhere along ``line``, or a longer one that runs on from its end or
+    into its start with hardly any overlap: never a second line written under the first."""
+    if len(piece) <= 3:
+        return True
+    x0, x1 = min(boxes[k].x for k in line), max(boxes[k].right for k in line)
+    return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
 
 
 def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -> list[list[int]]:

@@ -19,9 +19,11 @@ import cv2
 import numpy as np
 
 from textrecog.imaging.binarize import speck_area
+from textrecog.segmentation.deskew import Turn
 from textrecog.segmentation.lines import group_lines, merge_parts
+from textrecog.segmentation.rules import Rules
 from textrecog.segmentation.spacing import word_spaces
-from textrecog.types import Box, bounding_box
+from textrecog.types import Box, Point, bounding_box
 
 MAX_COMPONENTS = 5000  # beyond this the image is texture or noise, not writing
 
@@ -43,6 +45,7 @@ class LineSeg:
     spaces: tuple[bool, ...]  # spaces[i]: a word space between glyph i and i+1
     char_height: float  # median height of the line's characters
     baseline: float  # y of the line's baseline (median glyph bottom)
+    baseline_path: tuple[Point, ...] = ()  # the baseline followed along the line, left to right
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Page:
     gray: np.ndarray  # uint8, ink dark on light, in the reading view (see textrecog.segmentation.direction)
     segmentation: Segmentation
     direction: str = "ltr"  # how the page was written: "ttb" pages are read turned a quarter
+    turn: Turn | None = None  # the text was turned: the page is read levelled (segmentation.deskew)
+    rules: Rules | None = None  # ruled lines taken out of the ink before segmentation
 
 
 def find_components(mask: np.ndarray, min_area: float = 1.0) -> tuple[np.ndarray, list[Glyph]]:
@@ -101,7 +106,22 @@ def _line_seg(glyphs: list[Glyph], labels: np.ndarray, reach: int) -> LineSeg:
     char_h = typical_height(out)
     spaces = word_spaces([g.box.x for g in out], [g.box.right for g in out], char_h)
     tall = [g.box.bottom for g in out if g.box.h >= 0.5 * char_h] or [g.box.bottom for g in out]
-    return LineSeg(bounding_box(g.box for g in out), tuple(out), tuple(spaces), char_h, float(median(tall)))
+    box = bounding_box(g.box for g in out)
+    return LineSeg(box, tuple(out), tuple(spaces), char_h, float(median(tall)), baseline_path(out, box, char_h))
+
+
+PATH_GLYPHS = 6  # letters a baseline point is the median of: enough that a descender or two do not move it
+
+
+def baseline_path(glyphs: list[Glyph], box: Box, char_h: float) -> tuple[Point, ...]:
+    """The line's baseline left to right: the median bottom of each run of a few letters (small marks left
+    out), at the run's middle, carried out to both ends of the line."""
+    tall = [g.box for g in glyphs if g.box.h >= 0.5 * char_h] or [g.box for g in glyphs]
+    runs = [tall[k : k + PATH_GLYPHS] for k in range(0, len(tall), PATH_GLYPHS)]
+    if len(runs) > 1 and len(runs[-1]) < PATH_GLYPHS // 2:  # a short last run joins the one before
+        runs[-2:] = [runs[-2] + runs[-1]]
+    points = [Point(float(median(b.x + b.w / 2 for b in run)), float(median(b.bottom for b in run))) for run in runs]
+    return (Point(float(box.x), points[0].y), *points, Point(float(box.right), points[-1].y))
 
 
 def segment(mask: np.ndarray) -> Segmentation:

@@ -38,9 +38,24 @@ def polygon(box: Box) -> str:
 
 
 def baseline_points(line: Line, direction: str = "ltr") -> str:
-    """The line's baseline as a two-point polyline along its box (down a ttb column's axis)."""
+    """The line's baseline as a polyline: the path the writing followed where there is one (clipped to the
+    line's box), else two points along its box (down a ttb column's axis)."""
+    b = line.box
+    if line.baseline_path:
+        return " ".join(f"{min(max(round(p.x), b.x), b.right)},{min(max(round(p.y), b.y), b.bottom)}"
+                        for p in line.baseline_path)
     if direction == "ttb":
-        x = min(max(round(line.baseline), line.box.x), line.box.right)
-        return f"{x},{line.box.y} {x},{line.box.bottom}"
-    y = min(max(round(line.baseline), 0), line.box.bottom)
-    return f"{line.box.x},{y} {line.box.right},{y}"
+        x = min(max(round(line.baseline), b.x), b.right)
+        return f"{x},{b.y} {x},{b.bottom}"
+    y = min(max(round(line.baseline), 0), b.bottom)
+    return f"{b.x},{y} {b.right},{y}"
+
+
+def baseline_slope(line: Line) -> tuple[float, int]:
+    """hOCR's baseline: the slope of the path's chord and its offset (pixels) from the box's bottom-left."""
+    path = line.baseline_path
+    if len(path) < 2 or path[-1].x == path[0].x:
+        return 0.0, round(line.baseline - line.box.bottom)
+    slope = (path[-1].y - path[0].y) / (path[-1].x - path[0].x)
+    at_left = path[0].y + slope * (line.box.x - path[0].x)
+    return round(slope, 4), round(at_left - line.box.bottom)

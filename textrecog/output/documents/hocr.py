@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from textrecog.output.documents import Source
-from textrecog.output.documents.geometry import block_box, child
+from textrecog.output.documents.geometry import baseline_slope, block_box, child
 from textrecog.types import Box, Line, Result
 
 NS = "http://www.w3.org/1999/xhtml"
@@ -24,7 +24,8 @@ def bbox(box: Box) -> str:
 
 def _line(par: etree._Element, line: Line, n: int, direction: str) -> None:
     # baseline: slope and offset from the line box's bottom-left corner (horizontal lines only)
-    title = bbox(line.box) + ("" if direction == "ttb" else f"; baseline 0 {round(line.baseline - line.box.bottom)}")
+    slope, offset = baseline_slope(line)
+    title = bbox(line.box) + ("" if direction == "ttb" else f"; baseline {slope:g} {offset}")
     el = _el(par, "span", class_="ocr_line", id=f"line_1_{n}", title=title)
     for k, word in enumerate(line.words, 1):
         span = _el(el, "span", word.text, class_="ocrx_word", id=f"word_1_{n}_{k}",

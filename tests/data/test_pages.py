@@ -1,0 +1,37 @@
+"""Composed pages: the lines in order, the four looks, deterministic for a seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from textrecog.data.pages import LOOKS, compose_page
+
+# two short "lines" of ink: a horizontal zigzag each (strokes in UNIPEN's y-down coordinates)
+LINES = [((np.array([[0, 0], [40, 60], [80, 0], [120, 60], [160, 0]], float),), "first"),
+         ((np.array([[0, 0], [30, 60], [60, 0]], float), np.array([[90, 0], [90, 60]], float)), "second")]
+
+
+@pytest.mark.parametrize("look", LOOKS)
+def test_every_look_keeps_the_lines_and_gives_a_grey_page(look):
+    page = compose_page(LINES, look, np.random.default_rng(3))
+    assert page.lines == ("first", "second") and page.look == look
+    assert page.image.dtype == np.uint8 and page.image.ndim == 2
+    assert (page.angle != 0) == ("photo" in look) and abs(page.angle) <= 6
+
+
+def test_ruled_pages_have_long_rules_and_clean_pages_none():
+    def long_dark_rows(img: np.ndarray) -> int:
+        return int(((img < 200).mean(axis=1) > 0.9).sum())
+
+    rng = lambda: np.random.default_rng(7)  # noqa: E731
+    assert long_dark_rows(compose_page(LINES, "clean", rng()).image) == 0
+    assert long_dark_rows(compose_page(LINES, "ruled", rng()).image) >= 2
+
+
+def test_a_seed_gives_the_same_page_and_bad_looks_are_refused():
+    a = compose_page(LINES, "photo", np.random.default_rng(1)).image
+    b = compose_page(LINES, "photo", np.random.default_rng(1)).image
+    assert np.array_equal(a, b)
+    with pytest.raises(ValueError, match="unknown look"):
+        compose_page(LINES, "sepia", np.random.default_rng(1))

@@ -1,0 +1,47 @@
+"""Light and paper: shadows, gradients and a desk edge give no ink; ink stays; even pages are untouched."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import blank, draw_word
+
+from textrecog.imaging.binarize import binarize
+from textrecog.imaging.illumination import flatten_light
+from textrecog.imaging.imageio import normalise_polarity
+
+
+def photo() -> tuple[np.ndarray, np.ndarray]:
+    """Writing on paper lit from one side, a shadow over the right half, a dark desk along the top."""
+    clean = blank(400, 800)
+    draw_word(clean, "SHADOWS", 60, 200, scale=2.0)
+    draw_word(clean, "DESK", 500, 300, scale=2.0)
+    ink = clean < 128
+    light = np.linspace(1.0, 0.7, 800)[None, :] * np.ones((400, 1))
+    light[:, 400:] *= 0.55  # a shadow with a hard edge
+    img = 230 * light
+    img[ink] = 40 * light[ink]
+    img[:60] = 60  # the desk above the sheet's edge
+    return np.clip(img, 0, 255).astype(np.uint8), ink
+
+
+def test_shadow_gradient_and_desk_edge_give_no_ink():
+    img, ink = photo()
+    mask = binarize(flatten_light(img)).astype(bool)
+    assert mask[ink].mean() > 0.9  # the writing is found
+    assert mask[~ink].mean() < 0.01  # and almost nothing else: no desk edge, no shadow border
+    assert not mask[55:66, :].any()  # the sheet's edge is not a line of ink
+
+
+def test_an_evenly_lit_page_is_returned_as_it_is():
+    img = blank(200, 400)
+    draw_word(img, "EVEN", 30, 120)
+    assert flatten_light(img) is img
+
+
+def test_a_photo_mostly_desk_and_shadow_keeps_its_polarity():
+    img, _ = photo()
+    img[:120] = 50  # more desk
+    img[:, 400:] = (img[:, 400:] * 0.45).astype(np.uint8)  # a deeper shadow: the paper there is dark grey
+    assert np.mean(img < 128) > 0.5  # most of the image is dark: the majority test alone would invert it
+    assert normalise_polarity(img) is img
+    assert (normalise_polarity(255 - blank(100, 300)) == 255).all()  # a black page is blank paper inverted

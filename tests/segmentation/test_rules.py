@@ -1,0 +1,48 @@
+"""Ruled lines: found, taken out, and the strokes that crossed them mended."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from conftest import blank, draw_word
+
+from textrecog.imaging.binarize import binarize
+from textrecog.segmentation.rules import find_rules, remove_rules
+
+
+def ruled(with_margin: bool = True) -> np.ndarray:
+    img = blank(400, 900)
+    for y in range(60, 400, 60):
+        cv2.line(img, (0, y), (899, y), 150, 2)
+    if with_margin:
+        cv2.line(img, (70, 0), (70, 399), 120, 2)
+    return img
+
+
+def test_rules_and_the_margin_are_found_and_removed():
+    img = ruled()
+    draw_word(img, "HELLO", 100, 110, scale=1.5)
+    mask = binarize(img)
+    rules = find_rules(mask)
+    assert rules.count == (6, 1)
+    clean, _ = remove_rules(mask)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(clean)
+    assert stats[1:, cv2.CC_STAT_WIDTH].max() < 100  # nothing long is left: only letters
+    assert n - 1 >= 5  # the letters are all still there
+
+
+def test_a_letter_crossing_a_rule_stays_one_piece():
+    img = ruled(with_margin=False)
+    cv2.line(img, (300, 100), (300, 150), 0, 4)  # a stroke through the rule at y = 120
+    clean, rules = remove_rules(binarize(img))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(clean)
+    assert rules.count[0] == 6
+    assert n - 1 == 1 and stats[1, cv2.CC_STAT_HEIGHT] >= 48  # mended across the removed rule
+
+
+def test_writing_without_rules_is_untouched():
+    img = blank(200, 900)
+    draw_word(img, "WRITING HERE", 30, 110, scale=1.5)
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert rules.count == (0, 0) and clean is mask

@@ -1,0 +1,34 @@
+"""Light and paper: divide the paper's brightness out of a photo, so shadows, gradients and tone give no ink.
+
+The background is a grey-level closing (a max filter, then a min filter) wider
+than any stroke: it removes the ink and keeps everything larger, the light's
+gradient, a shadow's soft border and the step at the sheet's edge onto a darker
+desk, exactly where they are. Dividing by it leaves ink dark on an even white
+page; a desk or a shadow becomes paper-white, and its border makes no ink line.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from textrecog.imaging.binarize import is_uneven
+
+
+def paper_light(gray: np.ndarray) -> np.ndarray:
+    """The brightness the paper (or desk) would have without ink, at full resolution (uint8)."""
+    size = max(15, max(gray.shape) // 60) | 1  # wider than strokes (2-8 px on a ~1,000 px page)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+    # the image's edges continued outwards: a narrow strip of desk along an edge is as wide as it really is
+    # beyond the frame, and the closing keeps it, instead of closing it away as if it were a stroke
+    padded = cv2.copyMakeBorder(gray, size, size, size, size, cv2.BORDER_REPLICATE)
+    return cv2.morphologyEx(padded, cv2.MORPH_CLOSE, kernel)[size:-size, size:-size]
+
+
+def flatten_light(gray: np.ndarray) -> np.ndarray:
+    """``gray`` with uneven light divided out (ink dark on white); an evenly lit image is returned as is."""
+    if not is_uneven(gray):
+        return gray  # scans and renders: nothing to do, and no cost
+    light = paper_light(gray)
+    out = np.clip(gray.astype(np.float32) * (255.0 / np.maximum(light.astype(np.float32), 1.0)), 0, 255)
+    return out.astype(np.uint8)
