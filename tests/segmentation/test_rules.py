@@ -24,7 +24,8 @@ def test_rules_and_the_margin_are_found_and_removed():
     draw_word(img, "HELLO", 100, 110, scale=1.5)
     mask = binarize(img)
     rules = find_rules(mask)
-    assert rules.count == (6, 1)
+    assert rules.count[0] >= 6 and rules.count[1] >= 1  # runs and straight segments: a rule may count twice
+    assert rules.horizontal[60:62].mean() > 0.9 and rules.vertical[:, 70:72].mean() > 0.9
     clean, _ = remove_rules(mask)
     n, _, stats, _ = cv2.connectedComponentsWithStats(clean)
     assert stats[1:, cv2.CC_STAT_WIDTH].max() < 100  # nothing long is left: only letters
@@ -36,7 +37,7 @@ def test_a_letter_crossing_a_rule_stays_one_piece():
     cv2.line(img, (300, 100), (300, 150), 0, 4)  # a stroke through the rule at y = 120
     clean, rules = remove_rules(binarize(img))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(clean)
-    assert rules.count[0] == 6
+    assert rules.count[0] >= 6
     assert n - 1 == 1 and stats[1, cv2.CC_STAT_HEIGHT] >= 48  # mended across the removed rule
 
 
@@ -46,3 +47,16 @@ def test_writing_without_rules_is_untouched():
     mask = binarize(img)
     clean, rules = remove_rules(mask)
     assert rules.count == (0, 0) and clean is mask
+
+
+def test_a_slightly_tilted_dashed_rule_is_found():
+    """Under perspective a rule lies a few degrees off level, and a faint one binarises into dashes."""
+    img = blank(300, 900)
+    for x in range(0, 900, 24):
+        cv2.line(img, (x, 150 + x // 30), (x + 18, 150 + (x + 18) // 30), 100, 2)  # 1.9 degrees, dashed
+    draw_word(img, "ABOVE", 100, 120, scale=1.5)
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert rules.count[0] >= 1
+    assert clean[140:190].sum() < 0.05 * mask[140:190].sum()  # the rule is gone
+    assert clean[80:125].sum() > 0.9 * mask[80:125].sum()  # the word above it stays

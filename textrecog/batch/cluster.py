@@ -15,6 +15,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from textrecog.batch.worker import Job, Outcome, failed_outcome, init_worker, ru
 
 IN_FLIGHT_PER_ACTOR = 2  # one chunk running, one queued: workers never wait, the driver holds little
 ATTEMPTS = 2  # runs of one chunk (then of each of its files) before a file is given up
+RESTART_WAIT = 1.0  # seconds, times the attempt, before a crashed chunk is sent again
 
 
 class ClusterError(RuntimeError):
@@ -134,6 +136,9 @@ class _Scheduler:
         except (RayActorError, WorkerCrashedError) as exc:
             print(f"textrecog batch: a worker died ({type(exc).__name__}) reading {len(task.jobs)} "
                   f"file(s) from {task.jobs[0].path}; running them again", file=sys.stderr)
+        # Ray restarts the dead actor meanwhile; a call that reaches it before it is back fails unrun and
+        # counts as an attempt, so give the restart a moment (longer on a busy machine's second try)
+        time.sleep(RESTART_WAIT * task.attempt)
         if task.attempt < ATTEMPTS:
             return self.collect(self.submit(task.jobs, task.attempt + 1))
         if len(task.jobs) > 1:  # find the culprit: each file gets its own attempts

@@ -14,6 +14,8 @@ import numpy as np
 
 from textrecog.imaging.binarize import is_uneven
 
+MIN_DROP = 20  # grey levels below the paper's light that a pixel must be to be ink at all
+
 
 def paper_light(gray: np.ndarray) -> np.ndarray:
     """The brightness the paper (or desk) would have without ink, at full resolution (uint8)."""
@@ -31,4 +33,9 @@ def flatten_light(gray: np.ndarray) -> np.ndarray:
         return gray  # scans and renders: nothing to do, and no cost
     light = paper_light(gray)
     out = np.clip(gray.astype(np.float32) * (255.0 / np.maximum(light.astype(np.float32), 1.0)), 0, 255)
-    return out.astype(np.uint8)
+    out = out.astype(np.uint8)
+    # ink is darker than its paper by a real margin: where a pixel is within a few grey levels of the light
+    # it is paper, however dark that light (the division would turn a desk's or a deep shadow's noise
+    # into specks); strokes in a shadow are still tens of levels darker than the shadowed paper
+    out[cv2.subtract(light, gray) < MIN_DROP] = 255
+    return out
