@@ -83,7 +83,10 @@ def test_a_pool_stops_sending_but_delivers_what_it_sent(tmp_path, tiny_model):
     chunks = chunk_plan(todo, workers=2)
     flag = []
     got = []
-    for outcomes in local_results(chunks, _args(tiny_model, 2), lambda: bool(flag), "fork"):
+    from textrecog.batch.command import _start_method
+
+    # as the command does: a process that has run recognition (earlier tests) starts workers from a forkserver
+    for outcomes in local_results(chunks, _args(tiny_model, 2), lambda: bool(flag), _start_method()):
         got.append([o.path for o in outcomes])
         flag.append(1)  # stop asked once the first chunk is in
     assert got == [[j.path for j in c] for c in chunks[: len(got)]]
