@@ -222,8 +222,7 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
            skipped: int) -> int:
     """Run the jobs with a progress bar on stderr (a terminal only); summarise, also when interrupted."""
     size = _stderr_size()
-    # smoothing 0: the ETA is from the mean rate since the first result, not from the last few chunks
-    bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, mininterval=0.2, smoothing=0,
+    bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, mininterval=0.2,
                ncols=size.columns, nrows=size.lines, postfix={"failed": 0})
     cluster_errors: tuple = ()  # Ray missing or the cluster unreachable: one line, exit 2
     if args.cluster:
@@ -236,8 +235,6 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
             for outcomes in _results(todo, args, stop):
                 for done_file in outcomes:
                     _finish(done_file, args, writer, stats, bar)
-                if not bar.disable and not bar.initial:  # the rate from the first result: loading is not the run
-                    bar.initial, bar.start_t = bar.n, time.time()
             interrupted = stop.requested
     except cluster_errors as exc:
         print(f"{args.prog}: {exc}", file=sys.stderr)
