@@ -59,3 +59,29 @@ def test_resumed_trainer_has_the_same_state(tmp_path, arch):
     assert third.state == first.state and int(third.opt.iterations.numpy()) == 3
     for a, b_ in zip(first.opt.variables, third.opt.variables):
         np.testing.assert_array_equal(a.numpy(), b_.numpy())
+
+
+def test_anneal_is_a_cosine_that_a_resumed_run_continues(tmp_path):
+    from textrecog.training.line_training import MIN_LR, Trainer
+
+    args, work = args_for(tmp_path), tmp_path / "work"
+    args.lr, args.anneal, args.patience = 4e-4, 4, 1
+    work.mkdir()
+    t = Trainer(args, work)
+    rates = []
+    for _ in range(2):
+        t.set_rate()
+        rates.append(t.state["lr"])
+        t.record(1.0, 0.5, 1.0, 1.0)
+        assert t.end_epoch(0.5)  # no better CER, patience 1, yet the anneal goes on
+    resumed = Trainer(args, work)  # the same command again: the anneal continues, it does not restart
+    assert resumed.state["anneal"] == {"start": 0, "epochs": 4, "peak": 4e-4}
+    for _ in range(2):
+        resumed.set_rate()
+        rates.append(resumed.state["lr"])
+        resumed.record(1.0, 0.5, 1.0, 1.0)
+        resumed.end_epoch(0.5)
+    assert rates[0] == pytest.approx(4e-4) and rates == sorted(rates, reverse=True)
+    assert rates[2] == pytest.approx(MIN_LR + 0.5 * (4e-4 - MIN_LR))
+    assert not resumed.annealing()  # over: the plateau rule and patience apply again
+    assert not resumed.end_epoch(0.5)

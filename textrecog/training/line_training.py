@@ -20,6 +20,7 @@ from textrecog.decoding.charset import LINE_ALPHABET
 from textrecog.training.line_setup import arch_of, cer_of, load_split, save_checkpoint, spec_of, val_set
 
 log = logging.getLogger("textrecog.training.train")
+MIN_LR = 1e-5
 
 
 class Trainer:
@@ -45,6 +46,30 @@ class Trainer:
         self._step = self._make_step()
         if folder is not None:  # the work folder, or (fresh work folder) the checkpoint shipped beside the model
             self._resume(folder)
+        self._start_anneal(getattr(args, "anneal", 0))
+
+    def _start_anneal(self, epochs: int) -> None:
+        """Begin a warm restart: a cosine from --lr to 1e-5 over ``epochs`` (a resumed anneal just continues)."""
+        s, current = self.state, self.state.get("anneal")
+        if epochs <= 0 or (current and s["epoch"] < current["start"] + current["epochs"]):
+            return
+        s["anneal"] = {"start": s["epoch"], "epochs": epochs, "peak": self.args.lr}
+        s["bad_epochs"] = 0
+        log.info("annealing: learning rate %.1e -> %.0e over %d epochs", self.args.lr, MIN_LR, epochs)
+
+    def set_rate(self) -> None:
+        """Set this epoch's rate when an anneal runs (otherwise the plateau rule sets it)."""
+        a = self.state.get("anneal")
+        if not a or self.state["epoch"] >= a["start"] + a["epochs"]:
+            return
+        done = (self.state["epoch"] - a["start"]) / a["epochs"]
+        self.state["lr"] = MIN_LR + 0.5 * (a["peak"] - MIN_LR) * (1 + np.cos(np.pi * done))
+        self.opt.learning_rate.assign(self.state["lr"])
+
+    def annealing(self) -> bool:
+        """True while a cosine anneal sets the rate (no plateau halving, no early stop)."""
+        a = self.state.get("anneal")
+        return bool(a) and self.state["epoch"] < a["start"] + a["epochs"]
 
     def _make_step(self):
         import tensorflow as tf
@@ -129,11 +154,11 @@ class Trainer:
             s.update(best_cer=val_cer, best_epoch=s["epoch"], bad_epochs=0)
         else:
             s["bad_epochs"] += 1
-            if s["bad_epochs"] % 3 == 0:
-                s["lr"] = max(s["lr"] * 0.5, 1e-5)
+            if s["bad_epochs"] % 3 == 0 and not self.annealing():
+                s["lr"] = max(s["lr"] * 0.5, MIN_LR)
                 self.opt.learning_rate.assign(s["lr"])
         self.save(improved)
-        return s["bad_epochs"] < self.args.patience
+        return self.annealing() or s["bad_epochs"] < self.args.patience
 
 
 def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
@@ -154,6 +179,7 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
     predict = tf.function(lambda x: trainer.model(x, training=False), reduce_retracing=True)
     while trainer.state["epoch"] < args.epochs:
         t0, c0 = time.time(), time.process_time()
+        trainer.set_rate()
         loss = trainer.epoch(stream, args.steps)
         cer = cer_of(predict, val)
         s = trainer.record(loss, cer, time.time() - t0, time.process_time() - c0)

@@ -39,6 +39,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--steps", type=int, default=400, help="batches per epoch")
     p.add_argument("--batch", type=int, default=32, help="training lines per step")
     p.add_argument("--lr", type=float, default=1e-3, help="learning rate (halved when validation stalls)")
+    p.add_argument("--anneal", type=int, default=0, metavar="EPOCHS",
+                   help="warm restart: the rate follows a cosine from --lr down to 1e-5 over EPOCHS epochs "
+                        "(a resumed run continues its anneal)")
     p.add_argument("--patience", type=int, default=8, help="epochs without a better val CER before stopping")
     p.add_argument("--height", type=int, default=32, help="line image height in pixels")
     p.add_argument("--arch", choices=["crnn", "conv"], default="crnn",
