@@ -222,7 +222,8 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
            skipped: int) -> int:
     """Run the jobs with a progress bar on stderr (a terminal only); summarise, also when interrupted."""
     size = _stderr_size()
-    bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, mininterval=0.2,
+    # smoothing 0: the ETA is the mean rate since the first result, not the last few (small, early) chunks
+    bar = tqdm(total=len(todo), unit="file", file=sys.stderr, disable=None, mininterval=0.2, smoothing=0,
                ncols=size.columns, nrows=size.lines, postfix={"failed": 0})
     cluster_errors: tuple = ()  # Ray missing or the cluster unreachable: one line, exit 2
     if args.cluster:
@@ -235,6 +236,8 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
             for outcomes in _results(todo, args, stop):
                 for done_file in outcomes:
                     _finish(done_file, args, writer, stats, bar)
+                if not bar.disable and not bar.initial:
+                    _restart_clock(bar)
             interrupted = stop.requested
     except cluster_errors as exc:
         print(f"{args.prog}: {exc}", file=sys.stderr)
@@ -254,6 +257,13 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
     if args.format in DOC_FORMATS:
         print(f"{args.prog}: {args.format} documents: {args.out_dir or 'beside each image'}", file=sys.stderr)
     return 1 if stats["failed"] or stats["folders"] else 0
+
+
+def _restart_clock(bar: tqdm) -> None:
+    """Time the rate from the first result on, so the model's loading does not inflate the first ETAs."""
+    now = bar._time()
+    # last_print_t moves too: tqdm's close() draws the final frame only if it printed after start_t
+    bar.initial, bar.start_t, bar.last_print_t = bar.n, now, now
 
 
 def _stderr_size() -> os.terminal_size:
