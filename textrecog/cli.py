@@ -11,10 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from textrecog.decoding.flags import add_decode_args, forward_decode_args, options_from_args, positive_int
+from textrecog.argtypes import positive_int
+from textrecog.decoding.flags import add_decode_args, forward_decode_args, options_from_args
+from textrecog.imaging.flags import add_input_args, forward_input_args
 from textrecog.names import printable
 from textrecog.output.documents import FORMATS as DOC_FORMATS
-from textrecog.types import DIRECTIONS
 
 SUBCOMMANDS = {"train": "textrecog.training.train", "eval": "textrecog.evaluation.eval_cli", "batch": "textrecog.batch.command",
                "lm": "textrecog.training.lm_build"}
@@ -42,32 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, metavar="DIR", help="folder for --format documents")
     p.add_argument("--overwrite", action="store_true", help="replace documents that exist")
     p.add_argument("--resume", action="store_true", help="skip images whose document exists")
-    p.add_argument("--max-bytes", type=_size, default=None, metavar="N",
-                   help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
-    p.add_argument("--max-megapixels", dest="max_pixels", type=_megapixels, default=None, metavar="N",
-                   help="refuse images of more than N megapixels, as decompression bombs (default 300: above any real scan; "
-                        "larger images are read downscaled)")
-    p.add_argument("--direction", choices=DIRECTIONS, default="ltr",
-                   help="ltr: lines left to right (default); ttb: columns top to bottom, right to left "
-                        "(Japanese; character-engine models)")
+    add_input_args(p)
     p.add_argument("--debug", metavar="DIR", type=Path,
                    help="write an overlay PNG per image showing boxes, merges, lines and spaces")
     p.add_argument("--list-models", action="store_true", help="list installed models and exit")
     add_decode_args(p)
     p.add_argument("--version", action="version", version=_version())
     return p
-
-
-def _size(text: str) -> int:
-    from textrecog.output.records import parse_size  # orjson's import costs 30 ms: only with --max-bytes
-
-    return parse_size(text)
-
-
-def _megapixels(text: str) -> int:
-    from textrecog.output.records import parse_megapixels
-
-    return parse_megapixels(text)
 
 
 def _version() -> str:
@@ -152,9 +134,7 @@ def _batch_from_cli(args: argparse.Namespace) -> int:
     argv = [*args.images, "--top-k", str(args.top_k), "--format", fmt]
     argv += ["--model", args.model] if args.model else []
     argv += ["--out-dir", str(args.out_dir)] if args.out_dir else []
-    argv += ["--max-bytes", str(args.max_bytes)] if args.max_bytes else []
-    argv += ["--max-megapixels", str(args.max_pixels / 1e6)] if args.max_pixels else []
-    argv += ["--direction", args.direction, *forward_decode_args(args)]
+    argv += [*forward_input_args(args), *forward_decode_args(args)]
     argv += [flag for flag, on in (("--overwrite", args.overwrite), ("--resume", args.resume)) if on]
     return batch_main(argv, prog="textrecog")
 

@@ -18,14 +18,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from textrecog.argtypes import positive_int
 from textrecog.batch.pool import CHUNK_BYTES, StopRequest, chunk_plan, local_results
 from textrecog.batch.worker import Job, Outcome, failed_outcome
-from textrecog.decoding.flags import add_decode_args, options_from_args, positive_int
+from textrecog.decoding.flags import add_decode_args, options_from_args
+from textrecog.imaging.flags import add_input_args
 from textrecog.imaging.imageio import IMAGE_SUFFIXES
 from textrecog.names import printable
 from textrecog.output.documents import FORMATS as DOC_FORMATS
-from textrecog.output.records import FORMATS, RecordWriter, done_paths, parse_megapixels, parse_size
-from textrecog.types import DIRECTIONS
+from textrecog.output.records import FORMATS, RecordWriter, done_paths
 
 
 def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
@@ -96,13 +97,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--model", default=None, help="model name or directory (default: the bundled default model)")
     p.add_argument("--top-k", type=positive_int, default=3, metavar="N",
                    help="alternatives per character in the records (default 3)")
-    p.add_argument("--max-bytes", type=parse_size, default=None, metavar="N",
-                   help="refuse image files larger than N bytes (suffixes K, M, G; default 512M)")
-    p.add_argument("--max-megapixels", dest="max_pixels", type=parse_megapixels, default=None, metavar="N",
-                   help="refuse images of more than N megapixels, as decompression bombs (default 300: above any real scan; "
-                        "larger images are read downscaled)")
-    p.add_argument("--direction", choices=DIRECTIONS, default="ltr",
-                   help="ltr: lines left to right; ttb: columns top to bottom, right to left (kana models)")
+    add_input_args(p)
     p.add_argument("--cluster", metavar="auto|ray://HOST:PORT|local[:N]",
                    help="run on Ray (pip install 'textrecog[cluster]'): auto joins $RAY_ADDRESS, local:N starts "
                         "Ray here with N CPUs; one model-holding actor per CPU; --jobs is then ignored")

@@ -4,29 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from textrecog.argtypes import positive_int, probability
+
 DECODE_FLAGS = ("--decoder", "--lm", "--lexicon", "--charset", "--flag-below", "--beam")
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: an integer of at least 1 (argparse names the option in its error)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def probability(text: str) -> float:
-    """An argparse type: a number from 0 to 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, not {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be a probability from 0 to 1, not {text}")
-    return value
 
 
 def add_decode_args(p: argparse.ArgumentParser) -> None:

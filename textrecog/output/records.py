@@ -7,7 +7,6 @@ file again for ``--resume`` cuts that line off before appending.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import os
@@ -22,29 +21,6 @@ from textrecog.types import Result
 
 FORMATS = ("jsonl", "csv", "txt")
 CSV_FIELDS = ("path", "text", "error", "lines", "chars", "seconds")
-
-
-def parse_size(text: str) -> int:
-    """'512M' → 536870912 (argparse type)."""
-    units = {"k": 2**10, "m": 2**20, "g": 2**30}
-    try:
-        value = int(float(text[:-1]) * units[text[-1].lower()]) if text[-1:].lower() in units else int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 200M)") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1 byte")
-    return value
-
-
-def parse_megapixels(text: str) -> int:
-    """'500' (megapixels) → 500000000 pixels (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of megapixels: {text!r} (e.g. 500)") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
-    return int(value * 1_000_000)
 
 
 def result_record(path: str, result: Result, seconds: float) -> dict:
