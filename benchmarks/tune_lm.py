@@ -23,9 +23,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+def model_digest(model: str) -> str:
+    """A short hash of the model file, so a cache never serves another model's frames."""
+    import hashlib
+
+    from textrecog.engines.model import load_info
+
+    return hashlib.sha1(load_info(model).tflite_path.read_bytes()).hexdigest()[:10]
+
+
 def frame_probs(args) -> list[dict]:
     """[{text, printed, probs: [per line (T, C+1)]}] for the sites' words and texts (cached)."""
-    cache = Path(args.cache or f"runs/lmtune-{args.sites.replace(',', '-')}-{args.limit}.pkl")
+    cache = Path(args.cache or f"runs/lmtune-{args.sites.replace(',', '-')}-{args.limit}-{model_digest(args.model)}.pkl")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     from textrecog.data.unipen import UnipenCorpus
@@ -182,8 +191,9 @@ def update_model(args, items, labels, lm) -> None:
     path = info.path / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     command = "python benchmarks/tune_lm.py " + " ".join(sys.argv[1:])
-    manifest["decoding"] = {"weights": weights, "beam": args.beam, "language_model": args.lm,
-                            "tuned_on_sites": args.sites.split(","), "command": command}
+    old = manifest.get("decoding", {})  # settings tuned elsewhere (user-word weight, lexicon margin) stay
+    manifest["decoding"] = {**old, "weights": {**old.get("weights", {}), **weights}, "beam": args.beam,
+                            "language_model": args.lm, "tuned_on_sites": args.sites.split(","), "command": command}
     manifest["calibration"] = {**cal, "fitted_on_sites": args.sites.split(","), "command": command}
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"updated {path}: {json.dumps(manifest['calibration'])}")
