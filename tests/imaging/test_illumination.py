@@ -45,3 +45,18 @@ def test_a_photo_mostly_desk_and_shadow_keeps_its_polarity():
     assert np.mean(img < 128) > 0.5  # most of the image is dark: the majority test alone would invert it
     assert normalise_polarity(img) is img
     assert (normalise_polarity(255 - blank(100, 300)) == 255).all()  # a black page is blank paper inverted
+
+
+def test_a_gentle_gradient_under_noise_is_not_read_as_ink():
+    """Grey paper, a 38-level gradient (too gentle to count as uneven light) and noise: one global
+    threshold cuts the paper itself, so the light is flattened and the noise stays paper."""
+    clean = blank(100, 560)
+    draw_word(clean, "OPQRST", 20, 25, scale=1.5)
+    ink = clean < 128
+    rng = np.random.default_rng(0)
+    page = 146 + np.linspace(0, 38, 560)[None, :] * np.ones((100, 1))
+    img = np.where(ink, 95, page) + rng.normal(0, 9, (100, 560))
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    mask = binarize(flatten_light(img)).astype(bool)
+    assert mask[ink].mean() > 0.8
+    assert mask[~ink].mean() < 0.03  # not the 40% of the paper Otsu alone called ink

@@ -80,3 +80,15 @@ def test_a_turned_page_reads_with_sloped_baselines_in_the_documents(tmp_path):
     xs, ys = turn.back(np.array([p.x for p in path]), np.array([p.y for p in path]))
     slope = np.degrees(np.arctan2(-(ys[-1] - ys[0]), xs[-1] - xs[0]))
     assert slope == pytest.approx(4.0, abs=0.6)  # and turned back with the page
+
+
+def test_the_corners_a_turn_uncovers_are_paper():
+    """Grey paper turned: the uncovered corners take the paper's shade (white beside grey paper made an edge
+    that a threshold between paper and white read as a sheet of ink)."""
+    img = np.full((200, 900), 200, np.uint8)
+    cv2.putText(img, "a sloped line of text here", (20, 120), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 40, 4)
+    turned, turn = level(img, 3.0)
+    assert turn is not None
+    corners = turned[:3, :3], turned[:3, -3:], turned[-3:, :3], turned[-3:, -3:]
+    assert all(abs(int(c.mean()) - 200) <= 2 for c in corners)
+    assert binarize(turned).mean() < 0.15

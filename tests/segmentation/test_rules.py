@@ -60,3 +60,17 @@ def test_a_slightly_tilted_dashed_rule_is_found():
     assert rules.count[0] >= 1
     assert clean[140:190].sum() < 0.05 * mask[140:190].sum()  # the rule is gone
     assert clean[80:125].sum() > 0.9 * mask[80:125].sum()  # the word above it stays
+
+
+def test_long_straight_strokes_of_large_writing_are_not_rules():
+    """A big cursive word: an l's 100-px stem and a 120-px flat join are writing, not a margin or a rule."""
+    img = blank(160, 520)
+    cv2.line(img, (40, 20), (40, 120), 0, 8)  # the stem
+    cv2.line(img, (40, 120), (160, 120), 0, 8)  # the join along the baseline
+    cv2.ellipse(img, (200, 100), (30, 22), 0, 0, 360, 0, 8)  # an o
+    cv2.line(img, (230, 105), (330, 110), 0, 8)  # another join
+    cv2.ellipse(img, (370, 100), (30, 22), 0, 0, 360, 0, 8)
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert rules.count == (0, 0)
+    assert np.array_equal(clean, mask)

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 MIN_CONTRAST = 40  # below this grey-level spread there is no ink to find
+MAX_INK_SHARE = 0.3  # of an image: more "ink" than this is paper read as ink
 UNEVEN_SPREAD = 40  # background brightness range that counts as uneven lighting
 
 
@@ -31,6 +32,16 @@ def is_uneven(gray: np.ndarray) -> bool:
     cumulative = np.cumsum(cv2.calcHist([bg], [0], None, [256], [0, 256]).ravel())
     lo, hi = np.searchsorted(cumulative, [0.05 * bg.size, 0.95 * bg.size])  # 5th, 95th percentiles
     return bool(int(hi) - int(lo) > UNEVEN_SPREAD)
+
+
+def otsu_splits_paper(gray: np.ndarray) -> bool:
+    """True if Otsu's threshold would call over 30% of the image ink: handwriting never covers that much,
+    so the threshold fell inside the paper's own spread (a noisy gradient), not between paper and ink."""
+    if gray.size == 0 or np.ptp(gray) < MIN_CONTRAST:
+        return False
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    below = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()[: int(t) + 1].sum()
+    return bool(below > MAX_INK_SHARE * gray.size)
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:

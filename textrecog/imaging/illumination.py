@@ -12,9 +12,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from textrecog.imaging.binarize import is_uneven
+from textrecog.imaging.binarize import is_uneven, otsu_splits_paper
 
 MIN_DROP = 20  # grey levels below the paper's light that a pixel must be to be ink at all
+NOISE_DROP = 2.5  # and this many times the paper's typical drop below its light (its grain and noise)
 
 
 def paper_light(gray: np.ndarray) -> np.ndarray:
@@ -29,13 +30,16 @@ def paper_light(gray: np.ndarray) -> np.ndarray:
 
 def flatten_light(gray: np.ndarray) -> np.ndarray:
     """``gray`` with uneven light divided out (ink dark on white); an evenly lit image is returned as is."""
-    if not is_uneven(gray):
+    # a gentle gradient under noise can still defeat one global threshold: Otsu then cuts the paper itself
+    if not (is_uneven(gray) or otsu_splits_paper(gray)):
         return gray  # scans and renders: nothing to do, and no cost
     light = paper_light(gray)
     out = np.clip(gray.astype(np.float32) * (255.0 / np.maximum(light.astype(np.float32), 1.0)), 0, 255)
     out = out.astype(np.uint8)
     # ink is darker than its paper by a real margin: where a pixel is within a few grey levels of the light
-    # it is paper, however dark that light (the division would turn a desk's or a deep shadow's noise
-    # into specks); strokes in a shadow are still tens of levels darker than the shadowed paper
-    out[cv2.subtract(light, gray) < MIN_DROP] = 255
+    # (more on grainy or noisy paper, whose pixels mostly sit a little below it) it is paper, however dark
+    # that light (the division would turn a desk's or a deep shadow's noise into specks); strokes in a
+    # shadow are still tens of levels darker than the shadowed paper
+    drop = cv2.subtract(light, gray)
+    out[drop < max(MIN_DROP, NOISE_DROP * float(np.median(drop[::2, ::2])))] = 255  # a sample is enough
     return out

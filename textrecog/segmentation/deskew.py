@@ -72,7 +72,7 @@ class Turn:
 
 
 def level(gray: np.ndarray, angle: float) -> tuple[np.ndarray, Turn | None]:
-    """``gray`` turned back by ``angle`` on a canvas that holds all of it (white around), and the Turn;
+    """``gray`` turned back by ``angle`` on a canvas that holds all of it (paper around), and the Turn;
     the image itself and None when the angle is too small to matter."""
     if abs(angle) < MIN_ANGLE:
         return gray, None
@@ -82,7 +82,10 @@ def level(gray: np.ndarray, angle: float) -> tuple[np.ndarray, Turn | None]:
     nw, nh = int(np.ceil(w * cos + h * sin)), int(np.ceil(h * cos + w * sin))
     m[0, 2] += (nw - w) / 2
     m[1, 2] += (nh - h) / 2
-    turned = cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+    # the corners the turn uncovers get the paper's shade: white beside grey paper would be a long edge,
+    # and a threshold between paper and white reads the whole sheet as ink
+    paper = int(np.median(gray))
+    turned = cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=paper)
     return turned, Turn(angle, tuple(float(v) for v in m.ravel()), w, h)
 
 

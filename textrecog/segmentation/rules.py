@@ -19,6 +19,7 @@ import numpy as np
 from textrecog.imaging.binarize import stroke_width
 
 MIN_RULE = 80  # pixels: shorter straight runs are writing (a t-bar, an underlined word is longer)
+RULE_WIDE, RULE_TALL = 6.0, 3.0  # a straight run is a rule from this many times the height of the ink's pieces
 TILT = 4.0  # degrees off level or plumb that a rule may lie once the page is levelled
 
 
@@ -36,10 +37,10 @@ class Rules:
         return self.horizontal | self.vertical
 
 
-def _runs(mask: np.ndarray, horizontal: bool, thick: int) -> tuple[np.ndarray, int]:
-    """The straight runs of ink at least a rule long in one direction, thin across; and how many."""
+def _runs(mask: np.ndarray, horizontal: bool, thick: int, shortest: int) -> tuple[np.ndarray, int]:
+    """The straight runs of ink at least ``shortest`` long in one direction, thin across; and how many."""
     h, w = mask.shape
-    length = max(MIN_RULE, (w if horizontal else h) // 8)
+    length = max(shortest, (w if horizontal else h) // 8)
     kernel = np.ones((1, length) if horizontal else (length, 1), np.uint8)
     runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
@@ -53,7 +54,7 @@ def _runs(mask: np.ndarray, horizontal: bool, thick: int) -> tuple[np.ndarray, i
     return keep[labels], int(thin.sum())
 
 
-def _tilted(mask: np.ndarray, thick: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+def _tilted(mask: np.ndarray, thick: int, tall: float) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Long straight lines a few degrees off level or plumb (a rule under perspective, a margin drawn
     askew), which a one-pixel opening breaks into short runs: straight segments found by a probabilistic
     Hough transform, kept if they lie on ink nearly all along and have paper on both sides (a thin line,
@@ -73,7 +74,10 @@ def _tilted(mask: np.ndarray, thick: int) -> tuple[np.ndarray, np.ndarray, int, 
         vertical = int(abs(angle - 90) < TILT)
         if not (vertical or min(angle, 180 - angle) < TILT):
             continue
-        if np.hypot(x2 - x1, y2 - y1) < (h if vertical else w) / 3:  # a rule runs across most of the page
+        length = np.hypot(x2 - x1, y2 - y1)
+        if length < (h if vertical else w) / 3:  # a rule runs across most of the page
+            continue
+        if length < (RULE_TALL if vertical else RULE_WIDE) * tall:  # and is longer than any stroke
             continue
         if _thin_line(mask, (x1, y1, x2, y2), thick + 2, bool(vertical)):
             cv2.line(found[vertical], (int(x1), int(y1)), (int(x2), int(y2)), 1, 3)  # the rule; its fringe later
@@ -97,12 +101,24 @@ def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool) -> bo
     return inked(0, 0) >= 0.7 and sides[0] <= 0.1 and sides[1] <= 0.25
 
 
+def ink_height(mask: np.ndarray, stroke: float) -> float:
+    """The median height of the ink's pieces taller than two strokes (letters, or words where joined)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    heights = heights[heights > 2 * stroke]
+    return float(np.median(heights)) if heights.size else 0.0
+
+
 def find_rules(mask: np.ndarray) -> Rules:
     """The long thin horizontal and vertical lines in an ink mask (1 = ink)."""
-    thick = max(3, int(np.ceil(2.5 * stroke_width(mask))))
-    horizontal, nh = _runs(mask, True, thick)
-    vertical, nv = _runs(mask, False, thick)
-    th, tv, mh, mv = _tilted(mask, thick)
+    stroke = stroke_width(mask)
+    thick = max(3, int(np.ceil(2.5 * stroke)))
+    # no stroke of the writing is much longer than its letters are tall: an l's stem, a cursive join, a
+    # t-bar are shorter than these, at any size of writing (a single large word has no rule at all)
+    tall = ink_height(mask, stroke)
+    horizontal, nh = _runs(mask, True, thick, max(MIN_RULE, int(RULE_WIDE * tall)))
+    vertical, nv = _runs(mask, False, thick, max(MIN_RULE, int(RULE_TALL * tall)))
+    th, tv, mh, mv = _tilted(mask, thick, tall)
     return Rules(horizontal | th, vertical | tv, (nh + mh, nv + mv))
 
 
