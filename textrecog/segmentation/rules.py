@@ -20,6 +20,7 @@ from textrecog.imaging.binarize import stroke_width
 
 MIN_RULE = 80  # pixels: shorter straight runs are writing (a t-bar, an underlined word is longer)
 RULE_WIDE, RULE_TALL = 6.0, 3.0  # a straight run is a rule from this many times the height of the ink's pieces
+PAGE_LINES = 2.5  # ink rows spanning this many times its pieces' height: lines enough to search for tilted rules
 TILT = 4.0  # degrees off level or plumb that a rule may lie once the page is levelled
 
 
@@ -109,6 +110,12 @@ def ink_height(mask: np.ndarray, stroke: float) -> float:
     return float(np.median(heights)) if heights.size else 0.0
 
 
+def _ink_extent(mask: np.ndarray) -> int:
+    """Rows from the first to the last that hold real ink (over 2% of the width: not a speck's row)."""
+    rows = np.flatnonzero(cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() > 0.02 * mask.shape[1])
+    return int(rows[-1] - rows[0] + 1) if rows.size else 0
+
+
 def find_rules(mask: np.ndarray) -> Rules:
     """The long thin horizontal and vertical lines in an ink mask (1 = ink)."""
     stroke = stroke_width(mask)
@@ -118,6 +125,8 @@ def find_rules(mask: np.ndarray) -> Rules:
     tall = ink_height(mask, stroke)
     horizontal, nh = _runs(mask, True, thick, max(MIN_RULE, int(RULE_WIDE * tall)))
     vertical, nv = _runs(mask, False, thick, max(MIN_RULE, int(RULE_TALL * tall)))
+    if _ink_extent(mask) < PAGE_LINES * tall:  # one line of writing: no room for rules under perspective,
+        return Rules(horizontal, vertical, (nh, nv))  # and the Hough search would be most of its reading time
     th, tv, mh, mv = _tilted(mask, thick, tall)
     return Rules(horizontal | th, vertical | tv, (nh + mh, nv + mv))
 
