@@ -8,6 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,3 +159,21 @@ def tiny_lm(tmp_path_factory) -> Path:
     write_lm(out, texts, TINY_LM_WORDS, order=4, min_count=1.0,
              manifest={"sources": [{"name": "words in tests/conftest.py", "licence": "MIT"}]})
     return out
+
+
+def fake_etl(root: Path, per_class: int = 10) -> Path:
+    """An ETL8B2-shaped folder: labels.csv and one-bit PNGs numbered writer by writer."""
+    rows = ["path,romaji_label,bytes,sha256"]
+    n = 0
+    for romaji in ("a", "ka", "n"):
+        for _ in range(per_class):
+            rel = f"Database/Hiragana/ETL8B2C1/{n // per_class}/{romaji}/ETL8B2_{n}.png"
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            arr = np.ones((64, 63), bool)
+            arr[20:44, 28:34] = False  # a dark stroke on light paper
+            Image.fromarray(arr).save(root / rel)
+            rows.append(f"{rel},{romaji},0,x")
+            n += 1
+    rows.append("Database/Hiragana/ETL8B2C3/ETL8B2C2_1.png,,0,x")  # unlabelled, as in the real set
+    (root / "labels.csv").write_text("\n".join(rows) + "\n")
+    return root

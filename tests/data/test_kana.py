@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from conftest import fake_etl
 
 from textrecog.data import kana
 from textrecog.decoding.charset import HIRAGANA46, KMNIST10, section_of
@@ -15,24 +15,6 @@ from textrecog.imaging.normalize import InputSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 ETL = ROOT.parent / "shared" / "data" / "etl8b2_hiragana"
-
-
-def fake_etl(root: Path, per_class: int = 10) -> Path:
-    """An ETL8B2-shaped folder: labels.csv and one-bit PNGs numbered writer by writer."""
-    rows = ["path,romaji_label,bytes,sha256"]
-    n = 0
-    for romaji in ("a", "ka", "n"):
-        for _ in range(per_class):
-            rel = f"Database/Hiragana/ETL8B2C1/{n // per_class}/{romaji}/ETL8B2_{n}.png"
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            arr = np.ones((64, 63), bool)
-            arr[20:44, 28:34] = False  # a dark stroke on light paper
-            Image.fromarray(arr).save(root / rel)
-            rows.append(f"{rel},{romaji},0,x")
-            n += 1
-    rows.append("Database/Hiragana/ETL8B2C3/ETL8B2C2_1.png,,0,x")  # unlabelled, as in the real set
-    (root / "labels.csv").write_text("\n".join(rows) + "\n")
-    return root
 
 
 def test_etl_split_is_by_sample_number_per_class(tmp_path):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_kana import fake_etl
+from conftest import fake_etl
 
 from textrecog.data import kana
 from textrecog.data.templates import template_data, template_index, template_strokes

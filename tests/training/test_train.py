@@ -197,7 +197,7 @@ def test_line_export_only_needs_a_checkpoint(trained, tmp_path, capsys):
 
 
 def test_kana_training_with_templates_records_them(tmp_path):
-    from test_kana import fake_etl
+    from conftest import fake_etl
     from test_templates import fake_kanjivg
 
     from textrecog.training.train import main
@@ -223,7 +223,7 @@ def test_train_fraction_is_refused_where_it_cannot_apply(tmp_path, extra):
 
 
 def test_missing_data_folders_are_one_line_errors(tmp_path, capsys):
-    from test_kana import fake_etl
+    from conftest import fake_etl
 
     from textrecog.training.train import main
 
