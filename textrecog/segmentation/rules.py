@@ -42,6 +42,8 @@ def _runs(mask: np.ndarray, horizontal: bool, thick: int, shortest: int) -> tupl
     """The straight runs of ink at least ``shortest`` long in one direction, thin across; and how many."""
     h, w = mask.shape
     length = max(shortest, (w if horizontal else h) // 8)
+    if cv2.reduce(mask, 1 if horizontal else 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).max() < length:
+        return np.zeros_like(mask), 0  # no row (column) holds that much ink: no run that long, at a tenth the cost
     kernel = np.ones((1, length) if horizontal else (length, 1), np.uint8)
     runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
@@ -105,8 +107,11 @@ def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool) -> bo
 def ink_height(mask: np.ndarray, stroke: float) -> float:
     """The median height of the ink's pieces taller than two strokes (letters, or words where joined)."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    heights = heights[heights > 2 * stroke]
+    return _median_height(stats[1:, cv2.CC_STAT_HEIGHT], stroke)
+
+
+def _median_height(heights: np.ndarray, stroke: float) -> float:
+    heights = heights[heights > 2 * stroke]  # not dots, specks or thin dashes
     return float(np.median(heights)) if heights.size else 0.0
 
 
@@ -116,13 +121,14 @@ def _ink_extent(mask: np.ndarray) -> int:
     return int(rows[-1] - rows[0] + 1) if rows.size else 0
 
 
-def find_rules(mask: np.ndarray) -> Rules:
-    """The long thin horizontal and vertical lines in an ink mask (1 = ink)."""
-    stroke = stroke_width(mask)
+def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None = None) -> Rules:
+    """The long thin horizontal and vertical lines in an ink mask (1 = ink); its stroke width and
+    :func:`ink_height` where the caller has them."""
+    stroke = stroke_width(mask) if stroke is None else stroke
     thick = max(3, int(np.ceil(2.5 * stroke)))
     # no stroke of the writing is much longer than its letters are tall: an l's stem, a cursive join, a
     # t-bar are shorter than these, at any size of writing (a single large word has no rule at all)
-    tall = ink_height(mask, stroke)
+    tall = ink_height(mask, stroke) if tall is None else tall
     horizontal, nh = _runs(mask, True, thick, max(MIN_RULE, int(RULE_WIDE * tall)))
     vertical, nv = _runs(mask, False, thick, max(MIN_RULE, int(RULE_TALL * tall)))
     if _ink_extent(mask) < PAGE_LINES * tall:  # one line of writing: no room for rules under perspective,
@@ -131,25 +137,27 @@ def find_rules(mask: np.ndarray) -> Rules:
     return Rules(horizontal | th, vertical | tv, (nh + mh, nv + mv))
 
 
-def _drop_hairlines(mask: np.ndarray) -> np.ndarray:
+def _drop_hairlines(mask: np.ndarray, stroke: float) -> tuple[np.ndarray, float]:
     """``mask`` without hairline pieces: long, and far thinner than the writing's strokes (what is left of a
-    faint rule or margin line in dashes); the mask itself when there are none."""
-    stroke = stroke_width(mask)
+    faint rule or margin line in dashes), the mask itself when there are none; and the :func:`ink_height`
+    of the pieces kept (one labelling for both)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     length = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
     hair = (stats[1:, cv2.CC_STAT_AREA] / np.maximum(length, 1) < 0.5 * stroke) & (length > 3 * stroke)
+    tall = _median_height(stats[1:, cv2.CC_STAT_HEIGHT][~hair], stroke)
     if not hair.any():
-        return mask
+        return mask, tall
     keep = np.ones(n, np.uint8)
     keep[0] = 0
     keep[1:][hair] = 0
-    return keep[labels]
+    return keep[labels], tall
 
 
 def remove_rules(mask: np.ndarray) -> tuple[np.ndarray, Rules]:
     """The ink mask without its rules, strokes that crossed them mended; and the rules found."""
-    mask = _drop_hairlines(mask)
-    rules = find_rules(mask)
+    stroke = stroke_width(mask)
+    mask, tall = _drop_hairlines(mask, stroke)
+    rules = find_rules(mask, stroke, tall)
     if not any(rules.count):
         return mask, rules
     grow = np.ones((3, 3), np.uint8)  # the rule's antialiased fringe too
@@ -157,7 +165,7 @@ def remove_rules(mask: np.ndarray) -> tuple[np.ndarray, Rules]:
     ink = mask & (1 - (bands[0] | bands[1]))
     # a letter crossed a rule: its ink on both sides meets again across the band; a closing kept to the band
     # never grows the letter elsewhere, and goes across the rule only (down a horizontal one, along a vertical)
-    reach = 2 * int(np.ceil(2.5 * stroke_width(mask))) + 3
+    reach = 2 * int(np.ceil(2.5 * stroke)) + 3
     out = ink.copy()
     for band, kernel in zip(bands, (np.ones((reach, 1), np.uint8), np.ones((1, reach), np.uint8))):
         out |= cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel) & band
