@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from conftest import fake_etl
+from conftest import fake_etl, fake_kanjivg
 
 from textrecog.data import kana
 from textrecog.data.templates import template_data, template_index, template_strokes
 from textrecog.decoding.charset import HIRAGANA46
 from textrecog.imaging.normalize import InputSpec
-
-SVG = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.0//EN" "http://www.w3.org/TR/2001/REC-SVG-20010904/DTD/svg10.dtd" [
-<!ATTLIST path xmlns:kvg CDATA #FIXED "http://kanjivg.tagaini.net" kvg:type CDATA #IMPLIED >
-]>
-<svg xmlns="http://www.w3.org/2000/svg" width="109" height="109" viewBox="0 0 109 109">
-<g id="kvg:StrokePaths" style="fill:none;stroke:#000000;stroke-width:3;">
-<g id="kvg:x">
-  <path id="s1" d="{d1}"/>
-  <path id="s2" d="{d2}"/>
-</g></g>
-<g id="kvg:StrokeNumbers"><text transform="matrix(1 0 0 1 45 16)">1</text></g>
-</svg>
-"""
-# a horizontal line (relative cubic), and a vertical one drawn as an absolute cubic
-STROKES = ("M10,20 c 10,0 30,0 40,0", "M30,10 C30,30 30,60 30,90")
-
-
-def fake_kanjivg(root: Path, chars: str = "あか") -> Path:
-    """A KanjiVG-shaped folder: index.tsv and one two-stroke SVG per character."""
-    (root / "kanji").mkdir(parents=True)
-    rows = ["file\tchar\tnum_stroke_paths\tbytes\tsha256"]
-    for c in chars:
-        rel = f"kanji/{ord(c):05x}.svg"
-        (root / rel).write_text(SVG.replace("{d1}", STROKES[0]).replace("{d2}", STROKES[1]), encoding="utf-8")
-        rows.append(f"{rel}\t{c}\t2\t0\tx")
-    (root / "index.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return root
 
 
 def test_strokes_follow_the_svg_paths(tmp_path):

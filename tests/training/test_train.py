@@ -197,8 +197,7 @@ def test_line_export_only_needs_a_checkpoint(trained, tmp_path, capsys):
 
 
 def test_kana_training_with_templates_records_them(tmp_path):
-    from conftest import fake_etl
-    from test_templates import fake_kanjivg
+    from conftest import fake_etl, fake_kanjivg
 
     from textrecog.training.train import main
 
