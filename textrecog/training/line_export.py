@@ -94,12 +94,11 @@ def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: d
         "split": {"method": "by UNIPEN contributing site (writer-disjoint)",
                   "val_sites": sites(args.val_sites), "test_sites": sites(args.test_sites),
                   "inks": {k: len(v.inks) for k, v in parts.items()}},
-        "command": args.command,
+        "command": _train_command(args, state),
         "architecture": f"{arch.describe()}, height {spec.height}",
         "architecture_params": arch.to_json(),
         "parameters": params,
-        "schedule": f"Adam {args.lr}, clipnorm 5, batch {args.batch}, {args.steps} batches an epoch, "
-                    "rate halved after 3 epochs without a better val CER",
+        "schedule": _schedule(args, state),
         "epochs": state["epoch"], "best_epoch": state["best_epoch"],
         "best_val_cer": state["best_cer"], "train_seconds": round(state["seconds"]),
         "train_cpu_seconds": round(state.get("cpu_seconds", 0)),
@@ -107,6 +106,30 @@ def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: d
         "note": "Training resumes from its work folder: the same command continues where it stopped.",
         **{k: old_training[k] for k in ("experiments", "attempts") if k in old_training},
     }
+
+
+def _train_command(args: argparse.Namespace, state: dict) -> str:
+    """The command that trained these weights (an export names the last training run's)."""
+    if not args.export_only:
+        return args.command
+    return next((r["command"] for r in reversed(state.get("runs", [])) if "command" in r), args.command)
+
+
+def _schedule(args: argparse.Namespace, state: dict) -> str:
+    """How the learning rate moved, in words."""
+    last = (state.get("runs") or [{}])[-1]
+    text = (f"Adam, clipnorm 5, batch {last.get('batch', args.batch)}, {last.get('steps', args.steps)} batches "
+            "an epoch, rate from 1e-3 halved after 3 epochs without a better val CER")
+    if "anneal" in state:
+        a = state["anneal"]
+        text += (f"; then a warm restart at epoch {a['start']}: cosine from {a['peak']:g} to 1e-5 over "
+                 f"{a['epochs']} epochs")
+    return text
+
+
+def same_weights(args: argparse.Namespace) -> bool:
+    """True for an export of the model's own checkpoint (not a candidate's): its records stay."""
+    return bool(args.export_only) and not args.init
 
 
 def manifest(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: dict, state: dict,
@@ -117,7 +140,7 @@ def manifest(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: di
     old_training = previous.get("training", {})
     head = "CRNN (conv + BiLSTMs)" if arch.name == "crnn" else "convolution-only network"
     training = _training(args, spec, arch, parts, state, params, old_training)
-    if args.export_only and old_training:  # the same weights: how they were trained stays as recorded
+    if same_weights(args) and old_training:  # the same weights: how they were trained stays as recorded
         training = {**old_training, "export_command": args.command,
                     **{k: training[k] for k in ("architecture", "architecture_params", "parameters")}}
     return {
@@ -173,7 +196,7 @@ def export_model_dir(args: argparse.Namespace, trainer, parts: dict, out: Path) 
         if abs(keras_cer - lite_cer) <= MAX_FP16_CER_CHANGE:
             break
     old = out / "manifest.json"
-    kept = json.loads(old.read_text()).get("accuracy", {}) if args.export_only and old.is_file() else {}
+    kept = json.loads(old.read_text()).get("accuracy", {}) if same_weights(args) and old.is_file() else {}
     meta["accuracy"] = {**kept, "val_cer_keras": keras_cer, "val_cer_tflite": lite_cer,  # same weights: kept
                         "weights": "float16" if float16 else "float32"}
     write_model_dir(out, tflite, list(LINE_ALPHABET), meta)

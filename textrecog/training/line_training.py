@@ -174,7 +174,8 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
                               args.seed * 1000 + trainer.state["epoch"]))
     writer = tf.summary.create_file_writer(str(workdir / "tensorboard"))
     started, cpu0 = time.time(), time.process_time()
-    run = {"started": dt.datetime.now().isoformat(timespec="seconds"), "epochs": 0, "cpu_seconds": 0}
+    run = {"started": dt.datetime.now().isoformat(timespec="seconds"), "epochs": 0, "cpu_seconds": 0,
+           "command": args.command, "steps": args.steps, "batch": args.batch}
     trainer.state["runs"].append(run)
     predict = tf.function(lambda x: trainer.model(x, training=False), reduce_retracing=True)
     while trainer.state["epoch"] < args.epochs:
