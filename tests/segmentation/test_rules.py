@@ -74,3 +74,14 @@ def test_long_straight_strokes_of_large_writing_are_not_rules():
     clean, rules = remove_rules(mask)
     assert rules.count == (0, 0)
     assert np.array_equal(clean, mask)
+
+
+def test_a_margin_turned_by_perspective_is_found():
+    """A photo's perspective turns a long margin line 5° off plumb once the text is level: still a rule."""
+    img = blank(600, 900)
+    for y in range(80, 600, 90):
+        draw_word(img, "WRITING HERE", 160, y, scale=1.5)
+    cv2.line(img, (70, 0), (70 + int(600 * np.tan(np.radians(5))), 599), 120, 2)
+    rules = find_rules(binarize(img))
+    assert rules.count[1] >= 1
+    assert rules.vertical[300, 80:110].any()

@@ -21,7 +21,9 @@ from textrecog.imaging.binarize import stroke_width
 MIN_RULE = 80  # pixels: shorter straight runs are writing (a t-bar, an underlined word is longer)
 RULE_WIDE, RULE_TALL = 6.0, 3.0  # a straight run is a rule from this many times the height of the ink's pieces
 PAGE_LINES = 2.5  # ink rows spanning this many times its pieces' height: lines enough to search for tilted rules
-TILT = 4.0  # degrees off level or plumb that a rule may lie once the page is levelled
+SITTING = 0.25  # share of a rule's length with letters along one side (written on it); the other side is paper
+TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
+TILT_PLUMB = 6.0  # and off plumb: a photo's perspective turns a long margin line more than the rules
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def _tilted(mask: np.ndarray, thick: int, tall: float) -> tuple[np.ndarray, np.n
                                maxLineGap=max(1, thick // k))
     for x1, y1, x2, y2 in (segments.reshape(-1, 4) * k if segments is not None else []):
         angle = abs(np.degrees(np.arctan2(y2 - y1, x2 - x1))) % 180
-        vertical = int(abs(angle - 90) < TILT)
+        vertical = int(abs(angle - 90) < TILT_PLUMB)
         if not (vertical or min(angle, 180 - angle) < TILT):
             continue
         length = np.hypot(x2 - x1, y2 - y1)
@@ -101,7 +103,7 @@ def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool) -> bo
         return float(mask[yi, xi].mean())
 
     sides = sorted((inked(off, 0), inked(-off, 0)) if vertical else (inked(0, off), inked(0, -off)))
-    return inked(0, 0) >= 0.7 and sides[0] <= 0.1 and sides[1] <= 0.25
+    return inked(0, 0) >= 0.7 and sides[0] <= 0.1 and sides[1] <= SITTING
 
 
 def ink_height(mask: np.ndarray, stroke: float) -> float:
