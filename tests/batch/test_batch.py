@@ -224,3 +224,35 @@ def test_sigint_keeps_what_was_finished_and_resume_completes(tmp_path, tiny_mode
     paths = [r["path"] for r in records(out)]
     assert len(paths) == len(set(paths)) == 150
 
+
+
+def test_the_eta_counts_from_the_first_result_and_the_last_frame_is_drawn():
+    """10 s of model loading, then 10 files a second: the first estimate is 9 s, not the 90+ s that the
+    loading time would make it; and the bar's final frame is still drawn after the clock moved."""
+    import io
+
+    from tqdm import tqdm
+
+    from textrecog.batch.command import _restart_clock
+
+    now, out = [100.0], io.StringIO()
+    bar = tqdm(total=100, file=out, smoothing=0, mininterval=0, miniters=1)
+    bar._time = lambda: now[0]
+    bar.start_t = bar.last_print_t = now[0]
+    now[0] = 110.0  # the workers load the model
+    bar.update(1)
+    _restart_clock(bar)
+    now[0] = 111.0
+    bar.update(10)
+    assert "11/100" in str(bar) and "<00:08" in str(bar)  # (100 - 11) files at 10 a second
+    bar.update(89)
+    bar.close()
+    assert out.getvalue().rstrip().splitlines()[-1].count("100/100") == 1
+    # every file in the first result (a short run): the clock moves after the last print, yet the final
+    # frame is drawn (tqdm draws it only if it printed after its start time)
+    out = io.StringIO()
+    bar = tqdm(total=5, file=out, mininterval=0, miniters=1)
+    bar.update(5)
+    _restart_clock(bar)
+    bar.close()
+    assert out.getvalue().count("5/5") >= 2
