@@ -13,7 +13,7 @@ from textrecog.evaluation.metrics import edit_distance
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 GOLDEN = sorted(p for p in SAMPLES.glob("*.png") if p.with_suffix(".gt.txt").exists())
-README_SAMPLE = SAMPLES / "line-scr.png"  # the one the README's third line reads
+README_SAMPLE = SAMPLES / "cursive-word-nic.png"  # the one the README's third line reads
 SITES = {row.split("\t")[0]: row.split("\t")[2]
          for row in (SAMPLES / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()[1:]}
 # Regression bounds per bundled model, on the samples from sites it never saw (see the model
