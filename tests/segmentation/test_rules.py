@@ -85,3 +85,11 @@ def test_a_margin_turned_by_perspective_is_found():
     rules = find_rules(binarize(img))
     assert rules.count[1] >= 1
     assert rules.vertical[300, 80:110].any()
+
+
+def test_more_pieces_than_16_bit_labels_hold():
+    """Noise of 90,000 separate specks (more than 16-bit labels hold): still labelled, no rule, no error."""
+    mask = np.zeros((600, 600), np.uint8)
+    mask[::2, ::2] = 1
+    clean, rules = remove_rules(mask)
+    assert rules.count == (0, 0) and clean.shape == mask.shape

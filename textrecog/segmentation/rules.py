@@ -40,6 +40,16 @@ class Rules:
         return self.horizontal | self.vertical
 
 
+def _label(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Connected components (8-connected): count, labels, stats; 16-bit labels (half the cost) unless there
+    are more pieces than they hold."""
+    try:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
+    except cv2.error:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return n, labels, stats
+
+
 def _runs(mask: np.ndarray, horizontal: bool, thick: int, shortest: int) -> tuple[np.ndarray, int]:
     """The straight runs of ink at least ``shortest`` long in one direction, thin across; and how many."""
     h, w = mask.shape
@@ -48,7 +58,7 @@ def _runs(mask: np.ndarray, horizontal: bool, thick: int, shortest: int) -> tupl
         return np.zeros_like(mask), 0  # no row (column) holds that much ink: no run that long, at a tenth the cost
     kernel = np.ones((1, length) if horizontal else (length, 1), np.uint8)
     runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    n, labels, stats = _label(runs)
     along = stats[1:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
     across = stats[1:, cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH]
     # thin: the mean thickness (area / length) of a few strokes at most; a slightly tilted rule steps, so
@@ -108,7 +118,7 @@ def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool) -> bo
 
 def ink_height(mask: np.ndarray, stroke: float) -> float:
     """The median height of the ink's pieces taller than two strokes (letters, or words where joined)."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, _, stats = _label(mask)
     return _median_height(stats[1:, cv2.CC_STAT_HEIGHT], stroke)
 
 
@@ -117,10 +127,14 @@ def _median_height(heights: np.ndarray, stroke: float) -> float:
     return float(np.median(heights)) if heights.size else 0.0
 
 
-def _ink_extent(mask: np.ndarray) -> int:
-    """Rows from the first to the last that hold real ink (over 2% of the width: not a speck's row)."""
+def _one_band(mask: np.ndarray, tall: float) -> bool:
+    """True if the rows holding real ink (over 2% of the width: not a speck's) form one band no taller than
+    PAGE_LINES x the ink's pieces: one line of writing (a page's lines, and its rules, are bands apart)."""
     rows = np.flatnonzero(cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() > 0.02 * mask.shape[1])
-    return int(rows[-1] - rows[0] + 1) if rows.size else 0
+    if not rows.size:
+        return True
+    gaps = np.diff(rows)
+    return rows[-1] - rows[0] + 1 < PAGE_LINES * tall or not (gaps > max(2.0, tall / 2)).any()
 
 
 def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None = None) -> Rules:
@@ -133,7 +147,7 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
     tall = ink_height(mask, stroke) if tall is None else tall
     horizontal, nh = _runs(mask, True, thick, max(MIN_RULE, int(RULE_WIDE * tall)))
     vertical, nv = _runs(mask, False, thick, max(MIN_RULE, int(RULE_TALL * tall)))
-    if _ink_extent(mask) < PAGE_LINES * tall:  # one line of writing: no room for rules under perspective,
+    if _one_band(mask, tall):  # one line of writing: no room for rules under perspective,
         return Rules(horizontal, vertical, (nh, nv))  # and the Hough search would be most of its reading time
     th, tv, mh, mv = _tilted(mask, thick, tall)
     return Rules(horizontal | th, vertical | tv, (nh + mh, nv + mv))
@@ -143,7 +157,7 @@ def _drop_hairlines(mask: np.ndarray, stroke: float) -> tuple[np.ndarray, float]
     """``mask`` without hairline pieces: long, and far thinner than the writing's strokes (what is left of a
     faint rule or margin line in dashes), the mask itself when there are none; and the :func:`ink_height`
     of the pieces kept (one labelling for both)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats = _label(mask)
     length = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
     hair = (stats[1:, cv2.CC_STAT_AREA] / np.maximum(length, 1) < 0.5 * stroke) & (length > 3 * stroke)
     tall = _median_height(stats[1:, cv2.CC_STAT_HEIGHT][~hair], stroke)
