@@ -128,8 +128,9 @@ def _median_height(heights: np.ndarray, stroke: float) -> float:
 
 
 def _one_band(mask: np.ndarray, tall: float) -> bool:
-    """True if the rows holding real ink (over 2% of the width: not a speck's) form one band no taller than
-    PAGE_LINES x the ink's pieces: one line of writing (a page's lines, and its rules, are bands apart)."""
+    """True for one line of writing: the rows holding real ink (over 2% of the width: not a speck's) span
+    under PAGE_LINES x the ink's pieces, or form one band with no gap of half a piece (a page's lines, and
+    its rules, are bands apart)."""
     rows = np.flatnonzero(cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() > 0.02 * mask.shape[1])
     if not rows.size:
         return True

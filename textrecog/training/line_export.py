@@ -28,7 +28,7 @@ import numpy as np
 from textrecog.decoding.charset import LINE_ALPHABET
 from textrecog.imaging.normalize import LineSpec
 from textrecog.training.line_models import LineArch, build_line_model
-from textrecog.training.line_setup import cer_of, save_checkpoint, sites, spec_of, val_set
+from textrecog.training.line_setup import MIN_LR, cer_of, save_checkpoint, sites, spec_of, val_set
 
 log = logging.getLogger("textrecog.training.train")
 MAX_FP16_CER_CHANGE = 0.002  # float16 weights only while LiteRT stays this close to Keras
@@ -122,7 +122,7 @@ def _schedule(args: argparse.Namespace, state: dict) -> str:
             "an epoch, rate from 1e-3 halved after 3 epochs without a better val CER")
     if "anneal" in state:
         a = state["anneal"]
-        text += (f"; then a warm restart at epoch {a['start']}: cosine from {a['peak']:g} to 1e-5 over "
+        text += (f"; then a warm restart at epoch {a['start']}: cosine from {a['peak']:g} to {MIN_LR:g} over "
                  f"{a['epochs']} epochs")
     return text
 

@@ -14,6 +14,7 @@ from textrecog.imaging.normalize import LineSpec
 from textrecog.training.line_models import LineArch
 
 log = logging.getLogger("textrecog.training.train")
+MIN_LR = 1e-5  # the learning rate never goes below this (plateau halving, the end of an anneal)
 
 
 def spec_of(args: argparse.Namespace) -> LineSpec:

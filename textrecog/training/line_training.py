@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from textrecog.decoding.charset import LINE_ALPHABET
-from textrecog.training.line_setup import arch_of, cer_of, load_split, save_checkpoint, spec_of, val_set
+from textrecog.training.line_setup import MIN_LR, arch_of, cer_of, load_split, save_checkpoint, spec_of, val_set
 
 log = logging.getLogger("textrecog.training.train")
-MIN_LR = 1e-5
 
 
 class Trainer:
