@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -85,24 +86,25 @@ def _step(beams: dict[str, _Beam], p: list[float], cands: list[int], t: int, lab
           index: dict[str, int], scorer: LMScorer | None, width: int) -> dict[str, _Beam]:
     """One frame: every prefix stays (blank, or its last character again) or grows by a candidate."""
     pblank = p[len(labels)]
+    tried = [(c, labels[c], p[c]) for c in cands]  # once a frame, not once a prefix
     nxt: dict[str, _Beam] = {}
     for text, b in beams.items():
-        total = b.pb + b.pnb
+        pnb = b.pnb
+        total = b.pb + pnb
         last = text[-1] if text else None
+        again = pnb * p[index[last]] if last is not None else 0.0
         stay = nxt.get(text)
         if stay is None:
-            stay = nxt[text] = _Beam(0.0, 0.0, b.lm, b.frames)
-        stay.pb += total * pblank
-        if last is not None:
-            stay.pnb += b.pnb * p[index[last]]
-        vec = scorer.vector(text) if scorer is not None and cands else None
-        for c in cands:
-            ch = labels[c]
+            nxt[text] = _Beam(total * pblank, again, b.lm, b.frames)
+        else:  # a shorter prefix grew into this one earlier in the frame
+            stay.pb += total * pblank
+            stay.pnb += again
+        vec = scorer.vector(text) if scorer is not None and tried else None
+        for c, ch, pc in tried:
             if ch == " " and (not text or last == " "):
                 continue  # no leading or double spaces
-            pc = p[c]
-            mass = b.pb * pc if ch == last else total * pc
             new = text + ch
+            mass = b.pb * pc if ch == last else total * pc
             ext = nxt.get(new)
             if ext is None:
                 lm = b.lm
@@ -110,24 +112,24 @@ def _step(beams: dict[str, _Beam], p: list[float], cands: list[int], t: int, lab
                     lm += vec[c]
                     if ch == " ":
                         lm += scorer.word_bonus(text.rsplit(" ", 1)[-1])
-                ext = nxt[new] = _Beam(0.0, 0.0, lm, b.frames + (t,))
-            ext.pnb += mass
+                nxt[new] = _Beam(0.0, mass, lm, b.frames + (t,))
+            else:
+                ext.pnb += mass
     return _prune(nxt, width)
 
 
 def _prune(beams: dict[str, _Beam], width: int) -> dict[str, _Beam]:
     """The ``width`` best prefixes, rescaled so the best has mass 1 (no underflow on long lines)."""
-    def key(item: tuple[str, _Beam]) -> float:
-        b = item[1]
-        total = b.pb + b.pnb
-        return (math.log(total) if total > 0 else -math.inf) + b.lm
-
-    kept = heapq.nlargest(width, beams.items(), key=key) if len(beams) > width else list(beams.items())
-    top = max((b.pb + b.pnb for _, b in kept), default=1.0) or 1.0
-    for _, b in kept:
+    log, inf = math.log, -math.inf
+    # scores computed once in a list (a key function is called over and over: a third of the step's time)
+    scored = [((log(m) if (m := b.pb + b.pnb) > 0 else inf) + b.lm, m, text, b) for text, b in beams.items()]
+    if len(scored) > width:
+        scored = heapq.nlargest(width, scored, key=itemgetter(0))
+    top = max(m for _, m, _, _ in scored) or 1.0
+    for _, _, _, b in scored:
         b.pb /= top
         b.pnb /= top
-    return dict(kept)
+    return {text: b for _, _, text, b in scored}
 
 
 def _finish(beams: dict[str, _Beam], scorer: LMScorer | None, width: int) -> list[Hypothesis]:

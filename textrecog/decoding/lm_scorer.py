@@ -56,6 +56,7 @@ class LMScorer:
     weights: Weights = Weights()
     user_words: frozenset[str] = frozenset()
     _cache: dict = field(default_factory=dict, repr=False)
+    _words: dict = field(default_factory=dict, repr=False)  # the beam ends the same words over and over
 
     def __post_init__(self) -> None:
         case = {**DEFAULT_CASE, **self.lm.manifest.get("case", {})}
@@ -86,6 +87,14 @@ class LMScorer:
 
     def word_bonus(self, word: str) -> float:
         """Score of a finished word: a bonus from the user's list, a penalty outside the lexicon; 0 for numbers."""
+        bonus = self._words.get(word)
+        if bonus is None:
+            if len(self._words) > 100_000:
+                self._words.clear()
+            bonus = self._words[word] = self._word_bonus(word)
+        return bonus
+
+    def _word_bonus(self, word: str) -> float:
         core = word_core(word)
         if not core or not any(c.isalpha() for c in core):
             return 0.0

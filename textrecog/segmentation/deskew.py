@@ -23,13 +23,17 @@ MIN_ANGLE = 0.3  # below this the page is read as it is (a turn costs time and a
 # is its letters' shapes, not a line's.
 MIN_GAIN = 1.10
 MIN_SPAN = 120  # stroke widths of ink, left to right
-_SAMPLE = 40_000  # ink pixels enough for a stable profile on any page
+_SAMPLE = 20_000  # ink pixels enough for a stable profile on any page (angles within 0.1° in the tests)
+_COARSE_SAMPLE = 10_000  # and for the coarse sweep (every k-th of them: the sweep is most of the time)
 
 
 def skew_angle(mask: np.ndarray, rng_seed: int = 0) -> float:
     """Angle in degrees (counter-clockwise, as the image is shown) that the text lines are turned by;
     0 where the ink shows no clear direction (a word, a level page)."""
-    ys, xs = np.nonzero(mask)
+    points = cv2.findNonZero(mask)  # (x, y) of the ink, in raster order: a quarter of np.nonzero's time
+    if points is None:
+        return 0.0
+    xs, ys = points.reshape(-1, 2).T
     if len(ys) < 50 or np.ptp(xs) < MIN_SPAN * stroke_width(mask):
         return 0.0
     if len(ys) > _SAMPLE:  # a fixed sample: the same page always gives the same angle
@@ -38,7 +42,8 @@ def skew_angle(mask: np.ndarray, rng_seed: int = 0) -> float:
     xs = xs.astype(np.float64) - xs.mean()
     ys = ys.astype(np.float64)
     coarse = np.arange(-MAX_ANGLE, MAX_ANGLE + 1e-9, 0.5)
-    best = coarse[int(np.argmax([_sharpness(xs, ys, a) for a in coarse]))]
+    few = slice(None, None, -(-len(ys) // _COARSE_SAMPLE))  # the coarse sweep only picks the half degree
+    best = coarse[int(np.argmax([_sharpness(xs[few], ys[few], a) for a in coarse]))]
     fine = np.clip(np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1), -MAX_ANGLE, MAX_ANGLE)
     scores = [_sharpness(xs, ys, a) for a in fine]
     k = int(np.argmax(scores))
