@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from textrecog.data.pages import LOOKS, compose_page
+from textrecog.data.linedata import LineInk
+from textrecog.data.pages import LOOKS, compose_page, page_lines
 
 # two short "lines" of ink: a horizontal zigzag each (strokes in UNIPEN's y-down coordinates)
 LINES = [((np.array([[0, 0], [40, 60], [80, 0], [120, 60], [160, 0]], float),), "first"),
@@ -35,3 +36,14 @@ def test_a_seed_gives_the_same_page_and_bad_looks_are_refused():
     assert np.array_equal(a, b)
     with pytest.raises(ValueError, match="unknown look"):
         compose_page(LINES, "sepia", np.random.default_rng(1))
+
+
+def test_page_lines_leave_out_texts_the_writer_wrapped():
+    def zigzag(x0: float, y0: float) -> np.ndarray:
+        return np.array([[x0, y0], [x0 + 20, y0 + 60], [x0 + 40, y0]], float)
+
+    one = tuple(zigzag(60 * k, 0) for k in range(6))  # six letters on one line
+    wrapped = one[:4] + (zigzag(0, 90), zigzag(60, 90))  # the last two back at the left, a line lower
+    inks = [LineInk(one, "all together now", "x", "s1", "8"), LineInk(wrapped, "all together now", "x", "s2", "8")]
+    picked = page_lines(inks, 2, np.random.default_rng(0))
+    assert [p[0] for p in picked] == [one]

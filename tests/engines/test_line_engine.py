@@ -109,3 +109,28 @@ def test_a_line_model_is_refused_by_the_classifier(tiny_line_model):
 
     with pytest.raises(ModelError, match="not a character classifier"):
         Classifier(tiny_line_model)
+
+
+def test_letters_sitting_on_a_rule_keep_their_feet_in_the_line_cut():
+    """The segmentation reads the page without its rules; the line reader gets back the rule pixels under
+    the letters' feet (a removed foot turns an E into an F), and no more of the rule than that."""
+    import cv2
+    from conftest import blank, draw_word
+
+    from textrecog.engines.line_engine import cut_line
+    from textrecog.engines.model import ModelInfo
+    from textrecog.imaging.normalize import LineSpec
+    from textrecog.pipeline import prepare
+
+    img = blank(240, 900)
+    for y in (60, 120, 180):
+        cv2.line(img, (0, y), (899, y), 120, 2)
+    end = draw_word(img, "ELEZ", 300, 120, scale=1.5)  # feet on the rule at y = 120
+    p = prepare(img)
+    assert p.rules is not None and p.rules.count[0] >= 3 and len(p.segmentation.lines) == 1
+    info = ModelInfo(path=None, name="x", labels=("a",), spec=LineSpec(), manifest={}, kind="line")
+    cut = cut_line(p, p.segmentation.lines[0], info)
+    top = 90 + int(np.flatnonzero(p.rules.mask[90:, 350])[0])  # the rule's first row under the word
+    under = cut.mask[top - 1 - cut.box.y : top + 2 - cut.box.y, 300 - cut.box.x : end - cut.box.x - 6]
+    assert under.any(axis=0).mean() > 0.5  # the feet are back
+    assert cut.box.x >= 290 and cut.box.right <= end + 10  # and the rule beyond the word is not

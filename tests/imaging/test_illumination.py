@@ -47,6 +47,21 @@ def test_a_photo_mostly_desk_and_shadow_keeps_its_polarity():
     assert (normalise_polarity(255 - blank(100, 300)) == 255).all()  # a black page is blank paper inverted
 
 
+def test_a_dim_grainy_photo_mostly_desk_keeps_its_polarity():
+    """Grain gives as many bright specks as dark ones; summed over the page they outweighed the strokes."""
+    img, _ = photo()
+    img[:120] = 50
+    img[:, 400:] = (img[:, 400:] * 0.45).astype(np.uint8)
+    grainy = np.clip(img + np.random.default_rng(0).normal(0, 8, img.shape), 0, 255).astype(np.uint8)
+    assert np.mean(grainy < 128) > 0.5
+    assert normalise_polarity(grainy) is grainy
+    board = blank(400, 800)
+    draw_word(board, "CHALK", 60, 200, scale=2.0)
+    board = np.where(board < 128, 220.0, 45.0)  # white writing on a dark board, the same grain
+    chalk = np.clip(board + np.random.default_rng(0).normal(0, 8, board.shape), 0, 255).astype(np.uint8)
+    assert np.array_equal(normalise_polarity(chalk), 255 - chalk)
+
+
 def test_a_gentle_gradient_under_noise_is_not_read_as_ink():
     """Grey paper, a 38-level gradient (too gentle to count as uneven light) and noise: one global
     threshold cuts the paper itself, so the light is flattened and the noise stays paper."""

@@ -28,3 +28,18 @@ def test_second_line_below_a_handwritten_line_stays_apart():
     below = [Box(b.x, b.y + 140, b.w, b.h) for b in boxes]
     lines = group_lines(boxes + below, 51.0)
     assert [sorted(m) for m in lines] == [list(range(27)), list(range(27, 54))]
+
+
+# "2-(3+4) = 2-3+4!" over "See you tomorrow" (UNIPEN validation writers' lines on a composed page): a line of
+# small separate digits, and under it, close, a cursive line of only three glyphs, each a whole word
+DIGITS_OVER_CURSIVE = [
+    (15, 35, 29, 41), (58, 52, 15, 6), (82, 26, 23, 45), (113, 34, 17, 28), (136, 38, 17, 18), (153, 28, 21, 35),
+    (174, 10, 22, 59), (212, 48, 18, 7), (214, 40, 18, 6), (262, 28, 26, 40), (301, 43, 14, 7), (321, 27, 24, 40),
+    (365, 41, 17, 15), (391, 27, 19, 33), (415, 56, 7, 7), (421, 11, 19, 36),
+    (18, 77, 80, 54), (117, 95, 92, 65), (204, 90, 207, 49)]
+
+
+def test_a_cursive_line_of_three_words_is_not_a_piece_of_the_line_above():
+    boxes = [Box(*b) for b in DIGITS_OVER_CURSIVE]
+    lines = group_lines(boxes, 40.0)
+    assert [sorted(m) for m in lines] == [list(range(16)), [16, 17, 18]]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from textrecog.data.linesplit import pen_lines
 from textrecog.data.render import render_page
 
 LOOKS = ("clean", "ruled", "photo", "ruled+photo")
@@ -140,7 +141,10 @@ def _light(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 
 def page_lines(inks: Sequence, count: int, rng: np.random.Generator, min_chars: int = 12) -> list:
-    """``count`` lines of text (not single words) drawn at random from ``inks`` (LineInk)."""
-    pool = [i for i in inks if len(i.text) >= min_chars and " " in i.text and not i.part]
+    """``count`` lines of text (not single words) drawn at random from ``inks`` (LineInk), each written as one
+    line: a text the writer wrapped onto a second line (the pen goes back to the left and down, e.g. "All
+    together" over "now") is two lines on the page, not the one its label says."""
+    pool = [i for i in inks if len(i.text) >= min_chars and " " in i.text and not i.part
+            and len(pen_lines(i.strokes)) == 1]
     picks = rng.choice(len(pool), size=min(count, len(pool)), replace=False)
     return [(pool[int(k)].strokes, pool[int(k)].text) for k in picks]

@@ -22,8 +22,11 @@ from textrecog.engines.model import ModelInfo
 from textrecog.imaging.binarize import component_mask
 from textrecog.imaging.ink import masked_ink
 from textrecog.imaging.normalize import FittedLine, fit_line
+from textrecog.segmentation.rules import rule_ink_near
 from textrecog.segmentation.segment import LineSeg, Page
 from textrecog.types import Alternative, Box, Char, Geometry, Line, Result, Word, bounding_box
+
+FEET = 0.1  # of the letter height: how far from a line's ink the rule pixels it lost are given back
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,17 @@ def cut_line(page: Page, line: LineSeg, info: ModelInfo) -> LineCut:
 
     The crop keeps one pixel around the line's box: the ink mask is widened
     by a pixel for antialiased edges, as it is for a rendered training line.
+    On ruled paper it reaches a little further, to give the letters sitting on
+    a rule their feet back (the normaliser crops to the ink either way).
     """
-    b, (h, w) = line.box, page.gray.shape
-    x0, y0, x1, y1 = max(0, b.x - 1), max(0, b.y - 1), min(w, b.right + 1), min(h, b.bottom + 1)
+    ruled = page.rules is not None and any(page.rules.count)
+    reach = max(2, round(FEET * line.char_height)) if ruled else 0
+    b, (h, w), pad = line.box, page.gray.shape, 1 + reach
+    x0, y0, x1, y1 = max(0, b.x - pad), max(0, b.y - pad), min(w, b.right + pad), min(h, b.bottom + pad)
     labels = page.segmentation.labels[y0:y1, x0:x1]
     mask = component_mask(labels, frozenset().union(*(g.components for g in line.glyphs)))
+    if ruled:
+        mask |= rule_ink_near(page.rules, mask, x0, y0, reach)
     ink = masked_ink(page.gray[y0:y1, x0:x1], mask)
     return LineCut(line, Box(x0, y0, x1 - x0, y1 - y0), mask, fit_line(ink, info.spec))
 

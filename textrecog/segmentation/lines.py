@@ -161,9 +161,10 @@ def _join_pieces(boxes: list[Box], lines: list[list[int]], char_h: float) -> lis
 
 
 def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char_h: float) -> bool:
-    """A short piece (at most 3 glyphs) anywhere along ``line``, or a longer one that runs on from its end or
-    into its start with hardly any overlap: never a second line written under the first."""
-    if len(piece) <= 3:
+    """A short piece (at most 3 glyphs, 3 letters of ink wide) anywhere along ``line``, or a longer one that
+    runs on from its end or into its start with hardly any overlap: never a second line written under the
+    first (a cursive line is a few glyphs too, but long ones)."""
+    if len(piece) <= 3 and sum(boxes[k].w for k in piece) <= 3 * char_h:
         return True
     x0, x1 = min(boxes[k].x for k in line), max(boxes[k].right for k in line)
     return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h

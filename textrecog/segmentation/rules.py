@@ -22,6 +22,9 @@ MIN_RULE = 80  # pixels: shorter straight runs are writing (a t-bar, an underlin
 RULE_WIDE, RULE_TALL = 6.0, 3.0  # a straight run is a rule from this many times the height of the ink's pieces
 PAGE_LINES = 2.5  # ink rows spanning this many times its pieces' height: lines enough to search for tilted rules
 SITTING = 0.25  # share of a rule's length with letters along one side (written on it); the other side is paper
+# a line with ink nearly all along is a rule even with a line of writing sitting on it and crossing it (a
+# row of letters' feet or a cursive baseline never covers that much): (on, the freer side, the other side)
+SOLID = (0.88, 0.45, 0.15)
 TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
 TILT_PLUMB = 6.0  # and off plumb: a photo's perspective turns a long margin line more than the rules
 
@@ -50,14 +53,34 @@ def _label(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     return n, labels, stats
 
 
+def long_runs(mask: np.ndarray, length: int, horizontal: bool = True) -> np.ndarray:
+    """The ink of ``mask`` in straight runs at least ``length`` long along rows (columns): an opening with a
+    1 x length line, exactly, from the runs' ends (a fraction of the cost of a long morphological kernel)."""
+    m = mask if horizontal else np.ascontiguousarray(mask.T)
+    h, w = m.shape
+    padded = np.zeros((h, w + 2), np.int8)  # paper before and after each row: every run starts and ends
+    padded[:, 1:-1] = m
+    steps = np.diff(padded, axis=1).ravel()  # rows of w + 1: +1 where a run starts, -1 just after it ends
+    starts, ends = np.flatnonzero(steps == 1), np.flatnonzero(steps == -1)
+    keep = ends - starts >= length
+    if not keep.any():
+        return np.zeros_like(mask)
+    marks = np.zeros(h * (w + 1), np.int8)
+    marks[starts[keep]] = 1
+    marks[ends[keep]] = -1  # an end is at most the row's w-th place: never past the array
+    out = np.cumsum(marks, dtype=np.int8).reshape(h, w + 1)[:, :w].astype(mask.dtype)
+    return out if horizontal else np.ascontiguousarray(out.T)
+
+
 def _runs(mask: np.ndarray, horizontal: bool, thick: int, shortest: int) -> tuple[np.ndarray, int]:
     """The straight runs of ink at least ``shortest`` long in one direction, thin across; and how many."""
     h, w = mask.shape
     length = max(shortest, (w if horizontal else h) // 8)
     if cv2.reduce(mask, 1 if horizontal else 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).max() < length:
         return np.zeros_like(mask), 0  # no row (column) holds that much ink: no run that long, at a tenth the cost
-    kernel = np.ones((1, length) if horizontal else (length, 1), np.uint8)
-    runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    runs = long_runs(mask, length, horizontal)
+    if not runs.any():
+        return runs, 0
     n, labels, stats = _label(runs)
     along = stats[1:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
     across = stats[1:, cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH]
@@ -113,7 +136,10 @@ def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool) -> bo
         return float(mask[yi, xi].mean())
 
     sides = sorted((inked(off, 0), inked(-off, 0)) if vertical else (inked(0, off), inked(0, -off)))
-    return inked(0, 0) >= 0.7 and sides[0] <= 0.1 and sides[1] <= SITTING
+    on = inked(0, 0)
+    if on >= SOLID[0]:
+        return sides[0] <= SOLID[2] and sides[1] <= SOLID[1]
+    return on >= 0.7 and sides[0] <= 0.1 and sides[1] <= SITTING
 
 
 def ink_height(mask: np.ndarray, stroke: float) -> float:
@@ -187,3 +213,12 @@ def remove_rules(mask: np.ndarray) -> tuple[np.ndarray, Rules]:
     for band, kernel in zip(bands, (np.ones((reach, 1), np.uint8), np.ones((1, reach), np.uint8))):
         out |= cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel) & band
     return out, rules
+
+
+def rule_ink_near(rules: Rules, own: np.ndarray, x0: int, y0: int, reach: int) -> np.ndarray:
+    """The rule pixels (and their fringe) within ``reach`` of a line's own ink ``own`` (a mask whose top left
+    is at x0, y0 on the page): the feet of letters written sitting on a rule, which its removal took away
+    with it. A line reader gets them back; the segmentation never sees them."""
+    h, w = own.shape
+    band = cv2.dilate(rules.mask[y0 : y0 + h, x0 : x0 + w], np.ones((3, 3), np.uint8))
+    return cv2.dilate(own, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) & band
