@@ -43,3 +43,44 @@ def test_a_cursive_line_of_three_words_is_not_a_piece_of_the_line_above():
     boxes = [Box(*b) for b in DIGITS_OVER_CURSIVE]
     lines = group_lines(boxes, 40.0)
     assert [sorted(m) for m in lines] == [list(range(16)), [16, 17, 18]]
+
+
+# "jinn, jive jitters" over "and Jojo offered Querque to join him." (validation writers, a composed page): the
+# j's hang far below their line and "ters" drops, into the gaps of their own line, close above the next one
+JITTERS = [
+    (181, 34, 25, 49), (199, 18, 5, 6), (211, 39, 18, 20), (227, 19, 6, 6), (238, 29, 24, 30), (271, 27, 25, 32),
+    (308, 51, 10, 20), (364, 40, 20, 48), (378, 25, 3, 4), (391, 37, 17, 22), (407, 25, 5, 6), (420, 27, 24, 33),
+    (442, 37, 29, 29), (527, 42, 29, 77), (550, 33, 4, 3), (563, 48, 20, 22), (574, 35, 6, 5), (591, 13, 31, 47),
+    (619, 24, 24, 37), (643, 40, 25, 27), (675, 37, 23, 27), (706, 38, 27, 29)]
+JOJO = [
+    (189, 87, 29, 33), (224, 93, 26, 23), (252, 70, 30, 44), (313, 71, 47, 47), (358, 100, 18, 37), (381, 87, 28, 27),
+    (437, 75, 50, 46), (485, 75, 28, 42), (502, 95, 24, 26), (548, 95, 25, 27), (574, 78, 42, 40), (632, 84, 30, 43),
+    (665, 90, 25, 30), (690, 90, 25, 31), (717, 96, 21, 27), (739, 94, 29, 57), (766, 95, 31, 30), (795, 96, 26, 32),
+    (841, 84, 33, 40), (860, 98, 29, 27), (892, 111, 26, 43), (912, 95, 5, 7), (919, 100, 28, 28), (949, 106, 12, 19),
+    (953, 90, 5, 5), (960, 105, 32, 22), (1011, 82, 32, 52), (1043, 114, 11, 19), (1047, 106, 8, 6),
+    (1059, 110, 45, 24), (1116, 125, 6, 8)]
+
+
+def test_letters_hanging_into_their_own_lines_gaps_stay_in_it():
+    boxes = [Box(*b) for b in JITTERS + JOJO]
+    lines = group_lines(boxes, 32.0)
+    assert [sorted(m) for m in lines] == [list(range(len(JITTERS))), list(range(len(JITTERS), len(boxes)))]
+
+
+# "which lives 200 meters under the ground" over "That's right:" (validation writers): the long line starts
+# within the short one's width and, being mostly beyond it, hardly lies over its glyphs; it is no tail of it
+WHICH_LIVES = [
+    (109, 14, 63, 48), (174, 34, 8, 21), (176, 26, 6, 4), (184, 11, 54, 48), (279, 12, 16, 40), (293, 32, 9, 20),
+    (299, 22, 3, 3), (308, 31, 22, 26), (324, 27, 29, 29), (362, 25, 30, 30), (418, 17, 100, 37), (536, 32, 45, 30),
+    (578, 35, 24, 29), (606, 20, 23, 39), (618, 37, 25, 26), (644, 40, 26, 26), (674, 35, 28, 30), (724, 32, 26, 34),
+    (746, 17, 67, 48), (813, 32, 28, 30), (870, 16, 26, 48), (895, 41, 22, 26), (919, 31, 42, 65), (961, 34, 28, 25),
+    (976, 39, 45, 27), (1017, 32, 60, 37)]
+THATS_RIGHT = [
+    (96, 85, 33, 31), (121, 78, 52, 44), (176, 91, 5, 10), (176, 106, 19, 19), (235, 101, 15, 23), (248, 108, 13, 15),
+    (258, 97, 4, 4), (260, 106, 17, 47), (280, 90, 12, 33), (295, 95, 14, 29), (316, 106, 3, 3), (316, 112, 3, 4)]
+
+
+def test_a_long_line_over_a_short_one_is_not_its_tail():
+    boxes = [Box(*b) for b in WHICH_LIVES + THATS_RIGHT]
+    lines = group_lines(boxes, 30.0)
+    assert [sorted(m) for m in lines] == [list(range(len(WHICH_LIVES))), list(range(len(WHICH_LIVES), len(boxes)))]

@@ -16,6 +16,7 @@ from textrecog.types import Box, bounding_box
 
 BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
 SLOPE_WINDOW = 12  # its slope is measured over a longer run
+INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's glyphs fills that line's gaps
 
 
 def _flat_band(boxes: list[Box]) -> tuple[float, float]:
@@ -164,10 +165,26 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
     """A short piece (at most 3 glyphs, 3 letters of ink wide) anywhere along ``line``, or a longer one that
     runs on from its end or into its start with hardly any overlap: never a second line written under the
     first (a cursive line is a few glyphs too, but long ones)."""
-    if len(piece) <= 3 and sum(boxes[k].w for k in piece) <= 3 * char_h:
+    width = sum(boxes[k].w for k in piece)
+    if len(piece) <= 3 and width <= 3 * char_h:
         return True
     x0, x1 = min(boxes[k].x for k in line), max(boxes[k].right for k in line)
+    inside = [k for k in piece if x0 <= boxes[k].x + boxes[k].w / 2 <= x1 + char_h]
+    inner = sum(boxes[k].w for k in inside)
+    if inner >= 0.7 * width and _in_gaps(boxes, inside, line) <= INTERLEAVED * inner:
+        return True  # within the line (its end may run on a little), in its gaps
     return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
+
+
+def _in_gaps(boxes: list[Box], piece: list[int], line: list[int]) -> float:
+    """How much of the piece's glyphs' width lies over the line's glyphs (left to right): little for letters
+    that fill the line's own gaps (a descending tail, long j's hung below it), much for a line under it."""
+    spans = sorted((boxes[k].x, boxes[k].right) for k in line)
+    covered = 0.0
+    for k in piece:
+        b = boxes[k]
+        covered += min(b.w, sum(max(0, min(b.right, r) - max(b.x, x)) for x, r in spans if x < b.right and r > b.x))
+    return covered
 
 
 def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -> list[list[int]]:
