@@ -84,3 +84,17 @@ def test_a_long_line_over_a_short_one_is_not_its_tail():
     boxes = [Box(*b) for b in WHICH_LIVES + THATS_RIGHT]
     lines = group_lines(boxes, 30.0)
     assert [sorted(m) for m in lines] == [list(range(len(WHICH_LIVES))), list(range(len(WHICH_LIVES), len(boxes)))]
+
+
+# "After collecting these samples," rising to the right (a validation writer): the sweep starts "g samples,"
+# anew; the piece runs on from the line's end and, where the two meet, lies in the line's gaps
+RISING = [
+    (137, 23, 22, 35), (161, 15, 23, 71), (180, 19, 24, 42), (200, 35, 17, 24), (216, 38, 21, 21), (275, 37, 22, 27),
+    (294, 40, 17, 23), (317, 16, 23, 47), (332, 17, 24, 45), (347, 42, 33, 22), (377, 24, 32, 40), (405, 42, 6, 5),
+    (409, 49, 32, 49), (470, 22, 50, 41), (517, 47, 35, 16), (576, 47, 41, 26), (617, 33, 59, 62), (667, 51, 41, 25),
+    (703, 70, 13, 12)]
+
+
+def test_a_rising_line_keeps_its_tail_that_began_in_its_gaps():
+    lines = group_lines([Box(*b) for b in RISING], 35.0)
+    assert [sorted(m) for m in lines] == [list(range(len(RISING)))]

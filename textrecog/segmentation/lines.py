@@ -162,17 +162,22 @@ def _join_pieces(boxes: list[Box], lines: list[list[int]], char_h: float) -> lis
 
 
 def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char_h: float) -> bool:
-    """A short piece (at most 3 glyphs, 3 letters of ink wide) anywhere along ``line``, or a longer one that
-    runs on from its end or into its start with hardly any overlap: never a second line written under the
-    first (a cursive line is a few glyphs too, but long ones)."""
+    """A short piece (at most 3 glyphs, 3 letters of ink wide) anywhere along ``line``; a longer one lying in
+    the line's own gaps, or running on from its end through them; or one that runs on from its end or into
+    its start with hardly any overlap: never a second line written under the first (a cursive line is a few
+    glyphs too, but long ones)."""
     width = sum(boxes[k].w for k in piece)
     if len(piece) <= 3 and width <= 3 * char_h:
         return True
     x0, x1 = min(boxes[k].x for k in line), max(boxes[k].right for k in line)
-    inside = [k for k in piece if x0 <= boxes[k].x + boxes[k].w / 2 <= x1 + char_h]
+    centres = {k: boxes[k].x + boxes[k].w / 2 for k in piece}
+    inside = [k for k in piece if x0 <= centres[k] <= x1 + char_h]
     inner = sum(boxes[k].w for k in inside)
-    if inner >= 0.7 * width and _in_gaps(boxes, inside, line) <= INTERLEAVED * inner:
-        return True  # within the line (its end may run on a little), in its gaps
+    # within the line (its end running on a little), or a tail: from the line's second half on past its end;
+    # either way in the line's gaps where the two meet
+    tail = all(c >= (x0 + x1) / 2 for c in centres.values()) and any(c > x1 + char_h for c in centres.values())
+    if inside and (inner >= 0.6 * width or tail) and _in_gaps(boxes, inside, line) <= INTERLEAVED * inner:
+        return True
     return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
 
 
