@@ -61,10 +61,14 @@ JOJO = [
     (1059, 110, 45, 24), (1116, 125, 6, 8)]
 
 
+def two_lines(upper: list, lower: list, char_h: float) -> list[list[int]]:
+    """Group the boxes of two written lines; the indices of each line found, sorted."""
+    return [sorted(m) for m in group_lines([Box(*b) for b in upper + lower], char_h)]
+
+
 def test_letters_hanging_into_their_own_lines_gaps_stay_in_it():
-    boxes = [Box(*b) for b in JITTERS + JOJO]
-    lines = group_lines(boxes, 32.0)
-    assert [sorted(m) for m in lines] == [list(range(len(JITTERS))), list(range(len(JITTERS), len(boxes)))]
+    n, total = len(JITTERS), len(JITTERS) + len(JOJO)
+    assert two_lines(JITTERS, JOJO, 32.0) == [list(range(n)), list(range(n, total))]
 
 
 # "which lives 200 meters under the ground" over "That's right:" (validation writers): the long line starts
@@ -81,9 +85,8 @@ THATS_RIGHT = [
 
 
 def test_a_long_line_over_a_short_one_is_not_its_tail():
-    boxes = [Box(*b) for b in WHICH_LIVES + THATS_RIGHT]
-    lines = group_lines(boxes, 30.0)
-    assert [sorted(m) for m in lines] == [list(range(len(WHICH_LIVES))), list(range(len(WHICH_LIVES), len(boxes)))]
+    n, total = len(WHICH_LIVES), len(WHICH_LIVES) + len(THATS_RIGHT)
+    assert two_lines(WHICH_LIVES, THATS_RIGHT, 30.0) == [list(range(n)), list(range(n, total))]
 
 
 # "After collecting these samples," rising to the right (a validation writer): the sweep starts "g samples,"

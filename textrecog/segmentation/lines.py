@@ -182,9 +182,9 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
 
 
 def _in_gaps(boxes: list[Box], piece: list[int], line: list[int]) -> float:
-    """How much of the piece's glyphs' width lies over the line's glyphs (left to right): little for letters
-    that fill the line's own gaps (a descending tail, long j's hung below it), much for a line under it."""
-    spans = sorted((boxes[k].x, boxes[k].right) for k in line)
+    """How much of the piece's glyphs' width lies over the line's glyphs: little for letters that fill the
+    line's own gaps (a descending tail, long j's hung below it), much for a line under it."""
+    spans = [(boxes[k].x, boxes[k].right) for k in line]
     covered = 0.0
     for k in piece:
         b = boxes[k]
