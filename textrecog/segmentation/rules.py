@@ -220,5 +220,6 @@ def rule_ink_near(rules: Rules, own: np.ndarray, x0: int, y0: int, reach: int) -
     is at x0, y0 on the page): the feet of letters written sitting on a rule, which its removal took away
     with it. A line reader gets them back; the segmentation never sees them."""
     h, w = own.shape
-    band = cv2.dilate(rules.mask[y0 : y0 + h, x0 : x0 + w], np.ones((3, 3), np.uint8))
+    window = (slice(y0, y0 + h), slice(x0, x0 + w))  # cut first: Rules.mask joins the whole page's rules
+    band = cv2.dilate(rules.horizontal[window] | rules.vertical[window], np.ones((3, 3), np.uint8))
     return cv2.dilate(own, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) & band
