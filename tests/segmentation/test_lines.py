@@ -101,3 +101,14 @@ RISING = [
 def test_a_rising_line_keeps_its_tail_that_began_in_its_gaps():
     lines = group_lines([Box(*b) for b in RISING], 35.0)
     assert [sorted(m) for m in lines] == [list(range(len(RISING)))]
+
+
+def test_stray_specks_far_from_the_writing_join_no_line_but_its_marks_do():
+    # i-dots over the line, a full stop and a comma at its foot stay; bits of a rule left two lines' height
+    # below it and far out to its left (each once stretched a real line's box to four times its height) do not
+    boxes = [Box(*b) for b in HANDWRITTEN_LINE]
+    marks = [Box(440, 48, 8, 10), Box(1440, 95, 6, 6), Box(1000, 106, 5, 14)]
+    stray = [Box(780, 240, 12, 2), Box(956, 250, 11, 2), Box(-200, 90, 12, 2)]
+    lines = group_lines(boxes + marks + stray, 51.0)
+    n = len(boxes) + len(marks)
+    assert [sorted(m) for m in lines] == [list(range(n))]

@@ -122,3 +122,53 @@ def test_tilted_rules_with_writing_sitting_on_them_are_found():
     assert rules.count[0] >= 4
     for y in range(100, 500, 100):
         assert rules.horizontal[y + int(500 * slope) - 3 : y + int(500 * slope) + 4, 480:520].any()
+
+
+def _tilted_ruling(img: np.ndarray, top: int, pitch: int, count: int, slope: float) -> list[int]:
+    """Rules ``pitch`` apart, ``slope`` off level; their heights at x = 0."""
+    ys = [top + k * pitch for k in range(count)]
+    for y in ys:
+        cv2.line(img, (0, y), (img.shape[1] - 1, y + round(img.shape[1] * slope)), 120, 2)
+    return ys
+
+
+def _left_along(clean: np.ndarray, y0: int, slope: float, x0: int, x1: int) -> int:
+    """Ink pixels left within three pixels of a rule from x0 to x1."""
+    xs = np.arange(x0, x1)
+    rows = np.rint(y0 + slope * xs).astype(int)
+    return int(sum(clean[rows + d, xs].sum() for d in range(-3, 4)))
+
+
+def test_a_rule_that_fades_into_dashes_is_taken_out_to_its_end():
+    """A shadow over the right of a photographed page: a tilted rule goes on in faint dashes there, which
+    the straight-segment search does not reach; following the rule takes them out too."""
+    img = blank(500, 1000)
+    slope = np.tan(np.radians(1.2))
+    _tilted_ruling(img, 80, 90, 5, slope)
+    img[:, 600:] = 255
+    for y in (80, 170, 260, 350, 440):
+        for x in range(600, 1000, 30):  # the same rules, dashed
+            cv2.line(img, (x, y + round(x * slope)), (x + 12, y + round((x + 12) * slope)), 150, 1)
+    draw_word(img, "ABOVE", 100, 150, scale=1.5)
+    clean, rules = remove_rules(binarize(img))
+    assert rules.count[0] >= 5
+    assert all(_left_along(clean, y, slope, 610, 990) == 0 for y in (80, 170, 260, 350, 440))
+    assert _left_along(clean, 80, slope, 10, 590) == 0
+
+
+def test_a_rule_the_search_missed_is_found_from_the_ruling():
+    """Notebook rules are evenly spaced: a faint one, in short dashes no straight-segment search joins, is
+    looked for where the others say it lies, and taken out; the writing stays."""
+    img = blank(560, 1000)
+    slope = np.tan(np.radians(1.5))
+    ys = _tilted_ruling(img, 60, 100, 5, slope)
+    img[ys[0] - 4 : ys[0] + 3 + round(1000 * slope)] = 255  # the top rule, faint: dashes 16 on, 14 off
+    for x in range(0, 1000, 30):
+        cv2.line(img, (x, ys[0] + round(x * slope)), (x + 15, ys[0] + round((x + 15) * slope)), 150, 2)
+    draw_word(img, "WRITTEN", 100, 240, scale=1.5)
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert _left_along(clean, ys[0], slope, 10, 990) == 0
+    assert all(_left_along(clean, y, slope, 10, 990) == 0 for y in ys)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(clean)
+    assert n - 1 >= 7 and stats[1:, cv2.CC_STAT_WIDTH].max() < 100  # the letters, and nothing long

@@ -17,6 +17,9 @@ from textrecog.types import Box, bounding_box
 BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
 SLOPE_WINDOW = 12  # its slope is measured over a longer run
 INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's glyphs fills that line's gaps
+# letter heights from every line's band (below counting half again) beyond which a small mark is stray: an
+# i-dot, accent, comma or full stop sits within one; a speck or a rule's remnant lies anywhere
+STRAY = 2.0
 
 
 def _flat_band(boxes: list[Box]) -> tuple[float, float]:
@@ -111,7 +114,8 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     Character-sized boxes are swept left to right and join the line whose
     recent vertical band they overlap most (so slanted lines are followed
     and ascenders/descenders still overlap the band); small marks (dots,
-    commas) then join the line whose band is nearest.
+    commas) then join the line whose band is nearest; a mark far from every
+    line (a speck of dust, a bit of a rule) joins none.
     """
     big = [i for i, b in enumerate(boxes) if b.h >= 0.45 * char_h]
     small = [i for i, b in enumerate(boxes) if b.h < 0.45 * char_h]
@@ -133,7 +137,9 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
             tracks[best].add(i)
     lines = [t.members for t in tracks]
     for i in sorted(small, key=lambda k: (boxes[k].x, boxes[k].y)):
-        lines[_nearest_line(boxes, lines, boxes[i])].append(i)
+        best, distance = _nearest_line(boxes, lines, boxes[i])
+        if distance <= STRAY * char_h:
+            lines[best].append(i)
     lines = _join_pieces(boxes, _absorb_fragments(boxes, lines, char_h), char_h)
     return sorted(lines, key=lambda m: median([boxes[k].y + boxes[k].h / 2 for k in m]))
 
@@ -218,10 +224,8 @@ def _gap_to_line(boxes: list[Box], members: list[int], span: Box, char_h: float)
     return max(0.0, top - span.bottom, span.y - bottom)
 
 
-def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:
-    """Index of the line whose band, near the mark horizontally, is closest to it."""
-    if len(lines) == 1:
-        return 0
+def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> tuple[int, float]:
+    """Index of the line whose band, near the mark horizontally, is closest to it, and how far it is."""
     cy, cx = mark.y + mark.h / 2, mark.x + mark.w / 2
     best, best_d = 0, float("inf")
     for li, members in enumerate(lines):
@@ -233,7 +237,7 @@ def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> int:
         dx = max(0.0, min(abs(boxes[k].x + boxes[k].w / 2 - cx) for k in members) - 2 * (bottom - top))
         if d + dx < best_d:
             best, best_d = li, d + dx
-    return best
+    return best, best_d
 
 
 def _stacked(a: Box, b: Box, char_h: float) -> bool:

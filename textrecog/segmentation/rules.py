@@ -27,6 +27,9 @@ SITTING = 0.25  # share of a rule's length with letters along one side (written 
 SOLID = (0.88, 0.45, 0.15)
 TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
 TILT_PLUMB = 6.0  # and off plumb: a photo's perspective turns a long margin line more than the rules
+NEAR = 2  # pixels either side of a found rule's line where its ink is looked for when following it
+ON_PREDICTED = 0.5  # share of a rule's length on ink where the ruling predicts a rule (a pixel either way)
+GAP = 4  # thicknesses of paper that end a rule being followed (a faint rule's dashes are closer)
 
 
 @dataclass(frozen=True)
@@ -92,14 +95,16 @@ def _runs(mask: np.ndarray, horizontal: bool, thick: int, shortest: int) -> tupl
     return keep[labels], int(thin.sum())
 
 
-def _tilted(mask: np.ndarray, thick: int, tall: float) -> tuple[np.ndarray, np.ndarray, int, int]:
+def _tilted(mask: np.ndarray, thick: int, tall: float, whole: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Long straight lines a few degrees off level or plumb (a rule under perspective, a margin drawn
     askew), which a one-pixel opening breaks into short runs: straight segments found by a probabilistic
     Hough transform, kept if they lie on ink nearly all along and have paper on both sides (a thin line,
-    not a row of letters). Masks of the kept horizontal and vertical ones (cut to the ink), and counts."""
+    not a row of letters), each followed to its ends in ``whole`` (the ink with its hairlines: a faint rule's
+    dashes). Masks of the kept horizontal and vertical ones (cut to the ink), and counts."""
     h, w = mask.shape
     found = [np.zeros_like(mask), np.zeros_like(mask)]
     counts = [0, 0]
+    level: list = []  # the ends of the horizontal rules found
     shortest = max(MIN_RULE, min(h, w) // 4)
     # the search on a half-size mask (each pixel the max of four: a thin rule stays whole) above ~1 MP:
     # a quarter of the points, and the segments found are checked on the mask itself
@@ -118,28 +123,102 @@ def _tilted(mask: np.ndarray, thick: int, tall: float) -> tuple[np.ndarray, np.n
         if length < (RULE_TALL if vertical else RULE_WIDE) * tall:  # and is longer than any stroke
             continue
         if _thin_line(mask, (x1, y1, x2, y2), thick + 2, bool(vertical)):
-            cv2.line(found[vertical], (int(x1), int(y1)), (int(x2), int(y2)), 1, 3)  # the rule; its fringe later
+            ends = _follow(whole, (x1, y1, x2, y2), thick, bool(vertical))
+            cv2.line(found[vertical], *ends, 1, 3)  # the rule; its fringe later
             counts[vertical] += 1
+            level.extend([] if vertical else [ends])
+    for ends in _missing_rules(mask, whole, level, thick):
+        cv2.line(found[0], *ends, 1, 3)
+        counts[0] += 1
     return found[0] & mask, found[1] & mask, counts[0], counts[1]
 
 
-def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool) -> bool:
-    """A segment on ink nearly all along, with paper beside it (letters sitting on a rule touch one side)."""
+def _missing_rules(mask: np.ndarray, whole: np.ndarray, found: list, thick: int) -> list:
+    """Rules of the same ruling that the search missed (faint, or in dashes): notebook rules are evenly
+    spaced and parallel, so with three or more found a rule is looked for one pitch beyond or between them,
+    at the found rules' slope, and kept if ink lies along most of it with paper beside it. Their ends."""
+    if len(found) < 3:
+        return []
+    h, w = mask.shape
+    xc = w / 2
+    slopes = [(b[1] - a[1]) / max(b[0] - a[0], 1) for a, b in found]
+    centres = sorted({round(a[1] + s * (xc - a[0])) for (a, _), s in zip(found, slopes)})
+    rows = [c for c, nxt in zip(centres, centres[1:] + [None]) if nxt is None or nxt - c > thick]  # one a rule
+    pitch = float(np.median(np.diff(rows))) if len(rows) > 2 else 0.0
+    if pitch < 4 * thick or any(abs(d / pitch - round(d / pitch)) > 0.15 for d in np.diff(rows)):
+        return []  # no even ruling: not a notebook page
+    # under perspective the rules fan out: their slope changes steadily down the page
+    fit = np.polyfit([a[1] + s * (xc - a[0]) for (a, _), s in zip(found, slopes)], slopes, 1)
+    x0, x1 = min(a[0] for a, _ in found), max(b[0] for _, b in found)
+    out = []
+    for centre in np.arange(rows[0] % pitch, h, pitch):
+        if min(abs(centre - r) for r in rows) < pitch / 4:
+            continue
+        slope = float(np.polyval(fit, centre))
+
+        def line(o: int, c: float = centre, s: float = slope) -> tuple:
+            return x0, c + o + s * (x0 - xc), x1, c + o + s * (x1 - xc)
+
+        best = max(range(-round(pitch / 8), round(pitch / 8) + 1), key=lambda o: _inked(whole, line(o), spread=1))
+        (a, b) = _follow(whole, line(best), thick, False)
+        if _thin_line(whole, (*a, *b), thick + 2, False, ON_PREDICTED, spread=1):
+            out.append((a, b))
+    return out
+
+
+def _follow(mask: np.ndarray, segment: tuple, thick: int, vertical: bool) -> tuple[tuple[int, int], ...]:
+    """The whole rule a Hough segment lies on: refitted to the ink along it (the search's angle is a quarter
+    degree coarse: two pixels off at a page's width), and carried on both ways as long as ink continues on
+    it with gaps under ``GAP`` thicknesses (a faint or shadowed rule breaks into dashes). Its two ends."""
+    x1, y1, x2, y2 = (float(v) for v in segment)
+    if vertical:  # work along x as the running axis: swap the axes
+        mask, (x1, y1, x2, y2) = mask.T, (y1, x1, y2, x2)
+    if x2 < x1:
+        x1, y1, x2, y2 = x2, y2, x1, y1
+    h, w = mask.shape
+    xs = np.arange(w)
+    for _ in range(2):  # the fit, then the refit to the ink found along the whole rule
+        slope = (y2 - y1) / max(x2 - x1, 1.0)
+        rows = np.rint(y1 + slope * (xs - x1)).astype(int)[None, :] + np.arange(-NEAR, NEAR + 1)[:, None]
+        ink = mask[np.clip(rows, 0, h - 1), xs] * ((rows >= 0) & (rows < h))
+        on = np.flatnonzero(ink.any(axis=0))
+        if on.size == 0:
+            break
+        pieces = np.split(on, np.flatnonzero(np.diff(on) > GAP * thick) + 1)
+        mid = (x1 + x2) / 2  # the run of ink holding the segment (its middle)
+        run = min(pieces, key=lambda p: 0 if p[0] <= mid <= p[-1] else min(abs(p[0] - mid), abs(p[-1] - mid)))
+        ys = (ink[:, run] * np.arange(-NEAR, NEAR + 1)[:, None]).sum(0) / np.maximum(ink[:, run].sum(0), 1)
+        centre = rows[NEAR, run] + ys
+        fit = np.polyfit(run, centre, 1) if run.size > 1 else (slope, centre[0] - slope * run[0])
+        x1, x2 = float(run[0]), float(run[-1])
+        y1, y2 = float(np.polyval(fit, x1)), float(np.polyval(fit, x2))
+    ends = ((round(x1), round(y1)), (round(x2), round(y2)))
+    return tuple((b, a) for a, b in ends) if vertical else ends
+
+
+def _inked(mask: np.ndarray, segment: tuple, ox: int = 0, oy: int = 0, spread: int = 0) -> float:
+    """The share of points along a segment, shifted by (ox, oy), with ink within ``spread`` rows of them."""
     x1, y1, x2, y2 = segment
     h, w = mask.shape
     n = max(2, int(np.hypot(x2 - x1, y2 - y1) // 2))
-    xs, ys = np.linspace(x1, x2, n), np.linspace(y1, y2, n)
+    xi = np.clip(np.round(np.linspace(x1, x2, n) + ox), 0, w - 1).astype(int)
+    ys = np.linspace(y1, y2, n) + oy
+    hit = np.zeros(n, bool)
+    for d in range(-spread, spread + 1):
+        hit |= mask[np.clip(np.round(ys + d), 0, h - 1).astype(int), xi] > 0
+    return float(hit.mean())
 
-    def inked(ox: int, oy: int) -> float:
-        xi = np.clip(np.round(xs + ox), 0, w - 1).astype(int)
-        yi = np.clip(np.round(ys + oy), 0, h - 1).astype(int)
-        return float(mask[yi, xi].mean())
 
-    sides = sorted((inked(off, 0), inked(-off, 0)) if vertical else (inked(0, off), inked(0, -off)))
-    on = inked(0, 0)
+def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool, on_min: float = 0.7,
+               spread: int = 0) -> bool:
+    """A segment on ink (within ``spread`` rows) nearly all along, with paper beside it (letters sitting on a
+    rule touch one side)."""
+    sides = sorted((_inked(mask, segment, off, 0), _inked(mask, segment, -off, 0)) if vertical
+                   else (_inked(mask, segment, 0, off), _inked(mask, segment, 0, -off)))
+    on = _inked(mask, segment, spread=spread)
     if on >= SOLID[0]:
         return sides[0] <= SOLID[2] and sides[1] <= SOLID[1]
-    return on >= 0.7 and sides[0] <= 0.1 and sides[1] <= SITTING
+    return on >= on_min and sides[0] <= 0.1 and sides[1] <= SITTING
 
 
 def ink_height(mask: np.ndarray, stroke: float) -> float:
@@ -164,9 +243,10 @@ def _one_band(mask: np.ndarray, tall: float) -> bool:
     return rows[-1] - rows[0] + 1 < PAGE_LINES * tall or not (gaps > max(2.0, tall / 2)).any()
 
 
-def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None = None) -> Rules:
+def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None = None,
+               whole: np.ndarray | None = None) -> Rules:
     """The long thin horizontal and vertical lines in an ink mask (1 = ink); its stroke width and
-    :func:`ink_height` where the caller has them."""
+    :func:`ink_height` where the caller has them, and the mask before hairlines were taken out of it."""
     stroke = stroke_width(mask) if stroke is None else stroke
     thick = max(3, int(np.ceil(2.5 * stroke)))
     # no stroke of the writing is much longer than its letters are tall: an l's stem, a cursive join, a
@@ -176,7 +256,7 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
     vertical, nv = _runs(mask, False, thick, max(MIN_RULE, int(RULE_TALL * tall)))
     if _one_band(mask, tall):  # one line of writing: no room for rules under perspective,
         return Rules(horizontal, vertical, (nh, nv))  # and the Hough search would be most of its reading time
-    th, tv, mh, mv = _tilted(mask, thick, tall)
+    th, tv, mh, mv = _tilted(mask, thick, tall, mask if whole is None else whole)
     return Rules(horizontal | th, vertical | tv, (nh + mh, nv + mv))
 
 
@@ -199,8 +279,9 @@ def _drop_hairlines(mask: np.ndarray, stroke: float) -> tuple[np.ndarray, float]
 def remove_rules(mask: np.ndarray) -> tuple[np.ndarray, Rules]:
     """The ink mask without its rules, strokes that crossed them mended; and the rules found."""
     stroke = stroke_width(mask)
+    whole = mask
     mask, tall = _drop_hairlines(mask, stroke)
-    rules = find_rules(mask, stroke, tall)
+    rules = find_rules(mask, stroke, tall, whole)
     if not any(rules.count):
         return mask, rules
     grow = np.ones((3, 3), np.uint8)  # the rule's antialiased fringe too
