@@ -112,3 +112,13 @@ def test_stray_specks_far_from_the_writing_join_no_line_but_its_marks_do():
     lines = group_lines(boxes + marks + stray, 51.0)
     n = len(boxes) + len(marks)
     assert [sorted(m) for m in lines] == [list(range(n))]
+
+
+def test_a_row_of_specks_beside_a_line_does_not_chain_onto_it():
+    # what is left of a rule left of the margin: dashes at the line's foot, the nearest 2.1 letters before
+    # its first letter, each within reach of the one before; and bits of a rule past its end
+    boxes = [Box(*b) for b in HANDWRITTEN_LINE]
+    before = [Box(x, 100, 10, 2) for x in range(-200, -90, 14)]
+    after = [Box(x, 30, 9, 1) for x in range(1520, 1700, 20)]
+    lines = group_lines(boxes + before + after, 51.0)
+    assert [sorted(m) for m in lines] == [list(range(len(boxes)))]

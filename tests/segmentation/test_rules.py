@@ -172,3 +172,25 @@ def test_a_rule_the_search_missed_is_found_from_the_ruling():
     assert all(_left_along(clean, y, slope, 10, 990) == 0 for y in ys)
     n, _, stats, _ = cv2.connectedComponentsWithStats(clean)
     assert n - 1 >= 7 and stats[1:, cv2.CC_STAT_WIDTH].max() < 100  # the letters, and nothing long
+
+
+def test_a_rule_broken_into_short_faint_dashes_is_taken_out():
+    """A rule in a shadow binarises into a row of one-pixel dashes, none of them long: thinner than any
+    stroke and all in a row across the page, they are a rule; the writing's own dashes stay."""
+    img = blank(400, 1000)
+    for y in (90, 200, 310):
+        draw_word(img, "WRITING - HERE", 120, y, scale=1.5)
+    rng = np.random.default_rng(4)
+    x = 20
+    while x < 980:  # dashes of 4-16 px with gaps of 3-20 px, one pixel high, along y = 130
+        n = int(rng.integers(4, 17))
+        img[130, x : x + n] = 110
+        x += n + int(rng.integers(3, 21))
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert rules.count[0] >= 1
+    assert clean[127:134].sum() == 0  # every dash is gone
+    writing = np.ones_like(mask)
+    writing[127:134] = 0
+    assert np.array_equal(clean & writing, mask & writing)  # the writing, its hyphens too, all stays
+

@@ -20,6 +20,7 @@ INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's gl
 # letter heights from every line's band (below counting half again) beyond which a small mark is stray: an
 # i-dot, accent, comma or full stop sits within one; a speck or a rule's remnant lies anywhere
 STRAY = 2.0
+BEYOND = 1.5  # letter heights before a line's first letter or past its last: no mark of its own lies so far out
 
 
 def _flat_band(boxes: list[Box]) -> tuple[float, float]:
@@ -136,12 +137,24 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
         else:
             tracks[best].add(i)
     lines = [t.members for t in tracks]
-    for i in sorted(small, key=lambda k: (boxes[k].x, boxes[k].y)):
-        best, distance = _nearest_line(boxes, lines, boxes[i])
-        if distance <= STRAY * char_h:
-            lines[best].append(i)
+    _place_marks(boxes, lines, small, char_h)
     lines = _join_pieces(boxes, _absorb_fragments(boxes, lines, char_h), char_h)
     return sorted(lines, key=lambda m: median([boxes[k].y + boxes[k].h / 2 for k in m]))
+
+
+def _place_marks(boxes: list[Box], lines: list[list[int]], marks: list[int], char_h: float) -> None:
+    """Add each small mark to the line whose band is nearest it: placed by the letters alone (a row of specks
+    never chains out from a line), and none where it lies ``STRAY`` from every band or ``BEYOND`` a line's
+    ends (dust, what is left of a rule)."""
+    letters = [list(m) for m in lines]
+    ends = [(min(boxes[k].x for k in m), max(boxes[k].right for k in m)) for m in letters]
+    for i in sorted(marks, key=lambda k: (boxes[k].x, boxes[k].y)):
+        b = boxes[i]
+        near = [li for li, (x0, x1) in enumerate(ends) if max(x0 - b.right, b.x - x1) <= BEYOND * char_h]
+        if near:
+            k, distance = _nearest_line(boxes, [letters[li] for li in near], b)
+            if distance <= STRAY * char_h:
+                lines[near[k]].append(i)
 
 
 def _join_pieces(boxes: list[Box], lines: list[list[int]], char_h: float) -> list[list[int]]:

@@ -29,6 +29,7 @@ TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
 TILT_PLUMB = 6.0  # and off plumb: a photo's perspective turns a long margin line more than the rules
 NEAR = 2  # pixels either side of a found rule's line where its ink is looked for when following it
 ON_PREDICTED = 0.5  # share of a rule's length on ink where the ruling predicts a rule (a pixel either way)
+DOTS = 4  # dashes in a row that make a rule
 GAP = 4  # thicknesses of paper that end a rule being followed (a faint rule's dashes are closer)
 
 
@@ -122,7 +123,7 @@ def _tilted(mask: np.ndarray, thick: int, tall: float, whole: np.ndarray) -> tup
             continue
         if length < (RULE_TALL if vertical else RULE_WIDE) * tall:  # and is longer than any stroke
             continue
-        if _thin_line(mask, (x1, y1, x2, y2), thick + 2, bool(vertical)):
+        if _thin_line(mask, (x1, y1, x2, y2), thick + 2, bool(vertical), spread=1):  # Hough's lines are coarse
             ends = _follow(whole, (x1, y1, x2, y2), thick, bool(vertical))
             cv2.line(found[vertical], *ends, 1, 3)  # the rule; its fringe later
             counts[vertical] += 1
@@ -196,16 +197,17 @@ def _follow(mask: np.ndarray, segment: tuple, thick: int, vertical: bool) -> tup
     return tuple((b, a) for a, b in ends) if vertical else ends
 
 
-def _inked(mask: np.ndarray, segment: tuple, ox: int = 0, oy: int = 0, spread: int = 0) -> float:
-    """The share of points along a segment, shifted by (ox, oy), with ink within ``spread`` rows of them."""
+def _inked(mask: np.ndarray, segment: tuple, ox: int = 0, oy: int = 0, spread: int = 0,
+           vertical: bool = False) -> float:
+    """The share of points along a segment, shifted by (ox, oy), with ink within ``spread`` pixels across it."""
     x1, y1, x2, y2 = segment
     h, w = mask.shape
     n = max(2, int(np.hypot(x2 - x1, y2 - y1) // 2))
-    xi = np.clip(np.round(np.linspace(x1, x2, n) + ox), 0, w - 1).astype(int)
-    ys = np.linspace(y1, y2, n) + oy
+    xs, ys = np.linspace(x1, x2, n) + ox, np.linspace(y1, y2, n) + oy
     hit = np.zeros(n, bool)
     for d in range(-spread, spread + 1):
-        hit |= mask[np.clip(np.round(ys + d), 0, h - 1).astype(int), xi] > 0
+        dx, dy = (d, 0) if vertical else (0, d)
+        hit |= mask[np.clip(np.round(ys + dy), 0, h - 1).astype(int), np.clip(np.round(xs + dx), 0, w - 1).astype(int)] > 0
     return float(hit.mean())
 
 
@@ -215,7 +217,7 @@ def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool, on_mi
     rule touch one side)."""
     sides = sorted((_inked(mask, segment, off, 0), _inked(mask, segment, -off, 0)) if vertical
                    else (_inked(mask, segment, 0, off), _inked(mask, segment, 0, -off)))
-    on = _inked(mask, segment, spread=spread)
+    on = _inked(mask, segment, spread=spread, vertical=vertical)
     if on >= SOLID[0]:
         return sides[0] <= SOLID[2] and sides[1] <= SOLID[1]
     return on >= on_min and sides[0] <= 0.1 and sides[1] <= SITTING
@@ -257,7 +259,37 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
     if _one_band(mask, tall):  # one line of writing: no room for rules under perspective,
         return Rules(horizontal, vertical, (nh, nv))  # and the Hough search would be most of its reading time
     th, tv, mh, mv = _tilted(mask, thick, tall, mask if whole is None else whole)
-    return Rules(horizontal | th, vertical | tv, (nh + mh, nv + mv))
+    dots, md = _dotted(mask, stroke, tall)
+    return Rules(horizontal | th | dots, vertical | tv, (nh + mh + md, nv + mv))
+
+
+def _dotted(mask: np.ndarray, stroke: float, tall: float) -> tuple[np.ndarray, int]:
+    """Rules that binarised into a row of short dashes (faint, or in a shadow): pieces thinner than the
+    writing's strokes and flat, at least ``DOTS`` of them in a row near level, spread over a rule's length.
+    The mask of those pieces, and how many rows."""
+    n, labels, stats = _label(mask)
+    x, y, w, h, area = (stats[1:, k] for k in range(5))
+    flat = (h <= 0.3 * tall) & (w >= 3) & (w >= 2 * h) & (area <= 0.6 * stroke * w)
+    if flat.sum() < DOTS:
+        return np.zeros_like(mask), 0
+    lut = np.zeros(n, np.uint8)
+    lut[1:][flat] = 1
+    tilt = np.radians(TILT)
+    found = cv2.HoughLines(lut[labels], 1, np.pi / 720, MIN_RULE // 2, min_theta=np.pi / 2 - tilt,
+                           max_theta=np.pi / 2 + tilt)
+    ids = np.flatnonzero(flat)
+    cx, cy = x[ids] + w[ids] / 2, y[ids] + h[ids] / 2
+    free = np.ones(ids.size, bool)
+    rows = 0
+    span = max(MIN_RULE, RULE_WIDE * tall)
+    for rho, theta in (found.reshape(-1, 2)[:50] if found is not None else []):
+        on = free & (np.abs((rho - cx * np.cos(theta)) / np.sin(theta) - cy) <= 2 + h[ids] / 2)
+        if on.sum() >= DOTS and (x[ids] + w[ids])[on].max() - x[ids][on].min() >= span:
+            free &= ~on
+            rows += 1
+    lut[1:] = 0
+    lut[1 + ids[~free]] = 1
+    return lut[labels], rows
 
 
 def _drop_hairlines(mask: np.ndarray, stroke: float) -> tuple[np.ndarray, float]:
