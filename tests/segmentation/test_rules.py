@@ -194,3 +194,34 @@ def test_a_rule_broken_into_short_faint_dashes_is_taken_out():
     writing[127:134] = 0
     assert np.array_equal(clean & writing, mask & writing)  # the writing, its hyphens too, all stays
 
+
+
+def test_a_stretch_of_rule_cut_off_on_its_own_is_taken_out():
+    """A stretch of a photographed rule, too short for a rule across the page and a little off level, left
+    on its own: no stroke of writing is that long, flat and alone."""
+    img = blank(500, 1400)
+    for y in (120, 260, 400):
+        draw_word(img, "WRITING HERE", 200, y, scale=1.5)
+    cv2.line(img, (40, 190), (460, 190 + round(420 * np.tan(np.radians(1.2)))), 120, 2)
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert clean[180:210, 30:470].sum() == 0
+    writing = np.ones_like(mask)
+    writing[180:210, 30:470] = 0
+    assert np.array_equal(clean & writing, mask & writing)
+
+
+def test_a_rule_a_line_of_writing_runs_across_is_found_from_the_ruling():
+    """A line written low, across its rule rather than on it (letters on both sides of it): where the two
+    rules found above say a rule lies, ink all along is that rule."""
+    img = blank(460, 1000)
+    slope = np.tan(np.radians(1.5))
+    ys = _tilted_ruling(img, 80, 110, 3, slope)
+    for k, x in enumerate(range(40, 960, 50)):
+        draw_word(img, "EHLTZ"[k % 5], x, ys[2] + round(x * slope) + 17, scale=1.6)  # centred on the rule
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert rules.count[0] >= 3
+    assert _left_along(clean, ys[2], slope, 10, 990) < 0.5 * _left_along(mask, ys[2], slope, 10, 990)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(clean)
+    assert n - 1 >= 19 and stats[1:, cv2.CC_STAT_WIDTH].max() < 100  # the letters, mended, and nothing long

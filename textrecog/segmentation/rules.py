@@ -29,6 +29,8 @@ TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
 TILT_PLUMB = 6.0  # and off plumb: a photo's perspective turns a long margin line more than the rules
 NEAR = 2  # pixels either side of a found rule's line where its ink is looked for when following it
 ON_PREDICTED = 0.5  # share of a rule's length on ink where the ruling predicts a rule (a pixel either way)
+PITCH = (1.2, 5.0)  # a notebook's rules lie this many times the writing's letter height apart
+SOLID_PREDICTED = (0.8, 0.45, 0.45)  # and a predicted rule that a line of writing runs across (letters both sides)
 DOTS = 4  # dashes in a row that make a rule
 GAP = 4  # thicknesses of paper that end a rule being followed (a faint rule's dashes are closer)
 
@@ -110,7 +112,7 @@ def _tilted(mask: np.ndarray, thick: int, tall: float, whole: np.ndarray) -> tup
     # the search on a half-size mask (each pixel the max of four: a thin rule stays whole) above ~1 MP:
     # a quarter of the points, and the segments found are checked on the mask itself
     k = 2 if h * w > 1_000_000 else 1
-    small = mask[: h // k * k, : w // k * k].reshape(h // k, k, w // k, k).max(axis=(1, 3)) if k > 1 else mask
+    small = whole[: h // k * k, : w // k * k].reshape(h // k, k, w // k, k).max(axis=(1, 3)) if k > 1 else whole
     segments = cv2.HoughLinesP(small, 1, np.pi / 720, threshold=shortest // (2 * k), minLineLength=shortest // k,
                                maxLineGap=max(1, thick // k))
     for x1, y1, x2, y2 in (segments.reshape(-1, 4) * k if segments is not None else []):
@@ -123,30 +125,31 @@ def _tilted(mask: np.ndarray, thick: int, tall: float, whole: np.ndarray) -> tup
             continue
         if length < (RULE_TALL if vertical else RULE_WIDE) * tall:  # and is longer than any stroke
             continue
-        if _thin_line(mask, (x1, y1, x2, y2), thick + 2, bool(vertical), spread=1):  # Hough's lines are coarse
+        if _thin_line(whole, (x1, y1, x2, y2), thick + 2, bool(vertical), spread=1):  # Hough's lines are coarse
             ends = _follow(whole, (x1, y1, x2, y2), thick, bool(vertical))
             cv2.line(found[vertical], *ends, 1, 3)  # the rule; its fringe later
             counts[vertical] += 1
             level.extend([] if vertical else [ends])
-    for ends in _missing_rules(mask, whole, level, thick):
+    for ends in _missing_rules(mask, whole, level, thick, tall):
         cv2.line(found[0], *ends, 1, 3)
         counts[0] += 1
     return found[0] & mask, found[1] & mask, counts[0], counts[1]
 
 
-def _missing_rules(mask: np.ndarray, whole: np.ndarray, found: list, thick: int) -> list:
+def _missing_rules(mask: np.ndarray, whole: np.ndarray, found: list, thick: int, tall: float) -> list:
     """Rules of the same ruling that the search missed (faint, or in dashes): notebook rules are evenly
-    spaced and parallel, so with three or more found a rule is looked for one pitch beyond or between them,
-    at the found rules' slope, and kept if ink lies along most of it with paper beside it. Their ends."""
-    if len(found) < 3:
+    spaced (a line of writing a rule) and parallel, so with two or more found a rule is looked for one pitch
+    beyond or between them, at the found rules' slope, and kept if ink lies along most of it with paper
+    beside it, or all along it with a line of writing across it. Their ends."""
+    if len(found) < 2:
         return []
     h, w = mask.shape
     xc = w / 2
     slopes = [(b[1] - a[1]) / max(b[0] - a[0], 1) for a, b in found]
     centres = sorted({round(a[1] + s * (xc - a[0])) for (a, _), s in zip(found, slopes)})
     rows = [c for c, nxt in zip(centres, centres[1:] + [None]) if nxt is None or nxt - c > thick]  # one a rule
-    pitch = float(np.median(np.diff(rows))) if len(rows) > 2 else 0.0
-    if pitch < 4 * thick or any(abs(d / pitch - round(d / pitch)) > 0.15 for d in np.diff(rows)):
+    pitch = float(np.median(np.diff(rows))) if len(rows) > 1 else 0.0
+    if not PITCH[0] * tall <= pitch <= PITCH[1] * tall or pitch < 4 * thick or any(abs(d / pitch - round(d / pitch)) > 0.15 for d in np.diff(rows)):
         return []  # no even ruling: not a notebook page
     # under perspective the rules fan out: their slope changes steadily down the page
     fit = np.polyfit([a[1] + s * (xc - a[0]) for (a, _), s in zip(found, slopes)], slopes, 1)
@@ -161,8 +164,9 @@ def _missing_rules(mask: np.ndarray, whole: np.ndarray, found: list, thick: int)
             return x0, c + o + s * (x0 - xc), x1, c + o + s * (x1 - xc)
 
         best = max(range(-round(pitch / 8), round(pitch / 8) + 1), key=lambda o: _inked(whole, line(o), spread=1))
-        (a, b) = _follow(whole, line(best), thick, False)
-        if _thin_line(whole, (*a, *b), thick + 2, False, ON_PREDICTED, spread=1):
+        a, b = _follow(whole, line(best), thick, False)  # refitted to the ink, as far as it runs on
+        if b[0] - a[0] >= (x1 - x0) / 3 and _thin_line(whole, (*a, *b), thick + 2, False, ON_PREDICTED, spread=1,
+                                                       solid=SOLID_PREDICTED):
             out.append((a, b))
     return out
 
@@ -212,14 +216,14 @@ def _inked(mask: np.ndarray, segment: tuple, ox: int = 0, oy: int = 0, spread: i
 
 
 def _thin_line(mask: np.ndarray, segment: tuple, off: int, vertical: bool, on_min: float = 0.7,
-               spread: int = 0) -> bool:
+               spread: int = 0, solid: tuple[float, float, float] = SOLID) -> bool:
     """A segment on ink (within ``spread`` rows) nearly all along, with paper beside it (letters sitting on a
-    rule touch one side)."""
+    rule touch one side), or on ink ``solid`` all along with letters on both sides (written across it)."""
     sides = sorted((_inked(mask, segment, off, 0), _inked(mask, segment, -off, 0)) if vertical
                    else (_inked(mask, segment, 0, off), _inked(mask, segment, 0, -off)))
     on = _inked(mask, segment, spread=spread, vertical=vertical)
-    if on >= SOLID[0]:
-        return sides[0] <= SOLID[2] and sides[1] <= SOLID[1]
+    if on >= solid[0]:
+        return sides[0] <= solid[2] and sides[1] <= solid[1]
     return on >= on_min and sides[0] <= 0.1 and sides[1] <= SITTING
 
 
@@ -259,35 +263,44 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
     if _one_band(mask, tall):  # one line of writing: no room for rules under perspective,
         return Rules(horizontal, vertical, (nh, nv))  # and the Hough search would be most of its reading time
     th, tv, mh, mv = _tilted(mask, thick, tall, mask if whole is None else whole)
-    dots, md = _dotted(mask, stroke, tall)
-    return Rules(horizontal | th | dots, vertical | tv, (nh + mh + md, nv + mv))
+    horizontal, vertical = horizontal | th, vertical | tv
+    # the pieces left once the rules found, and a stroke's width around them (their fringe), are out
+    band = cv2.dilate(horizontal | vertical, np.ones((thick, thick), np.uint8))
+    pieces, mp = _in_pieces(mask & (1 - band), cv2.dilate(band, np.ones((3, 3), np.uint8)), stroke, tall, thick)
+    return Rules(horizontal | pieces, vertical, (nh + mh + mp, nv + mv))
 
 
-def _dotted(mask: np.ndarray, stroke: float, tall: float) -> tuple[np.ndarray, int]:
-    """Rules that binarised into a row of short dashes (faint, or in a shadow): pieces thinner than the
-    writing's strokes and flat, at least ``DOTS`` of them in a row near level, spread over a rule's length.
-    The mask of those pieces, and how many rows."""
+def _in_pieces(mask: np.ndarray, near: np.ndarray, stroke: float, tall: float, thick: int) -> tuple[np.ndarray, int]:
+    """What is left of rules in pieces the searches for whole lines miss: a long flat thin piece on its own
+    (a stretch of a rule: no stroke of writing is that long and alone), and rows of short dashes (a faint
+    rule, or one in a shadow): pieces thinner than the writing's strokes and flat, at least ``DOTS`` of them
+    in a row near level, spread over a rule's length, none touching a rule found (``near``: the letters sitting
+    on a rule leave such a row of feet). The mask of those pieces, and how many."""
     n, labels, stats = _label(mask)
     x, y, w, h, area = (stats[1:, k] for k in range(5))
-    flat = (h <= 0.3 * tall) & (w >= 3) & (w >= 2 * h) & (area <= 0.6 * stroke * w)
-    if flat.sum() < DOTS:
-        return np.zeros_like(mask), 0
+    span = max(MIN_RULE, RULE_WIDE * tall)
+    long = (w >= span) & (h <= w * np.tan(np.radians(TILT)) + thick) & (area <= thick * w)
+    flat = (h <= 0.3 * tall) & (w >= 3) & (w >= 2 * h) & (area <= 0.6 * stroke * w) & ~long
+    touching = np.unique(labels[near > 0]).astype(np.int64)
+    flat[touching[touching > 0] - 1] = False
     lut = np.zeros(n, np.uint8)
+    lut[1:][long] = 1
+    if flat.sum() < DOTS:
+        return lut[labels], int(long.sum())
     lut[1:][flat] = 1
     tilt = np.radians(TILT)
     found = cv2.HoughLines(lut[labels], 1, np.pi / 720, MIN_RULE // 2, min_theta=np.pi / 2 - tilt,
                            max_theta=np.pi / 2 + tilt)
+    lut[1:][flat] = 0  # only the dashes in a row stay
     ids = np.flatnonzero(flat)
     cx, cy = x[ids] + w[ids] / 2, y[ids] + h[ids] / 2
     free = np.ones(ids.size, bool)
-    rows = 0
-    span = max(MIN_RULE, RULE_WIDE * tall)
+    rows = int(long.sum())
     for rho, theta in (found.reshape(-1, 2)[:50] if found is not None else []):
         on = free & (np.abs((rho - cx * np.cos(theta)) / np.sin(theta) - cy) <= 2 + h[ids] / 2)
         if on.sum() >= DOTS and (x[ids] + w[ids])[on].max() - x[ids][on].min() >= span:
             free &= ~on
             rows += 1
-    lut[1:] = 0
     lut[1 + ids[~free]] = 1
     return lut[labels], rows
 
