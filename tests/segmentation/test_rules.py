@@ -225,3 +225,15 @@ def test_a_rule_a_line_of_writing_runs_across_is_found_from_the_ruling():
     assert _left_along(clean, ys[2], slope, 10, 990) < 0.5 * _left_along(mask, ys[2], slope, 10, 990)
     n, _, stats, _ = cv2.connectedComponentsWithStats(clean)
     assert n - 1 >= 19 and stats[1:, cv2.CC_STAT_WIDTH].max() < 100  # the letters, mended, and nothing long
+
+
+def test_a_page_of_lines_written_close_is_still_searched_as_a_page():
+    """Lines written so close that no paper of half a letter lies between them: the rows of ink run on down
+    the page, but far further than one line of writing can, so it is a page and its tilted margin is found."""
+    img = blank(520, 1000)
+    for y in range(60, 500, 45):
+        draw_word(img, "WRITING HERE AND THERE", 200, y, scale=1.5)
+    cv2.line(img, (120, 0), (120 + round(520 * np.tan(np.radians(2.5))), 519), 110, 3)
+    clean, rules = remove_rules(binarize(img))
+    assert rules.count[1] >= 1
+    assert clean[:, 110:150].sum() == 0

@@ -56,15 +56,18 @@ def compose_page(lines: Sequence[tuple[Sequence[np.ndarray], str]], look: str, r
     width = left + max(i.shape[1] for i in images) + int(ch * rng.uniform(1, 3))
     height = int(pitch * (len(images) + 1.5))
     page = np.full((height, width), 255, np.uint8)
+    points = []
     for k, img in enumerate(images):
         y = int(pitch * (k + 0.6)) + (pitch - img.shape[0]) // 2 + int(rng.integers(-3, 4))
         x = left + int(rng.integers(0, max(1, int(ch))))
         _paste_darker(page, img, y, x)
+        ys, xs = np.nonzero(img < 128)  # the ink itself, not the white around it
+        points.append(np.stack([xs + x, ys + y], axis=1))
     if "ruled" in look:
         _rule(page, pitch, left, ch, rng)
     angle = 0.0
     if "photo" in look:
-        page, angle = _photograph(page, rng)
+        page, angle = _photograph(page, rng, np.concatenate(points).astype(np.float32))
     return PageSample(page, tuple(t for _, t in lines), look, angle)
 
 
@@ -92,8 +95,9 @@ def _rule(page: np.ndarray, pitch: int, left: int, ch: float, rng: np.random.Gen
     np.minimum(band, int(rng.uniform(110, 170)), out=band)
 
 
-def _photograph(page: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, float]:
-    """Turned, a little perspective, paper and desk tones, uneven light and a shadow, blur, noise, JPEG."""
+def _photograph(page: np.ndarray, rng: np.random.Generator, writing: np.ndarray) -> tuple[np.ndarray, float]:
+    """Turned, a little perspective, paper and desk tones, uneven light and a shadow, blur, noise, JPEG; the
+    photo's edges may cut the sheet, never the ``writing`` (its ink's points, x y on the page)."""
     h, w = page.shape
     pad = int(0.08 * max(h, w))
     angle = float(rng.uniform(-6, 6))
@@ -113,6 +117,7 @@ def _photograph(page: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray,
     on_sheet = cv2.warpPerspective(sheet, m, size, flags=cv2.INTER_LINEAR, borderValue=0)
     # keep a margin of desk on one or two sides only, as a hand-held photo crops the rest
     crop = [int(pad * rng.uniform(0.6, 1.6)) if rng.random() < 0.6 else int(pad * 0.3) for _ in range(4)]
+    crop = _sparing(crop, m, writing, pad, size)
     ink = ink[crop[0] : size[1] - crop[1], crop[2] : size[0] - crop[3]]
     on_sheet = on_sheet[crop[0] : size[1] - crop[1], crop[2] : size[0] - crop[3]]
     desk = float(rng.uniform(40, 120))
@@ -123,6 +128,18 @@ def _photograph(page: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray,
     out = np.clip(out, 0, 255).astype(np.uint8)
     ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(40, 85))])
     return (cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else out), angle
+
+
+def _sparing(crop: list[int], m: np.ndarray, writing: np.ndarray, pad: int, size: tuple[int, int]) -> list[int]:
+    """Crops (top, bottom, left, right) cut back to leave the writing (points on the page padded by ``pad``,
+    moved by ``m``) whole in the photo, with a few pixels of paper around it."""
+    if not len(writing):
+        return crop
+    moved = cv2.perspectiveTransform((writing + np.float32(pad)).reshape(-1, 1, 2), m).reshape(-1, 2)
+    (left, top), (right, bottom) = moved.min(axis=0), moved.max(axis=0)
+    room = 3
+    limits = (top - room, size[1] - bottom - room, left - room, size[0] - right - room)
+    return [max(0, min(c, int(lim))) for c, lim in zip(crop, limits)]
 
 
 def _light(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:

@@ -21,6 +21,7 @@ from textrecog.imaging.binarize import stroke_width
 MIN_RULE = 80  # pixels: shorter straight runs are writing (a t-bar, an underlined word is longer)
 RULE_WIDE, RULE_TALL = 6.0, 3.0  # a straight run is a rule from this many times the height of the ink's pieces
 PAGE_LINES = 2.5  # ink rows spanning this many times its pieces' height: lines enough to search for tilted rules
+ONE_BAND = 4.0  # the most a single line of writing spans, turned a few degrees, in its pieces' heights
 SITTING = 0.25  # share of a rule's length with letters along one side (written on it); the other side is paper
 # a line with ink nearly all along is a rule even with a line of writing sitting on it and crossing it (a
 # row of letters' feet or a cursive baseline never covers that much): (on, the freer side, the other side)
@@ -249,13 +250,14 @@ def _median_height(heights: np.ndarray, stroke: float) -> float:
 
 def _one_band(mask: np.ndarray, tall: float) -> bool:
     """True for one line of writing: the rows holding real ink (over 2% of the width: not a speck's) span
-    under PAGE_LINES x the ink's pieces, or form one band with no gap of half a piece (a page's lines, and
-    its rules, are bands apart)."""
+    under PAGE_LINES x the ink's pieces, or form one band with no gap of half a piece under ONE_BAND x them
+    (a page's lines are bands apart; ruled, its rules fill the gaps, but it spans more than one line can)."""
     rows = np.flatnonzero(cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() > 0.02 * mask.shape[1])
     if not rows.size:
         return True
     gaps = np.diff(rows)
-    return rows[-1] - rows[0] + 1 < PAGE_LINES * tall or not (gaps > max(2.0, tall / 2)).any()
+    span = rows[-1] - rows[0] + 1
+    return span < PAGE_LINES * tall or (span < ONE_BAND * tall and not (gaps > max(2.0, tall / 2)).any())
 
 
 def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None = None,
