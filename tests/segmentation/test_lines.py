@@ -122,3 +122,42 @@ def test_a_row_of_specks_beside_a_line_does_not_chain_onto_it():
     after = [Box(x, 30, 9, 1) for x in range(1520, 1700, 20)]
     lines = group_lines(boxes + before + after, 51.0)
     assert [sorted(m) for m in lines] == [list(range(len(boxes)))]
+
+
+# "that are called digits, and" over "That's right:" (a validation writer's lines on a photographed page,
+# small writing): the g of "digits" comes straight after "di", whose band reaches up to the tall letters
+# before it, so the g's x-height part overlaps that band by under 0.4 of it; it once began a line of its own,
+# which then went to the short line below with the rest of its word
+CALLED_DIGITS = [
+    (174, 16, 28, 38), (198, 14, 24, 39), (219, 38, 15, 14), (313, 35, 46, 24), (358, 35, 16, 24), (377, -3, 4, 9),
+    (429, 37, 41, 22), (472, 14, 24, 44), (489, 16, 25, 42), (512, 22, 23, 38), (578, 22, 34, 37), (605, 45, 26, 52),
+    (616, 38, 5, 5), (635, 47, 11, 12), (645, 38, 4, 3), (647, 31, 22, 36), (666, 48, 21, 31), (724, 47, 25, 22),
+    (749, 48, 21, 20), (769, 34, 29, 35)]
+THATS_RIGHT = [(176, 82, 67, 37), (246, 86, 18, 32), (268, 91, 5, 7), (272, 97, 18, 20), (310, 96, 20, 20),
+               (331, 96, 24, 45), (355, 85, 22, 29), (374, 87, 19, 29), (401, 109, 5, 5), (406, 88, 5, 9)]
+
+
+def test_a_descender_straight_after_tall_letters_stays_in_its_line():
+    boxes = [Box(*b) for b in CALLED_DIGITS + THATS_RIGHT]
+    lines = group_lines(boxes, 30.0)
+    n = len(CALLED_DIGITS)
+    assert [sorted(m) for m in lines] == [list(range(n)), list(range(n, len(boxes)))]
+
+
+# "quick brown fox?" over "handwriting recognition software package." (small writing, written close): the q
+# comes first, and the h below it hangs from its band just as a descender would; a line's first letters are
+# no line's end to run on from
+QUICK = [(114, 90, 28, 61), (145, 89, 26, 35), (172, 95, 13, 24), (179, 83, 7, 4), (189, 89, 18, 32),
+         (211, 72, 34, 47), (282, 73, 28, 42), (310, 82, 24, 28), (331, 84, 67, 39), (396, 87, 37, 26),
+         (464, 60, 37, 51), (489, 82, 29, 30), (515, 79, 31, 30), (563, 64, 27, 27), (565, 100, 4, 5)]
+HANDWRITING = [(125, 136, 21, 38), (147, 163, 15, 14), (168, 144, 38, 39), (207, 161, 23, 21), (229, 163, 17, 18),
+               (247, 166, 13, 14), (254, 150, 4, 7), (261, 146, 15, 25), (279, 167, 12, 12), (289, 152, 4, 6),
+               (299, 159, 12, 18), (311, 162, 16, 41), (365, 162, 18, 16), (383, 165, 17, 15), (402, 162, 14, 17),
+               (418, 160, 33, 46), (452, 162, 17, 20), (474, 164, 11, 16), (481, 150, 4, 5), (488, 145, 15, 29)]
+
+
+def test_the_first_letter_of_a_line_does_not_run_on_from_the_line_above():
+    boxes = [Box(*b) for b in QUICK + HANDWRITING]
+    lines = group_lines(boxes, 30.5)
+    n = len(QUICK)
+    assert [sorted(m) for m in lines] == [list(range(n)), list(range(n, len(boxes)))]

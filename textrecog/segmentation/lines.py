@@ -14,6 +14,9 @@ import numpy as np
 from textrecog.imaging.binarize import component_mask
 from textrecog.types import Box, bounding_box
 
+# a letter hanging from a line's band at its end (no gap) joins it with this much overlap with the band: a
+# descender after tall letters (the band then reaches up to the ascenders) overlaps it less than 0.4
+JOINED = 0.3
 BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
 SLOPE_WINDOW = 12  # its slope is measured over a longer run
 INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's glyphs fills that line's gaps
@@ -64,14 +67,22 @@ class _Track:
 
     def __init__(self, boxes: list[Box], first: int):
         self.boxes, self.members, self.recent = boxes, [first], [boxes[first]]
+        self.right = boxes[first].right
         self._refresh()
 
     def add(self, i: int) -> None:
         self.members.append(i)
         self.recent.append(self.boxes[i])
+        self.right = max(self.right, self.boxes[i].right)
         if len(self.recent) > BAND_WINDOW:
             del self.recent[0]
         self._refresh()
+
+    def continued_by(self, b: Box, char_h: float) -> bool:
+        """``b`` runs on from the line's end without a gap, hanging from its band (a descender's shape), past
+        its first letters (where every line just begun touches it: a line's first letter is no end of another)."""
+        return (b.x - self.right <= 0.25 * char_h and b.right > self.right and self.top <= b.y
+                and b.bottom > self.bottom and b.x >= self.boxes[self.members[0]].x + 2 * char_h)
 
     def _refresh(self) -> None:
         self.top, self.bottom = _flat_band(self.recent)
@@ -126,12 +137,16 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     for i in sorted(big, key=lambda k: (boxes[k].x, boxes[k].y)):
         b = boxes[i]
         best, best_ov = -1, 0.4
+        joined, joined_ov = -1, JOINED  # or the line it runs on from without a gap, overlapping less
         # with one line so far, any overlap above the threshold decides
         enough = 1.0 if len(tracks) > 1 else best_ov + 1e-9
         for li, track in enumerate(tracks):
             ov = track.overlap(b, enough)
             if ov > best_ov:
                 best, best_ov = li, ov
+            elif ov > joined_ov and track.continued_by(b, char_h):
+                joined, joined_ov = li, ov
+        best = best if best >= 0 else joined
         if best < 0:
             tracks.append(_Track(boxes, i))
         else:
