@@ -159,8 +159,9 @@ def _missing_rules(mask: np.ndarray, whole: np.ndarray, found: list, thick: int,
     centres = sorted({round(a[1] + s * (xc - a[0])) for (a, _), s in zip(found, slopes)})
     rows = [c for c, nxt in zip(centres, centres[1:] + [None]) if nxt is None or nxt - c > thick]  # one a rule
     pitch = float(np.median(np.diff(rows))) if len(rows) > 1 else 0.0
-    if not PITCH[0] * tall <= pitch <= PITCH[1] * tall or pitch < 4 * thick or any(abs(d / pitch - round(d / pitch)) > 0.15 for d in np.diff(rows)):
-        return []  # no even ruling: not a notebook page
+    even = pitch >= 4 * thick and all(abs(d / pitch - round(d / pitch)) <= 0.15 for d in np.diff(rows))
+    if not (even and PITCH[0] * tall <= pitch <= PITCH[1] * tall):
+        return []  # no even ruling at a notebook's spacing for this writing
     # under perspective the rules fan out: their slope changes steadily down the page
     fit = np.polyfit([a[1] + s * (xc - a[0]) for (a, _), s in zip(found, slopes)], slopes, 1)
     x0, x1 = min(a[0] for a, _ in found), max(b[0] for _, b in found)
@@ -221,7 +222,8 @@ def _inked(mask: np.ndarray, segment: tuple, ox: int = 0, oy: int = 0, spread: i
     hit = np.zeros(n, bool)
     for d in range(-spread, spread + 1):
         dx, dy = (d, 0) if vertical else (0, d)
-        hit |= mask[np.clip(np.round(ys + dy), 0, h - 1).astype(int), np.clip(np.round(xs + dx), 0, w - 1).astype(int)] > 0
+        rows, cols = np.clip(np.round(ys + dy), 0, h - 1), np.clip(np.round(xs + dx), 0, w - 1)
+        hit |= mask[rows.astype(int), cols.astype(int)] > 0
     return float(hit.mean())
 
 
