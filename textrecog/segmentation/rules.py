@@ -156,14 +156,15 @@ def _missing_rules(mask: np.ndarray, whole: np.ndarray, found: list, thick: int,
     h, w = mask.shape
     xc = w / 2
     slopes = [(b[1] - a[1]) / max(b[0] - a[0], 1) for a, b in found]
-    centres = sorted({round(a[1] + s * (xc - a[0])) for (a, _), s in zip(found, slopes)})
+    mids = [a[1] + s * (xc - a[0]) for (a, _), s in zip(found, slopes)]  # each rule's height mid-page
+    centres = sorted({round(m) for m in mids})
     rows = [c for c, nxt in zip(centres, centres[1:] + [None]) if nxt is None or nxt - c > thick]  # one a rule
     pitch = float(np.median(np.diff(rows))) if len(rows) > 1 else 0.0
     even = pitch >= 4 * thick and all(abs(d / pitch - round(d / pitch)) <= 0.15 for d in np.diff(rows))
     if not (even and PITCH[0] * tall <= pitch <= PITCH[1] * tall):
         return []  # no even ruling at a notebook's spacing for this writing
     # under perspective the rules fan out: their slope changes steadily down the page
-    fit = np.polyfit([a[1] + s * (xc - a[0]) for (a, _), s in zip(found, slopes)], slopes, 1)
+    fit = np.polyfit(mids, slopes, 1)
     x0, x1 = min(a[0] for a, _ in found), max(b[0] for _, b in found)
     out = []
     for centre in np.arange(rows[0] % pitch, h, pitch):
@@ -183,8 +184,8 @@ def _missing_rules(mask: np.ndarray, whole: np.ndarray, found: list, thick: int,
 
 
 def _follow(mask: np.ndarray, segment: tuple, thick: int, vertical: bool) -> tuple[tuple[int, int], ...]:
-    """The whole rule a Hough segment lies on: refitted to the ink along it (the search's angle is a quarter
-    degree coarse: two pixels off at a page's width), and carried on both ways as long as ink continues on
+    """The whole rule a Hough segment lies on: refitted to the ink along it (the search's angle is half a
+    degree coarse: several pixels off at a page's width), and carried on both ways as long as ink continues on
     it with gaps under ``GAP`` thicknesses (a faint or shadowed rule breaks into dashes). Its two ends."""
     x1, y1, x2, y2 = (float(v) for v in segment)
     if vertical:  # work along x as the running axis: swap the axes
@@ -277,13 +278,16 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
         return Rules(horizontal, vertical, (nh, nv))  # and the Hough search would be most of its reading time
     th, tv, mh, mv = _tilted(mask, thick, tall, mask if whole is None else whole)
     horizontal, vertical = horizontal | th, vertical | tv
-    # the pieces left once the rules found, and a stroke's width around them (their fringe), are out
-    band = cv2.dilate(horizontal | vertical, np.ones((thick, thick), np.uint8))
-    pieces, mp = _in_pieces(mask & (1 - band), cv2.dilate(band, np.ones((3, 3), np.uint8)), stroke, tall, thick)
+    rest, near = mask, None
+    if nh + nv + mh + mv:  # the pieces left once the rules found, and a stroke's width around them, are out
+        band = cv2.dilate(horizontal | vertical, np.ones((thick, thick), np.uint8))
+        rest, near = mask & (1 - band), cv2.dilate(band, np.ones((3, 3), np.uint8))
+    pieces, mp = _in_pieces(rest, near, stroke, tall, thick)
     return Rules(horizontal | pieces, vertical, (nh + mh + mp, nv + mv))
 
 
-def _in_pieces(mask: np.ndarray, near: np.ndarray, stroke: float, tall: float, thick: int) -> tuple[np.ndarray, int]:
+def _in_pieces(mask: np.ndarray, near: np.ndarray | None, stroke: float, tall: float,
+               thick: int) -> tuple[np.ndarray, int]:
     """What is left of rules in pieces the searches for whole lines miss: a long flat thin piece on its own
     (a stretch of a rule: no stroke of writing is that long and alone), and rows of short dashes (a faint
     rule, or one in a shadow): pieces thinner than the writing's strokes and flat, at least ``DOTS`` of them
@@ -294,8 +298,9 @@ def _in_pieces(mask: np.ndarray, near: np.ndarray, stroke: float, tall: float, t
     span = max(MIN_RULE, RULE_WIDE * tall)
     long = (w >= span) & (h <= w * np.tan(np.radians(TILT)) + thick) & (area <= thick * w)
     flat = (h <= 0.3 * tall) & (w >= 3) & (w >= 2 * h) & (area <= 0.6 * stroke * w) & ~long
-    touching = np.unique(labels[near > 0]).astype(np.int64)
-    flat[touching[touching > 0] - 1] = False
+    if near is not None:
+        touching = np.unique(labels[near > 0]).astype(np.int64)
+        flat[touching[touching > 0] - 1] = False
     lut = np.zeros(n, np.uint8)
     lut[1:][long] = 1
     if flat.sum() < DOTS:
