@@ -71,7 +71,7 @@ def main() -> None:
         mask, _ = timed("rules", remove_rules, mask)
         seg = timed("segment", segment, mask)
         if clf is None:  # the line engine
-            cuts = timed("line ink+normalise", lambda: [cut_line(Page(gray, seg), ln, engine.info) for ln in seg.lines])
+            cuts = timed("line ink+normalise", lambda: [cut_line(Page(gray, seg), ln, engine.info.spec) for ln in seg.lines])
             probs = timed("line model", engine.probabilities, [c.fitted.image for c in cuts])
             decoder = engine.decoder(DecodeOptions())  # the default decoding: beam search with the LM
             lines = timed("decode+assemble", lambda: [engine.read_line(c, p, 3, decoder) for c, p in zip(cuts, probs)])

@@ -48,7 +48,7 @@ def frame_probs(args) -> list[dict]:
     for section in ("7", "8"):
         for t in texts_of_sites(corpus, section, args.sites.split(","), args.limit):
             page = prepare(t.image)
-            cuts = [cut_line(page, line, engine.info) for line in page.segmentation.lines]
+            cuts = [cut_line(page, line, engine.info.spec) for line in page.segmentation.lines]
             probs = engine.probabilities([c.fitted.image for c in cuts]) if cuts else []
             out.append({"text": t.text, "printed": t.printed, "section": section, "probs": probs})
     cache.parent.mkdir(parents=True, exist_ok=True)

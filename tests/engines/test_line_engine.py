@@ -129,7 +129,7 @@ def test_letters_sitting_on_a_rule_keep_their_feet_in_the_line_cut():
     p = prepare(img)
     assert p.rules is not None and p.rules.count[0] >= 3 and len(p.segmentation.lines) == 1
     info = ModelInfo(path=None, name="x", labels=("a",), spec=LineSpec(), manifest={}, kind="line")
-    cut = cut_line(p, p.segmentation.lines[0], info)
+    cut = cut_line(p, p.segmentation.lines[0], info.spec)
     top = 90 + int(np.flatnonzero(p.rules.mask[90:, 350])[0])  # the rule's first row under the word
     under = cut.mask[top - 1 - cut.box.y : top + 2 - cut.box.y, 300 - cut.box.x : end - cut.box.x - 6]
     assert under.any(axis=0).mean() > 0.5  # the feet are back

@@ -116,7 +116,7 @@ def test_training_and_inference_normalise_a_line_identically():
     info = ModelInfo(path=None, name="x", labels=("a",), spec=spec, manifest={}, kind="line")
     seg = segment(binarize(img))
     assert len(seg.lines) == 1
-    served = cut_line(Page(img, seg), seg.lines[0], info).fitted.image
+    served = cut_line(Page(img, seg), seg.lines[0], info.spec).fitted.image
     trained = line_image(img, spec).image
     assert served.shape == trained.shape
     assert ((served > 0) == (trained > 0)).mean() > 0.995  # the same ink (faint edge pixels aside)

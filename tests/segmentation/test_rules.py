@@ -32,6 +32,16 @@ def test_rules_and_the_margin_are_found_and_removed():
     assert n - 1 >= 5  # the letters are all still there
 
 
+def test_one_line_sitting_on_its_rules_across_a_margin_is_found():
+    img = ruled()  # the margin joins every rule, and the letters sitting on one, into one piece of ink
+    end = draw_word(img, "HELLO THERE", 100, 181, scale=1.5)
+    clean, rules = remove_rules(binarize(img))
+    assert rules.count[0] >= 6 and rules.count[1] >= 1
+    n, _, stats, _ = cv2.connectedComponentsWithStats(clean)
+    assert stats[1:, cv2.CC_STAT_WIDTH].max() < 100 and n - 1 >= 9  # the letters, and nothing long
+    assert stats[1:, cv2.CC_STAT_LEFT].min() >= 95 and (stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH]).max() <= end
+
+
 def test_a_letter_crossing_a_rule_stays_one_piece():
     img = ruled(with_margin=False)
     cv2.line(img, (300, 100), (300, 150), 0, 4)  # a stroke through the rule at y = 120

@@ -85,3 +85,16 @@ def test_width_bucket_graph_is_refused_with_a_clear_error(tmp_path):
     write_model_dir(tmp_path / "old", conv.convert(), list(LINE_ALPHABET), manifest)
     with pytest.raises(ModelError, match="width buckets.*re-export"):
         LineModel(tmp_path / "old")
+
+
+def test_the_shipped_cer_counts_only_on_the_same_validation_sample(tmp_path):
+    import json
+
+    from textrecog.training.line_export import _shipped_cer
+
+    assert _shipped_cer(tmp_path, "800 lines") is None  # no model there yet
+    (tmp_path / "manifest.json").write_text(json.dumps({"training": {"best_val_cer": 0.137}}))
+    assert _shipped_cer(tmp_path, "800 lines") == 0.137  # older manifests: the plain sample
+    assert _shipped_cer(tmp_path, "800 lines, 240 of them also on ruled paper") is None
+    (tmp_path / "manifest.json").write_text(json.dumps({"training": {"best_val_cer": 0.14, "val_sample": "x"}}))
+    assert _shipped_cer(tmp_path, "x") == 0.14

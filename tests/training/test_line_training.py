@@ -85,3 +85,24 @@ def test_anneal_is_a_cosine_that_a_resumed_run_continues(tmp_path):
     assert rates[2] == pytest.approx(MIN_LR + 0.5 * (4e-4 - MIN_LR))
     assert not resumed.annealing()  # over: the plateau rule and patience apply again
     assert not resumed.end_epoch(0.5)
+
+
+def test_a_run_validating_on_other_lines_rescores_the_best_weights_first(tmp_path):
+    from textrecog.training.line_setup import cer_of
+    from textrecog.training.line_training import Trainer
+
+    args, work = args_for(tmp_path), tmp_path / "work"
+    work.mkdir()
+    first = Trainer(args, work)
+    first.record(1.0, 0.05, 1.0, 1.0)
+    first.end_epoch(0.05)  # best: 0.05, measured on the plain validation lines
+    val = [one_batch()]
+    first.rescore(val)  # the same sample: nothing to rescore
+    assert first.state["best_cer"] == 0.05 and first.state["val"] == "800 lines"
+    args.ruled = 0.3  # a later run adds lines on ruled paper: a CER on another sample
+    second = Trainer(args, work)
+    second.rescore(val)
+    measured = cer_of(lambda x: second.model(x, training=False), val)
+    assert second.state["best_cer"] == pytest.approx(measured) and measured > 0.05
+    assert second.state["val"] == "800 lines, 240 of them also on ruled paper"
+    assert second.state["rescored"] == [{"epoch": 1, "val": second.state["val"], "best_cer": round(measured, 5)}]

@@ -8,12 +8,13 @@ binarisation → ink components (specks dropped) → contrast-stretched ink
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from textrecog.data.render import Augment, draw_strokes, stroke_unit, transform_strokes
+from textrecog.data.ruledlines import RuledLook, read_as_page, rule_paper
 from textrecog.imaging.binarize import binarize, speck_area
 from textrecog.imaging.ink import masked_ink
 from textrecog.imaging.normalize import FittedLine, LineSpec, fit_line
@@ -69,6 +70,7 @@ def scan_look(gray: np.ndarray, rng: np.random.Generator, look: ScanLook = ScanL
     if rng.random() < look.blur:
         out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.4, 1.2))
     noise = np.empty(out.shape, np.float32)
+    cv2.setRNGSeed(int(rng.integers(2**31)))  # OpenCV's own generator, seeded from ours: the same rng, the same image
     cv2.randn(noise, 0.0, float(rng.uniform(0, look.noise)))
     out = np.clip(out + noise, 0, 255).astype(np.uint8)
     if rng.random() < look.jpeg:
@@ -92,14 +94,26 @@ def line_image(gray: np.ndarray, spec: LineSpec) -> FittedLine:
 
 
 def training_image(strokes: Sequence[np.ndarray], spec: LineSpec, rng: np.random.Generator,
-                   look: ScanLook = ScanLook()) -> np.ndarray:
-    """One randomly varied training image (uint8, spec.height rows) from real ink."""
+                   look: ScanLook = ScanLook(), ruled: RuledLook = RuledLook()) -> np.ndarray:
+    """One randomly varied training image (uint8, spec.height rows) from real ink.
+
+    On ruled paper (``ruled.p`` of the images) the line is read the way a page's line is; raises
+    ValueError where that finds no single line in it (the caller draws another).
+    """
     # drawn at 1-4x the model's height, then reduced as a page's line would be: a scan's
     # strokes end up thinner than a pixel after the reduction, and training must see that too
     gray = render_gray(strokes, rng, height=spec.height * float(np.exp(rng.uniform(0.0, np.log(4.0)))))
+    if not rng.random() < ruled.p:
+        if rng.random() < look.p:
+            gray = scan_look(gray, rng, look)
+        return line_image(gray, spec).image
+    strip = rule_paper(gray, rng, ruled)
     if rng.random() < look.p:
-        gray = scan_look(gray, rng, look)
-    return line_image(gray, spec).image
+        strip = replace(strip, gray=scan_look(strip.gray, rng, look))
+    image = read_as_page(strip, spec)
+    if image is None:
+        raise ValueError("the ruled line was not found as one line")
+    return image
 
 
 def faithful_image(strokes: Sequence[np.ndarray], spec: LineSpec, scan: bool = False,
@@ -109,3 +123,13 @@ def faithful_image(strokes: Sequence[np.ndarray], spec: LineSpec, scan: bool = F
     if scan:
         gray = scan_look(gray, np.random.default_rng(seed), ScanLook(p=1.0))
     return line_image(gray, spec).image
+
+
+def faithful_ruled(strokes: Sequence[np.ndarray], spec: LineSpec, seed: int = 0) -> np.ndarray | None:
+    """A validation image on seeded ruled paper, read as a page's line is (None where the page path misses it)."""
+    rng = np.random.default_rng(seed)
+    gray = render_gray(strokes, None, height=spec.height * 2.0)
+    strip = rule_paper(gray, rng, RuledLook(p=1.0))
+    if rng.random() < 0.5:
+        strip = replace(strip, gray=scan_look(strip.gray, rng, ScanLook(p=1.0)))
+    return read_as_page(strip, spec)

@@ -21,7 +21,7 @@ from textrecog.engines.line_runtime import LineModel
 from textrecog.engines.model import ModelInfo
 from textrecog.imaging.binarize import component_mask
 from textrecog.imaging.ink import masked_ink
-from textrecog.imaging.normalize import FittedLine, fit_line
+from textrecog.imaging.normalize import FittedLine, LineSpec, fit_line
 from textrecog.segmentation.rules import rule_ink_near
 from textrecog.segmentation.segment import LineSeg, Page
 from textrecog.types import Alternative, Box, Char, Geometry, Line, Result, Word, bounding_box
@@ -39,7 +39,7 @@ class LineCut:
     fitted: FittedLine
 
 
-def cut_line(page: Page, line: LineSeg, info: ModelInfo) -> LineCut:
+def cut_line(page: Page, line: LineSeg, spec: LineSpec) -> LineCut:
     """A line's ink, neighbours masked out, through the shared line normaliser.
 
     The crop keeps one pixel around the line's box: the ink mask is widened
@@ -56,7 +56,7 @@ def cut_line(page: Page, line: LineSeg, info: ModelInfo) -> LineCut:
     if ruled:
         mask |= rule_ink_near(page.rules, mask, x0, y0, reach)
     ink = masked_ink(page.gray[y0:y1, x0:x1], mask)
-    return LineCut(line, Box(x0, y0, x1 - x0, y1 - y0), mask, fit_line(ink, info.spec))
+    return LineCut(line, Box(x0, y0, x1 - x0, y1 - y0), mask, fit_line(ink, spec))
 
 
 class LineEngine:
@@ -75,7 +75,7 @@ class LineEngine:
     def read(self, pages: Sequence[Page], top_k: int = 3, options: DecodeOptions = DecodeOptions()) -> list[Result]:
         """Results for segmented pages; lines of all pages batched by width."""
         decoder = self.decoder(options)
-        cuts = [[cut_line(p, line, self.info) for line in p.segmentation.lines] for p in pages]
+        cuts = [[cut_line(p, line, self.info.spec) for line in p.segmentation.lines] for p in pages]
         flat = [c for page_cuts in cuts for c in page_cuts]
         probs = self.probabilities([c.fitted.image for c in flat])
         it = iter(probs)

@@ -33,6 +33,7 @@ ON_PREDICTED = 0.5  # share of a rule's length on ink where the ruling predicts 
 PITCH = (1.2, 5.0)  # a notebook's rules lie this many times the writing's letter height apart
 SOLID_PREDICTED = (0.8, 0.45, 0.45)  # and a predicted rule that a line of writing runs across (letters both sides)
 DOTS = 4  # dashes in a row that make a rule
+NETWORK = 0.5  # share of the page's height past which the ink's median piece is a network of rules, not letters
 GAP = 4  # thicknesses of paper that end a rule being followed (a faint rule's dashes are closer)
 
 
@@ -323,6 +324,12 @@ def _in_pieces(mask: np.ndarray, near: np.ndarray | None, stroke: float, tall: f
     return lut[labels], rows
 
 
+def _level_runs(mask: np.ndarray) -> np.ndarray:
+    """The long straight level and plumb runs of ink (rules, a margin), whatever their thickness."""
+    h, w = mask.shape
+    return long_runs(mask, max(MIN_RULE, w // 8), True) | long_runs(mask, max(MIN_RULE, h // 8), False)
+
+
 def _drop_hairlines(mask: np.ndarray, stroke: float) -> tuple[np.ndarray, float]:
     """``mask`` without hairline pieces: long, and far thinner than the writing's strokes (what is left of a
     faint rule or margin line in dashes), the mask itself when there are none; and the :func:`ink_height`
@@ -331,6 +338,8 @@ def _drop_hairlines(mask: np.ndarray, stroke: float) -> tuple[np.ndarray, float]
     length = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
     hair = (stats[1:, cv2.CC_STAT_AREA] / np.maximum(length, 1) < 0.5 * stroke) & (length > 3 * stroke)
     tall = _median_height(stats[1:, cv2.CC_STAT_HEIGHT][~hair], stroke)
+    if tall > NETWORK * mask.shape[0]:  # one line written on its rules, a margin across them: one piece
+        tall = _median_height(_label(mask & ~_level_runs(mask))[2][1:, cv2.CC_STAT_HEIGHT], stroke) or tall
     if not hair.any():
         return mask, tall
     keep = np.ones(n, np.uint8)

@@ -90,7 +90,9 @@ def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: d
                      "letters spaced out; dates, prices, codes from one writer's characters",
         "augmentation": "shear ±30°, rotation ±2.5°, aspect 0.65-1.3, elastic and local wave warps, pen width "
                         "0.04-0.15 of the ink height, erosion/dilation, drawn at 1-4x the model height; "
-                        "scan look on half the images",
+                        "scan look on half the images"
+                        + (f"; {args.ruled:.0%} on ruled paper (rules, dashes, margin or grid; rules found and taken "
+                           "out, the line read back as a page's)" if getattr(args, "ruled", 0) else ""),
         "split": {"method": "by UNIPEN contributing site (writer-disjoint)",
                   "val_sites": sites(args.val_sites), "test_sites": sites(args.test_sites),
                   "inks": {k: len(v.inks) for k, v in parts.items()}},
@@ -100,7 +102,8 @@ def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: d
         "parameters": params,
         "schedule": _schedule(args, state),
         "epochs": state["epoch"], "best_epoch": state["best_epoch"],
-        "best_val_cer": state["best_cer"], "train_seconds": round(state["seconds"]),
+        "best_val_cer": state["best_cer"], "val_sample": state.get("val", "800 lines"),
+        "rescored": state.get("rescored", []), "train_seconds": round(state["seconds"]),
         "train_cpu_seconds": round(state.get("cpu_seconds", 0)),
         "runs": state["runs"], "curve": state.get("curve", []), "date": dt.date.today().isoformat(),
         "note": "Training resumes from its work folder: the same command continues where it stopped.",
@@ -164,12 +167,13 @@ def _lite_cer(tflite: bytes, meta: dict, staging: Path, val: list) -> float:
     return cer_of(lambda x: np.log(np.maximum(lite.probabilities(x), 1e-9)), val)
 
 
-def _shipped_cer(out: Path) -> float | None:
-    """The validation CER of the model already in ``out`` (same validation sample), if any."""
+def _shipped_cer(out: Path, key: str) -> float | None:
+    """The validation CER of the model already in ``out`` on the validation sample ``key``, if known."""
     path = out / "manifest.json"
     if not path.is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8")).get("training", {}).get("best_val_cer")
+    training = json.loads(path.read_text(encoding="utf-8")).get("training", {})
+    return training.get("best_val_cer") if training.get("val_sample", "800 lines") == key else None
 
 
 def export_model_dir(args: argparse.Namespace, trainer, parts: dict, out: Path) -> None:
@@ -180,13 +184,13 @@ def export_model_dir(args: argparse.Namespace, trainer, parts: dict, out: Path) 
     best = trainer.workdir / "best.weights.h5"
     if best.is_file():
         model.load_weights(best)
-    shipped = _shipped_cer(out)
+    shipped = _shipped_cer(out, trainer.state.get("val", "800 lines"))
     if args.init and shipped is not None and trainer.state["best_cer"] >= shipped:
         log.info("not exported: best val CER %.4f is not better than the model in %s (%.4f); training goes on "
                  "from %s", trainer.state["best_cer"], out, shipped, trainer.workdir)
         return
     meta = manifest(args, spec, trainer.arch, parts, trainer.state, model.count_params())
-    val = val_set(parts["val"], spec, args.val_count, args.seed)
+    val = val_set(parts["val"], spec, args.val_count, args.seed, args.ruled)
     keras_cer = cer_of(lambda x: model(x, training=False), val)
     for float16 in (True, False):
         tflite = export_tflite(model.get_weights(), spec, trainer.arch, float16)

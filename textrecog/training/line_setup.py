@@ -36,19 +36,28 @@ def load_split(args: argparse.Namespace) -> dict:
     return parts
 
 
-def val_set(corpus, spec: LineSpec, count: int, seed: int) -> list:
+def val_key(args: argparse.Namespace) -> str:
+    """What the validation sample holds, in words: a CER is comparable only with one on the same sample."""
+    ruled = getattr(args, "ruled", 0.0)
+    return f"{args.val_count} lines" + (f", {round(args.val_count * ruled)} of them also on ruled paper" if ruled else "")
+
+
+def val_set(corpus, spec: LineSpec, count: int, seed: int, ruled: float = 0.0) -> list:
     """A fixed, faithfully rendered validation sample (words and texts).
 
     Texts the line splitter took (split lines, tall single lines) are left out, so the sample (and its
-    CER) stays the one every earlier model was measured on.
+    CER) stays the one every earlier model was measured on. With ``ruled``, that share of the lines is
+    also read off seeded ruled paper the way a page's line is (where the page path finds it).
     """
-    from textrecog.data.lineimages import faithful_image
+    from textrecog.data.lineimages import faithful_image, faithful_ruled
     from textrecog.data.linesampler import make_batch
 
     rng = np.random.default_rng(seed)
     whole = [i for i in corpus.inks if not i.part]
     inks = [whole[int(i)] for i in rng.permutation(len(whole))[:count]]
-    items = sorted(((faithful_image(i.strokes, spec), i.text) for i in inks), key=lambda p: p[0].shape[1])
+    items = [(faithful_image(i.strokes, spec), i.text) for i in inks]
+    on_rules = ((faithful_ruled(i.strokes, spec, seed=k), i.text) for k, i in enumerate(inks[: round(count * ruled)]))
+    items = sorted(items + [p for p in on_rules if p[0] is not None], key=lambda p: p[0].shape[1])
     return [make_batch([p[0] for p in items[k : k + 32]], [p[1] for p in items[k : k + 32]], LINE_ALPHABET, spec)
             for k in range(0, len(items), 32)]
 

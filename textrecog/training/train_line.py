@@ -61,6 +61,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--test-sites", default=",".join(LINE_TEST_SITES), help="UNIPEN sites held out for testing")
     p.add_argument("--val-count", type=int, default=800, help="validation lines scored each epoch")
     p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument("--ruled", type=float, default=0.0, metavar="P",
+                   help="share of training lines written on ruled paper and read back as a page's line is (rules "
+                        "found and taken out); the same share of validation lines is also scored that way")
     p.add_argument("--export-only", action="store_true", help="export the best checkpoint and stop")
     p.add_argument("--max-width", type=int, default=1024,
                    help="the longest line read unsqueezed (longer ones are squeezed to fit)")
