@@ -134,3 +134,17 @@ def test_letters_sitting_on_a_rule_keep_their_feet_in_the_line_cut():
     under = cut.mask[top - 1 - cut.box.y : top + 2 - cut.box.y, 300 - cut.box.x : end - cut.box.x - 6]
     assert under.any(axis=0).mean() > 0.5  # the feet are back
     assert cut.box.x >= 290 and cut.box.right <= end + 10  # and the rule beyond the word is not
+
+
+def test_a_line_s_slope_is_fitted_through_its_baseline_path():
+    from textrecog.engines.line_engine import line_slope
+    from textrecog.segmentation.segment import LineSeg
+    from textrecog.types import Box, Point
+
+    def line(*points):
+        return LineSeg(Box(0, 0, 600, 60), (), (), 20.0, 50.0, tuple(Point(x, y) for x, y in points))
+
+    # the ends are carried out flat from the first and last points: they say nothing of the slope
+    assert line_slope(line((0, 40), (50, 40), (250, 50), (450, 60), (600, 60))) == pytest.approx(0.05)
+    assert line_slope(line((0, 40), (300, 40), (600, 40))) == 0.0  # one run of letters: too short to tell
+    assert line_slope(line()) == 0.0

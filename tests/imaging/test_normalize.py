@@ -126,6 +126,27 @@ def test_training_and_inference_normalise_a_line_identically():
     assert diff.max() <= 8 and diff.mean() < 1.0
 
 
+def test_a_sloping_line_is_levelled_before_it_is_fitted():
+    import cv2
+
+    from textrecog.imaging.normalize import LineSpec, fit_line, unslope
+
+    ink = np.zeros((80, 400), np.uint8)
+    for x in range(10, 390, 20):  # letters, 16 rows tall, along a baseline sinking 0.1 a column
+        y = int(60 + 0.1 * (x - 200))
+        cv2.rectangle(ink, (x, y - 16), (x + 10, y), 255, -1)
+    levelled = unslope(ink, 0.1)
+    rows = np.flatnonzero(levelled.max(axis=1))
+    assert rows.max() - rows.min() <= 20  # one band of letters (the unlevelled ink spans 53 rows)
+    assert np.array_equal(np.flatnonzero(levelled.max(axis=0)), np.flatnonzero(ink.max(axis=0)))  # columns kept
+    assert int(levelled.sum(dtype=np.int64)) == pytest.approx(int(ink.sum(dtype=np.int64)), rel=0.02)  # none lost
+    assert np.array_equal(unslope(ink, -0.1)[:, ::-1] > 0, unslope(ink[:, ::-1], 0.1) > 0)  # the same either way
+    spec = LineSpec()
+    flat, tilted = fit_line(ink, spec, 0.1).image, fit_line(ink, spec).image
+    assert flat.shape[1] > 2 * tilted.shape[1]  # the letters fill the height: the line is read at their size
+    assert unslope(ink, 0.01) is ink  # a slope under a degree is left as it is
+
+
 def test_line_to_input_polarity():
     from textrecog.imaging.normalize import LineSpec, line_to_input
 

@@ -56,7 +56,17 @@ def cut_line(page: Page, line: LineSeg, spec: LineSpec) -> LineCut:
     if ruled:
         mask |= rule_ink_near(page.rules, mask, x0, y0, reach)
     ink = masked_ink(page.gray[y0:y1, x0:x1], mask)
-    return LineCut(line, Box(x0, y0, x1 - x0, y1 - y0), mask, fit_line(ink, spec))
+    return LineCut(line, Box(x0, y0, x1 - x0, y1 - y0), mask, fit_line(ink, spec, line_slope(line)))
+
+
+def line_slope(line: LineSeg) -> float:
+    """The rise of a line's baseline, rows a column: a straight fit through its baseline path's points (the
+    ends, carried out flat, left out); 0 for a line too short to have two."""
+    points = line.baseline_path[1:-1]
+    if len(points) < 2:
+        return 0.0
+    xs, ys = np.array([p.x for p in points]), np.array([p.y for p in points])
+    return float(np.polyfit(xs, ys, 1)[0]) if np.ptp(xs) > 0 else 0.0
 
 
 class LineEngine:

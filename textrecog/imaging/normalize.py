@@ -117,6 +117,9 @@ class LineSpec:
             raise ValueError(f"polarity must be one of {POLARITIES}, got {self.polarity!r}")
 
 
+SLOPE_MIN = 0.0175  # a degree: lines sloping less read as well as they are (the reader learnt such slopes)
+
+
 @dataclass(frozen=True)
 class FittedLine:
     """A normalised line image (uint8, ink bright on 0) and how it maps back to the source."""
@@ -133,17 +136,20 @@ class FittedLine:
         return self.x0 + (col - self.left) / self.sx
 
 
-def fit_line(ink: np.ndarray, spec: LineSpec) -> FittedLine:
-    """The one line normalisation: crop to the ink, scale to the model height keeping aspect, pad.
+def fit_line(ink: np.ndarray, spec: LineSpec, slope: float = 0.0) -> FittedLine:
+    """The one line normalisation: level a sloping line, crop to the ink, scale to the model height
+    keeping aspect, pad.
 
     ``ink`` is uint8 with ink bright on 0 (a rendered training line or a
     line cut from a page by the segmentation engine, other lines masked
-    out). The result is ``spec.height`` rows tall; its width follows the
-    ink's aspect ratio, squeezed only past ``spec.max_width``.
+    out); ``slope`` is its baseline's rise (rows down per column). The
+    result is ``spec.height`` rows tall; its width follows the ink's aspect
+    ratio, squeezed only past ``spec.max_width``.
     """
     ink = np.asarray(ink, dtype=np.uint8)
     if ink.ndim != 2:
         raise ValueError(f"expected a 2-D ink image, got shape {ink.shape}")
+    ink = unslope(ink, slope)
     x, y, w, h = cv2.boundingRect(ink)
     inner, left = spec.height - 2 * spec.margin, 2 * spec.margin
     if not w:
@@ -157,6 +163,19 @@ def fit_line(ink: np.ndarray, spec: LineSpec) -> FittedLine:
     out[spec.margin : spec.margin + inner, left : left + new_w] = cv2.resize(
         ink[y : y + h, x : x + w], (new_w, inner), interpolation=interp)
     return FittedLine(out, x, y, sx, sy, left)
+
+
+def unslope(ink: np.ndarray, slope: float) -> np.ndarray:
+    """The ink sheared vertically so a baseline rising ``slope`` rows a column runs level: columns move up or
+    down, never sideways (letters keep their slant and their columns; a turned line would lean them).
+    Rows are added so nothing leaves the image; slopes under SLOPE_MIN are left alone."""
+    if abs(slope) < SLOPE_MIN:
+        return ink
+    h, w = ink.shape
+    extra = int(np.ceil(abs(slope) * (w - 1)))
+    shift = max(0.0, slope * (w - 1))  # the ink's right end moves up by slope * w: room above it
+    m = np.float32([[1, 0, 0], [-slope, 1, shift]])
+    return cv2.warpAffine(ink, m, (w, h + extra), flags=cv2.INTER_LINEAR, borderValue=0)
 
 
 def line_to_input(fitted: np.ndarray, spec: LineSpec) -> np.ndarray:
