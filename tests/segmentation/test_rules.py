@@ -42,6 +42,20 @@ def test_one_line_sitting_on_its_rules_across_a_margin_is_found():
     assert stats[1:, cv2.CC_STAT_LEFT].min() >= 95 and (stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH]).max() <= end
 
 
+def test_stubs_of_faint_rules_at_the_margin_start_no_line():
+    from textrecog.segmentation.segment import segment
+
+    img = blank(400, 900)
+    cv2.line(img, (70, 0), (70, 399), 120, 2)  # the margin; the rules are too faint to binarise, but for
+    for y in (121, 201, 281):  # stubs of them across it (where the light is dimmer)
+        cv2.line(img, (5, y), (92, y), 100, 1)
+        draw_word(img, "WRITE HERE", 110, y - 6, scale=1.2)
+    clean, rules = remove_rules(binarize(img))
+    assert rules.count[1] >= 1
+    lines = segment(clean).lines
+    assert len(lines) == 3 and all(ln.box.x >= 105 for ln in lines)  # each line starts at its first letter
+
+
 def test_a_letter_crossing_a_rule_stays_one_piece():
     img = ruled(with_margin=False)
     cv2.line(img, (300, 100), (300, 150), 0, 4)  # a stroke through the rule at y = 120

@@ -279,12 +279,38 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
         return Rules(horizontal, vertical, (nh, nv))  # and the Hough search would be most of its reading time
     th, tv, mh, mv = _tilted(mask, thick, tall, mask if whole is None else whole)
     horizontal, vertical = horizontal | th, vertical | tv
-    rest, near = mask, None
+    rest, near, margin = mask, None, None
     if nh + nv + mh + mv:  # the pieces left once the rules found, and a stroke's width around them, are out
-        band = cv2.dilate(horizontal | vertical, np.ones((thick, thick), np.uint8))
-        rest, near = mask & (1 - band), cv2.dilate(band, np.ones((3, 3), np.uint8))
+        grow, ring = np.ones((thick, thick), np.uint8), np.ones((3, 3), np.uint8)
+        band = cv2.dilate(horizontal | vertical, grow)
+        rest, near = mask & (1 - band), cv2.dilate(band, ring)
+        margin = cv2.dilate(cv2.dilate(vertical, grow), ring) if nv + mv else None
     pieces, mp = _in_pieces(rest, near, stroke, tall, thick)
+    if margin is not None:  # a stub runs on into the margin's band, which the rest left out: that part too
+        stubs = _by_the_margin(rest, margin, vertical, stroke, tall)
+        pieces |= cv2.dilate(stubs, np.ones((1, 2 * thick + 3), np.uint8)) & mask
     return Rules(horizontal | pieces, vertical, (nh + mh + mp, nv + mv))
+
+
+def _by_the_margin(mask: np.ndarray, margin: np.ndarray, vertical: np.ndarray, stroke: float,
+                   tall: float) -> np.ndarray:
+    """Stubs of rules at a margin line: thin flat pieces touching it (``margin``: the vertical rules' band and a
+    little more), or at least half a letter long wholly left of a margin in the page's left part (a sheet's
+    rules run on past its margin; what binarising keeps of a faint one there would start a line). The mask."""
+    n, labels, stats = _label(mask)
+    x, y, w, h, area = (stats[1:, k] for k in range(5))
+    stub = (h <= 0.3 * tall) & (w >= 3) & (w >= 2 * h) & (area <= 0.6 * stroke * w)
+    if not stub.any():
+        return np.zeros_like(mask)
+    at = np.zeros(n, bool)
+    at[np.unique(labels[margin > 0])] = True
+    left = vertical[:, : int(0.4 * mask.shape[1])]
+    first = np.where(left.any(axis=1), left.argmax(axis=1), -1)  # each row's margin, if it has one
+    row = np.clip(y + h // 2, 0, mask.shape[0] - 1)
+    before = (first[row] >= 0) & (x + w <= first[row])
+    lut = np.zeros(n, np.uint8)
+    lut[1:][stub & (at[1:] | (before & (w >= 0.5 * tall)))] = 1
+    return lut[labels]
 
 
 def _in_pieces(mask: np.ndarray, near: np.ndarray | None, stroke: float, tall: float,
