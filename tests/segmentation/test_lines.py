@@ -114,6 +114,16 @@ def test_stray_specks_far_from_the_writing_join_no_line_but_its_marks_do():
     assert [sorted(m) for m in lines] == [list(range(n))]
 
 
+def test_a_speck_high_above_a_line_is_no_dot_of_it():
+    # a flat bit of rule 1.2 letters above the band (over a line of capitals it stretched the box, and the
+    # reader saw the letters at two thirds of their size); a flat dot 0.8 letters above it is an accent, and a
+    # round one 1.1 letters above an i-dot (test_a_descender_straight_after_tall_letters_stays_in_its_line)
+    boxes = [Box(*b) for b in HANDWRITTEN_LINE]
+    accent, speck = Box(1200, 22, 7, 3), Box(1230, 2, 7, 2)
+    lines = group_lines(boxes + [accent, speck], 51.0)
+    assert [sorted(m) for m in lines] == [list(range(len(boxes) + 1))]
+
+
 def test_a_row_of_specks_beside_a_line_does_not_chain_onto_it():
     # what is left of a rule left of the margin: dashes at the line's foot, the nearest 2.1 letters before
     # its first letter, each within reach of the one before; and bits of a rule past its end

@@ -23,6 +23,7 @@ INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's gl
 # letter heights from every line's band (below counting half again) beyond which a small mark is stray: an
 # i-dot, accent, comma or full stop sits within one; a speck or a rule's remnant lies anywhere
 STRAY = 2.0
+DOT_ABOVE = 1.0  # letter heights above a line's band past which a flat speck is no accent of it (a bit of rule)
 BEYOND = 1.5  # letter heights before a line's first letter or past its last: no mark of its own lies so far out
 
 
@@ -167,8 +168,9 @@ def _place_marks(boxes: list[Box], lines: list[list[int]], marks: list[int], cha
         b = boxes[i]
         near = [li for li, (x0, x1) in enumerate(ends) if max(x0 - b.right, b.x - x1) <= BEYOND * char_h]
         if near:
-            k, distance = _nearest_line(boxes, [letters[li] for li in near], b)
-            if distance <= STRAY * char_h:
+            k, distance, above = _nearest_line(boxes, [letters[li] for li in near], b)
+            flat_dot = max(b.w, b.h) < 0.35 * char_h and b.w >= 2 * b.h  # an i-dot flies higher, but is round
+            if distance <= STRAY * char_h and not (flat_dot and above > DOT_ABOVE * char_h):
                 lines[near[k]].append(i)
 
 
@@ -252,10 +254,11 @@ def _gap_to_line(boxes: list[Box], members: list[int], span: Box, char_h: float)
     return max(0.0, top - span.bottom, span.y - bottom)
 
 
-def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> tuple[int, float]:
-    """Index of the line whose band, near the mark horizontally, is closest to it, and how far it is."""
+def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> tuple[int, float, float]:
+    """Index of the line whose band, near the mark horizontally, is closest to it, how far it is, and how far
+    above the band the mark lies (0 if it does not)."""
     cy, cx = mark.y + mark.h / 2, mark.x + mark.w / 2
-    best, best_d = 0, float("inf")
+    best, best_d, best_above = 0, float("inf"), 0.0
     for li, members in enumerate(lines):
         near = sorted(members, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]
         top, bottom = _flat_band([boxes[k] for k in near])
@@ -264,8 +267,8 @@ def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> tuple[
         d = top - cy if cy < top else 1.5 * (cy - bottom) if cy > bottom else 0.0
         dx = max(0.0, min(abs(boxes[k].x + boxes[k].w / 2 - cx) for k in members) - 2 * (bottom - top))
         if d + dx < best_d:
-            best, best_d = li, d + dx
-    return best, best_d
+            best, best_d, best_above = li, d + dx, max(0.0, top - cy)
+    return best, best_d, best_above
 
 
 def _stacked(a: Box, b: Box, char_h: float) -> bool:
