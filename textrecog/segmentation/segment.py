@@ -23,6 +23,7 @@ from textrecog.segmentation.deskew import Turn
 from textrecog.segmentation.lines import group_lines, merge_parts
 from textrecog.segmentation.rules import Rules
 from textrecog.segmentation.spacing import word_spaces
+from textrecog.segmentation.touching import cut_touching
 from textrecog.types import Box, Point, bounding_box
 
 MAX_COMPONENTS = 5000  # beyond this the image is texture or noise, not writing
@@ -127,7 +128,8 @@ def baseline_path(glyphs: list[Glyph], box: Box, char_h: float) -> tuple[Point, 
 def segment(mask: np.ndarray) -> Segmentation:
     """Segment an ink mask (uint8, 1 = ink) into lines of character glyphs."""
     mask = np.ascontiguousarray(mask, dtype=np.uint8)
-    labels, glyphs = find_components(mask, speck_area(mask))
+    specks = speck_area(mask)
+    _, labels, glyphs = cut_touching(mask, lambda m: find_components(m, specks), typical_height)
     if not glyphs:
         return Segmentation(labels, ())
     char_h = typical_height(glyphs)
