@@ -285,42 +285,43 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
         band = cv2.dilate(horizontal | vertical, grow)
         rest, near = mask & (1 - band), cv2.dilate(band, ring)
         margin = cv2.dilate(cv2.dilate(vertical, grow), ring) if nv + mv else None
-    pieces, mp = _in_pieces(rest, near, stroke, tall, thick)
+    parts = _label(rest)  # the pieces left, labelled once for both searches below
+    pieces, mp = _in_pieces(parts, near, stroke, tall, thick)
     if margin is not None:  # a stub runs on into the margin's band, which the rest left out: that part too
-        stubs = _by_the_margin(rest, margin, vertical, stroke, tall)
+        stubs = _by_the_margin(parts, margin, vertical, stroke, tall)
         pieces |= cv2.dilate(stubs, np.ones((1, 2 * thick + 3), np.uint8)) & mask
     return Rules(horizontal | pieces, vertical, (nh + mh + mp, nv + mv))
 
 
-def _by_the_margin(mask: np.ndarray, margin: np.ndarray, vertical: np.ndarray, stroke: float,
+def _by_the_margin(parts: tuple, margin: np.ndarray, vertical: np.ndarray, stroke: float,
                    tall: float) -> np.ndarray:
-    """Stubs of rules at a margin line: thin flat pieces touching it (``margin``: the vertical rules' band and a
+    """Stubs of rules at a margin line: thin flat pieces touching it (``parts``: the ink left, labelled; ``margin``: the vertical rules' band and a
     little more), or at least half a letter long wholly left of a margin in the page's left part (a sheet's
     rules run on past its margin; what binarising keeps of a faint one there would start a line). The mask."""
-    n, labels, stats = _label(mask)
+    n, labels, stats = parts
     x, y, w, h, area = (stats[1:, k] for k in range(5))
     stub = (h <= 0.3 * tall) & (w >= 3) & (w >= 2 * h) & (area <= 0.6 * stroke * w)
     if not stub.any():
-        return np.zeros_like(mask)
+        return np.zeros_like(labels, dtype=np.uint8)
     at = np.zeros(n, bool)
     at[np.unique(labels[margin > 0])] = True
-    left = vertical[:, : int(0.4 * mask.shape[1])]
+    left = vertical[:, : int(0.4 * labels.shape[1])]
     first = np.where(left.any(axis=1), left.argmax(axis=1), -1)  # each row's margin, if it has one
-    row = np.clip(y + h // 2, 0, mask.shape[0] - 1)
+    row = np.clip(y + h // 2, 0, labels.shape[0] - 1)
     before = (first[row] >= 0) & (x + w <= first[row])
     lut = np.zeros(n, np.uint8)
     lut[1:][stub & (at[1:] | (before & (w >= 0.5 * tall)))] = 1
     return lut[labels]
 
 
-def _in_pieces(mask: np.ndarray, near: np.ndarray | None, stroke: float, tall: float,
+def _in_pieces(parts: tuple, near: np.ndarray | None, stroke: float, tall: float,
                thick: int) -> tuple[np.ndarray, int]:
-    """What is left of rules in pieces the searches for whole lines miss: a long flat thin piece on its own
-    (a stretch of a rule: no stroke of writing is that long and alone), and rows of short dashes (a faint
+    """What is left of rules in pieces (``parts``: the ink left, labelled) the searches for whole lines miss: a
+    long flat thin piece on its own (a stretch of a rule: no stroke of writing is that long and alone), and rows of short dashes (a faint
     rule, or one in a shadow): pieces thinner than the writing's strokes and flat, at least ``DOTS`` of them
     in a row near level, spread over a rule's length, none touching a rule found (``near``: the letters sitting
     on a rule leave such a row of feet). The mask of those pieces, and how many."""
-    n, labels, stats = _label(mask)
+    n, labels, stats = parts
     x, y, w, h, area = (stats[1:, k] for k in range(5))
     span = max(MIN_RULE, RULE_WIDE * tall)
     long = (w >= span) & (h <= w * np.tan(np.radians(TILT)) + thick) & (area <= thick * w)
