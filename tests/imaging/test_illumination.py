@@ -75,3 +75,27 @@ def test_a_gentle_gradient_under_noise_is_not_read_as_ink():
     mask = binarize(flatten_light(img)).astype(bool)
     assert mask[ink].mean() > 0.8
     assert mask[~ink].mean() < 0.03  # not the 40% of the paper Otsu alone called ink
+
+
+def test_narrow_strips_of_desk_along_the_edges_give_no_ink():
+    """Evenly lit paper with a strip of dark desk along two edges, too narrow for the brightness test to see:
+    what Otsu calls ink there is far wider than any stroke, so the light is flattened and the desk is paper."""
+    clean = blank(500, 1000)
+    draw_word(clean, "WRITING HERE", 120, 250, scale=2.0)
+    ink = clean < 128
+    img = np.where(ink, 50, 215).astype(np.uint8)
+    img[:, :40] = 70  # the desk beside the sheet's left edge
+    img[:30, :] = 70  # and above its top
+    assert binarize(img)[:, :40].all()  # as it is, one threshold reads the desk as ink
+    mask = binarize(flatten_light(img)).astype(bool)
+    assert mask[ink].mean() > 0.9  # the writing is found
+    assert not mask[:, :40].any() and not mask[:30].any()  # the desk is not
+
+
+def test_thick_ink_alone_is_no_desk():
+    from textrecog.imaging.illumination import dark_areas
+
+    img = blank(300, 800)
+    draw_word(img, "BOLD WORDS", 40, 180, scale=2.0)
+    assert not dark_areas(img)  # strokes: nothing survives the erosion; the page is left as it is
+    assert flatten_light(img) is img

@@ -71,6 +71,24 @@ def test_letters_hanging_into_their_own_lines_gaps_stay_in_it():
     assert two_lines(JITTERS, JOJO, 32.0) == [list(range(n)), list(range(n, total))]
 
 
+# "jinn, jive jitters" over "123 456 7890" on a photographed ruled page (validation writers): the comma, low,
+# starts a line of its own that the j's after it join; their dots stay over them in the line, and the foot of
+# an e, cut off by the rule under it, lies in the comma's line
+JINN_RULED = [
+    (111, 335, 32, 48), (135, 313, 7, 6), (152, 313, 9, 6), (153, 330, 7, 24), (164, 328, 32, 26), (196, 328, 32, 26),
+    (285, 312, 7, 7), (300, 327, 8, 27), (306, 308, 5, 6), (315, 321, 25, 33), (336, 323, 30, 31), (417, 313, 9, 7),
+    (436, 331, 8, 24), (437, 314, 7, 7), (448, 307, 67, 55), (515, 327, 36, 27), (555, 321, 39, 33),
+    (241, 347, 16, 30), (270, 337, 29, 53), (347, 354, 19, 9), (403, 333, 30, 51)]
+DIGITS_BELOW = [
+    (93, 400, 15, 33), (110, 402, 37, 35), (150, 402, 28, 36), (204, 402, 35, 34), (244, 398, 37, 38),
+    (273, 398, 33, 36), (334, 398, 25, 27), (362, 401, 25, 35), (394, 396, 28, 37), (418, 404, 38, 31)]
+
+
+def test_hanging_letters_under_their_own_dots_stay_in_their_line():
+    n, total = len(JINN_RULED), len(JINN_RULED) + len(DIGITS_BELOW)
+    assert two_lines(JINN_RULED, DIGITS_BELOW, 37.5) == [list(range(n)), list(range(n, total))]
+
+
 # "which lives 200 meters under the ground" over "That's right:" (validation writers): the long line starts
 # within the short one's width and, being mostly beyond it, hardly lies over its glyphs; it is no tail of it
 WHICH_LIVES = [

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from conftest import blank, draw_word
 
-from textrecog.imaging.binarize import binarize
+from textrecog.imaging.binarize import binarize, speck_area
 from textrecog.segmentation.rules import find_rules, long_runs, remove_rules
 
 
@@ -101,14 +101,14 @@ def test_long_straight_strokes_of_large_writing_are_not_rules():
 
 
 def test_a_margin_turned_by_perspective_is_found():
-    """A photo's perspective turns a long margin line 5° off plumb once the text is level: still a rule."""
+    """A photo's perspective turns a long margin line 8° off plumb once the text is level: still a rule."""
     img = blank(600, 900)
     for y in range(80, 600, 90):
         draw_word(img, "WRITING HERE", 160, y, scale=1.5)
-    cv2.line(img, (70, 0), (70 + int(600 * np.tan(np.radians(5))), 599), 120, 2)
+    cv2.line(img, (70, 0), (70 + int(600 * np.tan(np.radians(8))), 599), 120, 2)
     rules = find_rules(binarize(img))
     assert rules.count[1] >= 1
-    assert rules.vertical[300, 80:110].any()
+    assert rules.vertical[300, 100:125].any()  # at x = 70 + 300 tan 8° = 112
 
 
 def test_more_pieces_than_16_bit_labels_hold():
@@ -218,6 +218,29 @@ def test_a_rule_broken_into_short_faint_dashes_is_taken_out():
     writing[127:134] = 0
     assert np.array_equal(clean & writing, mask & writing)  # the writing, its hyphens too, all stays
 
+
+
+def test_a_margin_broken_into_tiny_dashes_is_taken_out():
+    """A faint margin line in a shadow binarises into a column of one- or two-pixel-wide dashes, none long
+    (and no rule binarised to go with it): a column of pieces thinner than the strokes is a margin; the
+    writing's own thin strokes, an l and an i beside it, stay."""
+    img = blank(420, 1000)
+    for y in (60, 170, 280):
+        draw_word(img, "Il WRITING HERE", 120, y, scale=1.5)
+    rng = np.random.default_rng(5)
+    y = 10
+    while y < 400:  # dashes 1-10 px long, one pixel wide, gaps of 3-14 px, down x = 80
+        n = int(rng.integers(1, 11))
+        img[y : y + n, 80] = 110
+        y += n + int(rng.integers(3, 15))
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert rules.count[1] >= 1
+    n, _, stats, _ = cv2.connectedComponentsWithStats(clean[:, 77:84])
+    assert stats[1:, cv2.CC_STAT_AREA].max(initial=0) < speck_area(mask)  # no dash is left but specks
+    writing = np.ones_like(mask)
+    writing[:, 77:84] = 0
+    assert np.array_equal(clean & writing, mask & writing)  # the writing all stays
 
 
 def test_a_stretch_of_rule_cut_off_on_its_own_is_taken_out():

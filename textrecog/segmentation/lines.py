@@ -212,17 +212,18 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
     # within the line (its end running on a little), or a tail: from the line's second half on past its end;
     # either way in the line's gaps where the two meet
     tail = all(c >= (x0 + x1) / 2 for c in centres.values()) and any(c > x1 + char_h for c in centres.values())
-    if inside and (inner >= 0.6 * width or tail) and _in_gaps(boxes, inside, line) <= INTERLEAVED * inner:
+    if inside and (inner >= 0.6 * width or tail) and _in_gaps(boxes, inside, line, char_h) <= INTERLEAVED * inner:
         return True
     return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
 
 
-def _in_gaps(boxes: list[Box], piece: list[int], line: list[int]) -> float:
-    """How much of the piece's glyphs' width lies over the line's glyphs: little for letters that fill the
-    line's own gaps (a descending tail, long j's hung below it), much for a line under it."""
-    spans = [(boxes[k].x, boxes[k].right) for k in line]
+def _in_gaps(boxes: list[Box], piece: list[int], line: list[int], char_h: float) -> float:
+    """How much of the piece's letters' width lies over the line's letters: little for letters that fill the
+    line's own gaps (a descending tail, long j's hung below it), much for a line under it. Small marks count
+    on neither side: a j's own dot lies over it, a letter's foot cut off by a rule under its letter."""
+    spans = [(boxes[k].x, boxes[k].right) for k in line if boxes[k].h >= 0.45 * char_h]
     covered = 0.0
-    for k in piece:
+    for k in (k for k in piece if boxes[k].h >= 0.45 * char_h):
         b = boxes[k]
         covered += min(b.w, sum(max(0, min(b.right, r) - max(b.x, x)) for x, r in spans if x < b.right and r > b.x))
     return covered

@@ -27,7 +27,7 @@ SITTING = 0.25  # share of a rule's length with letters along one side (written 
 # row of letters' feet or a cursive baseline never covers that much): (on, the freer side, the other side)
 SOLID = (0.88, 0.45, 0.15)
 TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
-TILT_PLUMB = 6.0  # and off plumb: a photo's perspective turns a long margin line more than the rules
+TILT_PLUMB = 10.0  # and off plumb: a photo's perspective (a keystone) turns a long margin line more than the rules
 NEAR = 2  # pixels either side of a found rule's line where its ink is looked for when following it
 ON_PREDICTED = 0.5  # share of a rule's length on ink where the ruling predicts a rule (a pixel either way)
 PITCH = (1.2, 5.0)  # a notebook's rules lie this many times the writing's letter height apart
@@ -286,11 +286,11 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
         rest, near = mask & (1 - band), cv2.dilate(band, ring)
         margin = cv2.dilate(cv2.dilate(vertical, grow), ring) if nv + mv else None
     parts = _label(rest)  # the pieces left, labelled once for both searches below
-    pieces, mp = _in_pieces(parts, near, stroke, tall, thick)
+    pieces, mp, columns, mc = _in_pieces(parts, near, stroke, tall, thick)
     if margin is not None:  # a stub runs on into the margin's band, which the rest left out: that part too
         stubs = _by_the_margin(parts, margin, vertical, stroke, tall)
         pieces |= cv2.dilate(stubs, np.ones((1, 2 * thick + 3), np.uint8)) & mask
-    return Rules(horizontal | pieces, vertical, (nh + mh + mp, nv + mv))
+    return Rules(horizontal | pieces, vertical | columns, (nh + mh + mp, nv + mv + mc))
 
 
 def _by_the_margin(parts: tuple, margin: np.ndarray, vertical: np.ndarray, stroke: float,
@@ -300,7 +300,7 @@ def _by_the_margin(parts: tuple, margin: np.ndarray, vertical: np.ndarray, strok
     rules run on past its margin; what binarising keeps of a faint one there would start a line). The mask."""
     n, labels, stats = parts
     x, y, w, h, area = (stats[1:, k] for k in range(5))
-    stub = (h <= 0.3 * tall) & (w >= 3) & (w >= 2 * h) & (area <= 0.6 * stroke * w)
+    stub = _dashes(w, h, area, stroke, tall)
     if not stub.any():
         return np.zeros_like(labels, dtype=np.uint8)
     at = np.zeros(n, bool)
@@ -315,40 +315,62 @@ def _by_the_margin(parts: tuple, margin: np.ndarray, vertical: np.ndarray, strok
 
 
 def _in_pieces(parts: tuple, near: np.ndarray | None, stroke: float, tall: float,
-               thick: int) -> tuple[np.ndarray, int]:
+               thick: int) -> tuple[np.ndarray, int, np.ndarray, int]:
     """What is left of rules in pieces (``parts``: the ink left, labelled) the searches for whole lines miss: a
-    long flat thin piece on its own (a stretch of a rule: no stroke of writing is that long and alone), and rows of short dashes (a faint
-    rule, or one in a shadow): pieces thinner than the writing's strokes and flat, at least ``DOTS`` of them
-    in a row near level, spread over a rule's length, none touching a rule found (``near``: the letters sitting
-    on a rule leave such a row of feet). The mask of those pieces, and how many."""
+    long flat thin piece on its own (a stretch of a rule: no stroke of writing is that long and alone), and rows
+    of short dashes (a faint rule, or one in a shadow), or columns of them (a faint margin): pieces thinner than
+    the writing's strokes, at least ``DOTS`` of them in a row near level (plumb), spread over a rule's length,
+    none touching a rule found (``near``: the letters sitting on a rule leave such a row of feet). The masks of
+    the level pieces and of the plumb ones, and how many rules each."""
     n, labels, stats = parts
     x, y, w, h, area = (stats[1:, k] for k in range(5))
     span = max(MIN_RULE, RULE_WIDE * tall)
     long = (w >= span) & (h <= w * np.tan(np.radians(TILT)) + thick) & (area <= thick * w)
-    flat = (h <= 0.3 * tall) & (w >= 3) & (w >= 2 * h) & (area <= 0.6 * stroke * w) & ~long
+    flat, plumb = _dashes(w, h, area, stroke, tall) & ~long, _dashes(h, w, area, stroke, tall) & ~long
     if near is not None:
         touching = np.unique(labels[near > 0]).astype(np.int64)
-        flat[touching[touching > 0] - 1] = False
+        flat[touching[touching > 0] - 1] = plumb[touching[touching > 0] - 1] = False
+    rows, nr = _in_a_row(parts, flat, span, TILT, False)
+    columns, nc = _in_a_row(parts, plumb, max(MIN_RULE, RULE_TALL * tall), TILT_PLUMB, True)
     lut = np.zeros(n, np.uint8)
-    lut[1:][long] = 1
-    if flat.sum() < DOTS:
-        return lut[labels], int(long.sum())
-    lut[1:][flat] = 1
-    tilt = np.radians(TILT)
-    found = cv2.HoughLines(lut[labels], 1, np.pi / 720, MIN_RULE // 2, min_theta=np.pi / 2 - tilt,
-                           max_theta=np.pi / 2 + tilt)
-    lut[1:][flat] = 0  # only the dashes in a row stay
-    ids = np.flatnonzero(flat)
+    lut[1:] = long | rows
+    level = lut[labels] if lut.any() else np.zeros_like(labels, dtype=np.uint8)
+    lut[1:] = columns
+    return level, int(long.sum()) + nr, (lut[labels] if nc else np.zeros_like(level)), nc
+
+
+def _dashes(along: np.ndarray, across: np.ndarray, area: np.ndarray, stroke: float, tall: float) -> np.ndarray:
+    """Pieces that may be a rule's dashes (sizes along and across the rule): short across, at least twice as
+    long as that, and thinner on average than the writing's strokes."""
+    return (across <= 0.3 * tall) & (along >= 3) & (along >= 2 * across) & (area <= 0.6 * stroke * along)
+
+
+def _in_a_row(parts: tuple, dashes: np.ndarray, span: float, tilt: float, plumb: bool) -> tuple[np.ndarray, int]:
+    """Which ``dashes`` (a bool per piece of ``parts``) lie ``DOTS`` or more on a straight line within ``tilt``
+    degrees of level (``plumb``: of plumb), spread over ``span`` pixels at least; and how many such lines."""
+    out = np.zeros(dashes.shape, bool)
+    if dashes.sum() < DOTS:
+        return out, 0
+    n, labels, stats = parts
+    x, y, w, h = (stats[1:, k] for k in range(4))
+    lut = np.zeros(n, np.uint8)
+    lut[1:][dashes] = 1
+    image = lut[labels]
+    if plumb:  # searched as rows of the image turned on its side
+        image, x, y, w, h = np.ascontiguousarray(image.T), y, x, h, w
+    t = np.radians(tilt)
+    found = cv2.HoughLines(image, 1, np.pi / 720, MIN_RULE // 2, min_theta=np.pi / 2 - t, max_theta=np.pi / 2 + t)
+    ids = np.flatnonzero(dashes)
     cx, cy = x[ids] + w[ids] / 2, y[ids] + h[ids] / 2
     free = np.ones(ids.size, bool)
-    rows = int(long.sum())
+    lines = 0
     for rho, theta in (found.reshape(-1, 2)[:50] if found is not None else []):
         on = free & (np.abs((rho - cx * np.cos(theta)) / np.sin(theta) - cy) <= 2 + h[ids] / 2)
         if on.sum() >= DOTS and (x[ids] + w[ids])[on].max() - x[ids][on].min() >= span:
             free &= ~on
-            rows += 1
-    lut[1 + ids[~free]] = 1
-    return lut[labels], rows
+            lines += 1
+    out[ids[~free]] = True
+    return out, lines
 
 
 def _level_runs(mask: np.ndarray) -> np.ndarray:
