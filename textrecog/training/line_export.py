@@ -112,10 +112,11 @@ def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: d
 
 
 def _train_command(args: argparse.Namespace, state: dict) -> str:
-    """The command that trained these weights (an export names the last training run's)."""
+    """The command that trained these weights (an export names the last training run's, which exports them)."""
     if not args.export_only:
         return args.command
-    return next((r["command"] for r in reversed(state.get("runs", [])) if "command" in r), args.command)
+    last = next((r["command"] for r in reversed(state.get("runs", [])) if "command" in r), args.command)
+    return last.replace(" --no-export", "")
 
 
 def _schedule(args: argparse.Namespace, state: dict) -> str:
