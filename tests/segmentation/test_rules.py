@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from conftest import blank, draw_word
 
-from textrecog.imaging.binarize import binarize, speck_area
+from textrecog.imaging.binarize import binarize, speck_area, stroke_width
 from textrecog.segmentation.rules import find_rules, long_runs, remove_rules
 
 
@@ -256,6 +256,27 @@ def test_a_stretch_of_rule_cut_off_on_its_own_is_taken_out():
     writing = np.ones_like(mask)
     writing[180:210, 30:470] = 0
     assert np.array_equal(clean & writing, mask & writing)
+
+
+def test_a_stretch_of_rule_with_a_line_written_across_it_is_no_bare_rule():
+    """A rule the searches missed (a line of capitals written across it, letters on both sides) joins its
+    letters into one piece: long, flat and mostly thin like a bare stretch of rule, but columns of letters
+    stand on it. Only the rule is taken out of it, never the letters."""
+    from textrecog.segmentation.rules import _in_pieces, _label
+
+    letters = blank(200, 900)
+    draw_word(letters, "THE BLACK DOG", 60, 120, scale=2.0)
+    img = letters.copy()
+    cv2.line(img, (40, 100), (760, 100 + round(720 * np.tan(np.radians(1.2)))), 120, 2)
+    mask, own = binarize(img), binarize(letters)
+    assert _label(mask)[0] == 2  # one piece of ink (and the paper)
+    stroke = stroke_width(mask)
+    found, count, _, _ = _in_pieces(_label(mask), None, stroke, tall=40.0, thick=int(np.ceil(2.5 * stroke)))
+    assert count == 1
+    assert (found & own).sum() < 0.15 * own.sum()  # the letters stay, but where the rule crosses them
+    assert _label(mask & (1 - found))[0] - 1 >= 11  # each letter a piece of its own again
+    rule = mask & (1 - cv2.dilate(own, np.ones((5, 5), np.uint8)))
+    assert (found & rule).sum() > 0.9 * rule.sum()  # the rule between them goes
 
 
 def test_a_rule_a_line_of_writing_runs_across_is_found_from_the_ruling():

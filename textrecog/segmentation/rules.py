@@ -34,6 +34,7 @@ PITCH = (1.2, 5.0)  # a notebook's rules lie this many times the writing's lette
 SOLID_PREDICTED = (0.8, 0.45, 0.45)  # and a predicted rule that a line of writing runs across (letters both sides)
 DOTS = 4  # dashes in a row that make a rule
 NETWORK = 0.5  # share of the page's height past which the ink's median piece is a network of rules, not letters
+LETTERED = 0.1  # share of a long flat piece's columns with far more ink than a rule: letters stand on it
 GAP = 4  # thicknesses of paper that end a rule being followed (a faint rule's dashes are closer)
 
 
@@ -332,11 +333,42 @@ def _in_pieces(parts: tuple, near: np.ndarray | None, stroke: float, tall: float
         flat[touching[touching > 0] - 1] = plumb[touching[touching > 0] - 1] = False
     rows, nr = _in_a_row(parts, flat, span, TILT, False)
     columns, nc = _in_a_row(parts, plumb, max(MIN_RULE, RULE_TALL * tall), TILT_PLUMB, True)
+    across = [(k, _rule_along(labels, stats[k + 1], k + 1, thick)) for k in np.flatnonzero(long)]
+    for k, rule in across:
+        long[k] = rule is None  # bare: all of it goes; letters on it: only the rule they stand on
     lut = np.zeros(n, np.uint8)
     lut[1:] = long | rows
     level = lut[labels] if lut.any() else np.zeros_like(labels, dtype=np.uint8)
+    for _, rule in (a for a in across if a[1]):
+        line = np.zeros_like(level)
+        cv2.line(line, *rule[:2], 1, rule[2])
+        level |= line & (labels > 0)
     lut[1:] = columns
-    return level, int(long.sum()) + nr, (lut[labels] if nc else np.zeros_like(level)), nc
+    count = int(long.sum()) + sum(1 for _, r in across if r) + nr
+    return level, count, (lut[labels] if nc else np.zeros_like(level)), nc
+
+
+def _rule_along(labels: np.ndarray, box: np.ndarray, k: int, thick: int) -> tuple | None:
+    """None for a long flat piece that is a bare stretch of rule; for one with letters standing on it (over
+    ``LETTERED`` of its columns hold far more ink than a rule: a line written across a rule the searches
+    missed, all one piece), the rule alone: a straight line fitted through the columns holding one thin run
+    of ink (the rule between the letters), its ends and thickness; () where there are too few of those."""
+    x, y, w, h = (int(v) for v in box[:4])
+    own = labels[y : y + h, x : x + w] == k
+    counts = own.sum(axis=0)
+    if (counts > 1.5 * thick).mean() <= LETTERED:
+        return None
+    first, last = own.argmax(axis=0), h - 1 - own[::-1].argmax(axis=0)
+    cols = np.flatnonzero((counts > 0) & (counts <= thick) & (counts == last - first + 1))
+    if cols.size < 2:
+        return ()
+    mid = (first[cols] + last[cols]) / 2
+    fit = np.polyfit(cols, mid, 1)
+    near = np.abs(np.polyval(fit, cols) - mid) <= 2  # without a letter's bar lying level beside the rule
+    if near.sum() >= 2:
+        fit = np.polyfit(cols[near], mid[near], 1)
+    ends = tuple((x + c, y + int(round(float(np.polyval(fit, c))))) for c in (0, w - 1))
+    return (*ends, max(3, int(np.median(counts[cols])) + 1))
 
 
 def _dashes(along: np.ndarray, across: np.ndarray, area: np.ndarray, stroke: float, tall: float) -> np.ndarray:
