@@ -39,10 +39,12 @@ def dark_areas(gray: np.ndarray) -> bool:
     brightness test misses them where they are narrow (a strip of desk along two edges); but what Otsu's
     threshold calls ink there survives an erosion as wide as the light's closing, which takes away every
     stroke (checked at ~256 px a side)."""
-    if min(gray.shape) < 32 or np.ptp(gray) < MIN_CONTRAST:
+    if min(gray.shape) < 32:
         return False
     k = max(1, max(gray.shape) // 256)
-    small = np.ascontiguousarray(gray[::k, ::k])
+    small = np.ascontiguousarray(gray[::k, ::k])  # every step on the sample: no pass over the whole image
+    if np.ptp(small) < MIN_CONTRAST:
+        return False
     _, dark = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     size = max(3, int(np.ceil(_closing_size(gray) / k)))
     return cv2.countNonZero(cv2.erode(dark, np.ones((size, size), np.uint8))) > 0
