@@ -17,6 +17,7 @@ from textrecog.types import Box, bounding_box
 # a letter hanging from a line's band at its end (no gap) joins it with this much overlap with the band: a
 # descender after tall letters (the band then reaches up to the ascenders) overlaps it less than 0.4
 JOINED = 0.3
+MARK = 0.45  # of the letter height: a piece shorter than this is a mark (dot, comma, accent), not a letter
 BAND_WINDOW = 5  # a line's vertical band follows its last few glyphs (slanted lines)
 SLOPE_WINDOW = 12  # its slope is measured over a longer run
 INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's glyphs fills that line's gaps
@@ -130,8 +131,8 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     commas) then join the line whose band is nearest; a mark far from every
     line (a speck of dust, a bit of a rule) joins none.
     """
-    big = [i for i, b in enumerate(boxes) if b.h >= 0.45 * char_h]
-    small = [i for i, b in enumerate(boxes) if b.h < 0.45 * char_h]
+    big = [i for i, b in enumerate(boxes) if b.h >= MARK * char_h]
+    small = [i for i, b in enumerate(boxes) if b.h < MARK * char_h]
     if not big:
         big, small = list(range(len(boxes))), []
     tracks: list[_Track] = []
@@ -221,9 +222,9 @@ def _in_gaps(boxes: list[Box], piece: list[int], line: list[int], char_h: float)
     """How much of the piece's letters' width lies over the line's letters: little for letters that fill the
     line's own gaps (a descending tail, long j's hung below it), much for a line under it. Small marks count
     on neither side: a j's own dot lies over it, a letter's foot cut off by a rule under its letter."""
-    spans = [(boxes[k].x, boxes[k].right) for k in line if boxes[k].h >= 0.45 * char_h]
+    spans = [(boxes[k].x, boxes[k].right) for k in line if boxes[k].h >= MARK * char_h]
     covered = 0.0
-    for k in (k for k in piece if boxes[k].h >= 0.45 * char_h):
+    for k in (k for k in piece if boxes[k].h >= MARK * char_h):
         b = boxes[k]
         covered += min(b.w, sum(max(0, min(b.right, r) - max(b.x, x)) for x, r in spans if x < b.right and r > b.x))
     return covered

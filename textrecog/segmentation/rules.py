@@ -296,9 +296,10 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
 
 def _by_the_margin(parts: tuple, margin: np.ndarray, vertical: np.ndarray, stroke: float,
                    tall: float) -> np.ndarray:
-    """Stubs of rules at a margin line: thin flat pieces touching it (``parts``: the ink left, labelled; ``margin``: the vertical rules' band and a
-    little more), or at least half a letter long wholly left of a margin in the page's left part (a sheet's
-    rules run on past its margin; what binarising keeps of a faint one there would start a line). The mask."""
+    """Stubs of rules at a margin line (``parts``: the ink left, labelled): thin flat pieces touching it
+    (``margin``: the vertical rules' band and a little more), or at least half a letter long wholly left of a
+    margin in the page's left part (a sheet's rules run on past its margin; what binarising keeps of a faint
+    one there would start a line). The mask."""
     n, labels, stats = parts
     x, y, w, h, area = (stats[1:, k] for k in range(5))
     stub = _dashes(w, h, area, stroke, tall)
