@@ -136,6 +136,31 @@ def test_letters_sitting_on_a_rule_keep_their_feet_in_the_line_cut():
     assert cut.box.x >= 290 and cut.box.right <= end + 10  # and the rule beyond the word is not
 
 
+def test_the_feet_given_back_lie_under_the_letters_strokes_only():
+    """Letters far apart on a rule: the rule comes back under each stroke that stands on it, a pixel either side
+    for its edge, not a stretch of rule beside it (the reader saw a rule running under the line)."""
+    import cv2
+    from conftest import blank, draw_word
+
+    from textrecog.engines.line_engine import cut_line
+    from textrecog.imaging.normalize import LineSpec
+    from textrecog.pipeline import prepare
+
+    img = blank(420, 1000)
+    for y in (100, 220, 340):
+        cv2.line(img, (0, y), (999, y), 120, 2)
+    draw_word(img, "I  L  I  E", 300, 220, scale=3.0, gap=40, thick=5)  # letters' feet on the rule at y = 220
+    p = prepare(img)
+    assert p.rules is not None and p.rules.count[0] >= 3 and len(p.segmentation.lines) == 1
+    cut = cut_line(p, p.segmentation.lines[0], LineSpec())
+    rows = np.flatnonzero(p.rules.mask[200:240, 320]) + 200  # the rule's rows under the writing
+    rule = cut.mask[rows[0] - cut.box.y : rows[-1] + 1 - cut.box.y].any(axis=0)
+    above = cut.mask[rows[0] - 4 - cut.box.y : rows[0] - 1 - cut.box.y].any(axis=0)  # the strokes standing on it
+    assert rule.any()
+    near = np.convolve(above.astype(int), np.ones(5, int), mode="same") > 0  # two pixels either side
+    assert not (rule & ~near).any()
+
+
 def test_a_line_s_slope_is_fitted_through_its_baseline_path():
     from textrecog.engines.line_engine import line_slope
     from textrecog.segmentation.segment import LineSeg

@@ -148,6 +148,20 @@ def test_tilted_rules_with_writing_sitting_on_them_are_found():
         assert rules.horizontal[y + int(500 * slope) - 3 : y + int(500 * slope) + 4, 480:520].any()
 
 
+def test_a_rule_with_a_dense_line_of_writing_sitting_on_it_is_a_thin_line():
+    """Cursive written on a rule touches it along half its length or more on one side; paper on the other
+    side still tells the rule from a row of letters."""
+    from textrecog.segmentation.rules import _thin_line
+
+    mask = np.zeros((120, 600), np.uint8)
+    mask[60:62, :] = 1  # the rule
+    for x in range(0, 600, 20):
+        mask[40:60, x : x + 11] = 1  # letters standing on it over 55% of its length
+    assert _thin_line(mask, (0, 60, 599, 60), 8, False, spread=1)
+    mask[62:80, ::2] = 1  # letters below it too: a band of writing, no rule
+    assert not _thin_line(mask, (0, 60, 599, 60), 8, False, spread=1)
+
+
 def _tilted_ruling(img: np.ndarray, top: int, pitch: int, count: int, slope: float) -> list[int]:
     """Rules ``pitch`` apart, ``slope`` off level; their heights at x = 0."""
     ys = [top + k * pitch for k in range(count)]

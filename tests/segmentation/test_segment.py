@@ -196,3 +196,26 @@ def test_the_baseline_path_follows_a_sloping_line():
     assert all(a.x <= b.x for a, b in zip(path, path[1:]))
     assert path[0].y - path[-1].y > 40  # it climbs with the writing, unlike the flat median baseline
     assert cv2.countNonZero(binarize(img)) > 0
+
+
+@pytest.mark.parametrize("degrees", [-4.0, 3.0])
+def test_the_baseline_path_of_a_few_cursive_words_follows_their_turn(degrees):
+    """Cursive: each word one piece, some with descenders (their boxes end far below the baseline). Turned
+    a few degrees, the path still climbs with the writing, read from the letters' middle band."""
+    from textrecog.engines.line_engine import line_slope
+
+    img = blank(300, 1100)
+    x = 40
+    for k in range(4):  # joined letters: a wavy stroke along the baseline, loops up, a descender in two words
+        xs = np.arange(x, x + 200)
+        ys = 150 - 12 * np.abs(np.sin((xs - x) / 10.0))
+        cv2.polylines(img, [np.stack([xs, ys], 1).astype(np.int32)], False, 0, 3)
+        cv2.line(img, (x + 63, 150), (x + 63, 110), 0, 3)  # an ascender
+        if k % 2:
+            cv2.line(img, (x + 157, 150), (x + 157, 195), 0, 3)  # a descender
+        x += 240
+    m = cv2.getRotationMatrix2D((550, 150), degrees, 1.0)
+    turned = cv2.warpAffine(img, m, (1100, 300), borderValue=255)
+    (line,) = seg_of(turned).lines
+    assert len(line.glyphs) <= 4
+    assert line_slope(line) == pytest.approx(-np.tan(np.radians(degrees)), abs=0.015)

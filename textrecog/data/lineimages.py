@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from textrecog.data.photolines import PhotoLook, photograph, plain_paper
 from textrecog.data.render import Augment, draw_strokes, stroke_unit, transform_strokes
-from textrecog.data.ruledlines import RuledLook, read_as_page, rule_paper
+from textrecog.data.ruledlines import RuledLook, core_band, read_as_page, rule_paper
 from textrecog.imaging.binarize import binarize, speck_area
 from textrecog.imaging.ink import masked_ink
 from textrecog.imaging.normalize import FittedLine, LineSpec, fit_line
@@ -94,25 +95,32 @@ def line_image(gray: np.ndarray, spec: LineSpec) -> FittedLine:
 
 
 def training_image(strokes: Sequence[np.ndarray], spec: LineSpec, rng: np.random.Generator,
-                   look: ScanLook = ScanLook(), ruled: RuledLook = RuledLook()) -> np.ndarray:
+                   look: ScanLook = ScanLook(), ruled: RuledLook = RuledLook(),
+                   photo: PhotoLook = PhotoLook()) -> np.ndarray:
     """One randomly varied training image (uint8, spec.height rows) from real ink.
 
-    On ruled paper (``ruled.p`` of the images) the line is read the way a page's line is; raises
-    ValueError where that finds no single line in it (the caller draws another).
+    On ruled paper (``ruled.p`` of the images) or photographed (``photo.p``) the line is read the way a
+    page's line is; raises ValueError where that finds no single line in it (the caller draws another).
     """
     # drawn at 1-4x the model's height, then reduced as a page's line would be: a scan's
     # strokes end up thinner than a pixel after the reduction, and training must see that too
     gray = render_gray(strokes, rng, height=spec.height * float(np.exp(rng.uniform(0.0, np.log(4.0)))))
-    if not rng.random() < ruled.p:
+    on_rules = rng.random() < ruled.p
+    photographed = photo.p > 0 and rng.random() < photo.p  # no draw without photos: older runs' streams stay
+    on_rules = on_rules or (photographed and rng.random() < photo.ruled)
+    if not (on_rules or photographed):
         if rng.random() < look.p:
             gray = scan_look(gray, rng, look)
         return line_image(gray, spec).image
-    strip = rule_paper(gray, rng, ruled)
-    if rng.random() < look.p:
+    top, base = core_band(gray)
+    strip = rule_paper(gray, rng, ruled) if on_rules else plain_paper(gray, rng)
+    if photographed:
+        strip = replace(strip, gray=photograph(strip.gray, base - top + 1.0, rng, photo))
+    elif rng.random() < look.p:
         strip = replace(strip, gray=scan_look(strip.gray, rng, look))
     image = read_as_page(strip, spec)
     if image is None:
-        raise ValueError("the ruled line was not found as one line")
+        raise ValueError("the line on its paper was not found as one line")
     return image
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from textrecog.data.linedata import LineCorpus, LineInk
 from textrecog.data.lineimages import training_image
+from textrecog.data.photolines import PhotoLook
 from textrecog.data.render import stroke_unit
 from textrecog.data.ruledlines import RuledLook
 from textrecog.data.synthlines import char_line, number_text, word_line
@@ -124,8 +125,9 @@ class LineSampler:
 
 
 def batches(corpus: LineCorpus, alphabet: str, spec: LineSpec, batch: int, seed: int,
-            group: int = 16, ruled: RuledLook = RuledLook()) -> Iterator[Batch]:
-    """Endless width-grouped batches of freshly varied training lines (``ruled.p`` of them on ruled paper)."""
+            group: int = 16, ruled: RuledLook = RuledLook(), photo: PhotoLook = PhotoLook()) -> Iterator[Batch]:
+    """Endless width-grouped batches of freshly varied training lines (``ruled.p`` of them on ruled paper,
+    ``photo.p`` photographed)."""
     sampler = LineSampler(corpus, seed)
     rng = np.random.default_rng(seed + 1)
     while True:
@@ -135,7 +137,7 @@ def batches(corpus: LineCorpus, alphabet: str, spec: LineSpec, batch: int, seed:
             if not text or len(text) > MAX_TEXT:
                 continue
             try:
-                image = training_image(strokes, spec, rng, ruled=ruled)
+                image = training_image(strokes, spec, rng, ruled=ruled, photo=photo)
             except (ValueError, IndexError):  # degenerate ink (a lone point), a ruled line not found; draw another
                 continue
             if -(-image.shape[1] // spec.downsample) >= ctc_frames_needed(text):

@@ -122,7 +122,7 @@ def _photograph(page: np.ndarray, rng: np.random.Generator, writing: np.ndarray)
     on_sheet = on_sheet[crop[0] : size[1] - crop[1], crop[2] : size[0] - crop[3]]
     desk = float(rng.uniform(40, 120))
     base = on_sheet * paper + (1 - on_sheet) * desk
-    out = base * _light(ink.shape, rng) - ink * (paper - float(rng.uniform(10, 70)))
+    out = base * light_field(ink.shape, rng) - ink * (paper - float(rng.uniform(10, 70)))
     out = cv2.GaussianBlur(out.astype(np.float32), (0, 0), float(rng.uniform(0.3, 1.0)))
     out += rng.normal(0, rng.uniform(2, 6), out.shape).astype(np.float32)
     out = np.clip(out, 0, 255).astype(np.uint8)
@@ -142,19 +142,21 @@ def _sparing(crop: list[int], m: np.ndarray, writing: np.ndarray, pad: int, size
     return [max(0, min(c, int(lim))) for c, lim in zip(crop, limits)]
 
 
-def _light(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
-    """A multiplicative light field: a gradient across the page and a soft-edged shadow over part of it."""
+def light_field(shape: tuple[int, int], rng: np.random.Generator, gradient: tuple[float, float] = (0.1, 0.3),
+                shadow: tuple[float, float] = (0.25, 0.45), soft: tuple[float, float] = (0.02, 0.08)) -> np.ndarray:
+    """A multiplicative light field: a gradient across the page (dimming it by ``gradient`` at most) and a
+    soft-edged shadow over part of it (``shadow`` deep, its border ``soft`` of the page's size wide)."""
     h, w = shape
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     a = float(rng.uniform(0, 2 * np.pi))
     ramp = (np.cos(a) * xx / w + np.sin(a) * yy / h)
-    light = 1.0 - float(rng.uniform(0.1, 0.3)) * (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-6)
+    light = 1.0 - float(rng.uniform(*gradient)) * (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-6)
     # a shadow: everything beyond a line across the page, darkened, its border blurred
     b = float(rng.uniform(0, 2 * np.pi))
     d = np.cos(b) * (xx - w * rng.uniform(0.3, 0.7)) + np.sin(b) * (yy - h * rng.uniform(0.3, 0.7))
-    soft = float(rng.uniform(0.02, 0.08)) * max(h, w)
-    shadow = 1.0 / (1.0 + np.exp(-d / soft))
-    return (light * (1.0 - float(rng.uniform(0.25, 0.45)) * shadow)).astype(np.float32)
+    width = float(rng.uniform(*soft)) * max(h, w)
+    dark = 1.0 / (1.0 + np.exp(-d / width))
+    return (light * (1.0 - float(rng.uniform(*shadow)) * dark)).astype(np.float32)
 
 
 def page_lines(inks: Sequence, count: int, rng: np.random.Generator, min_chars: int = 12) -> list:

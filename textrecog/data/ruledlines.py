@@ -107,13 +107,14 @@ def _line(img: np.ndarray, a: tuple[float, float], b: tuple[float, float], tone:
 def read_as_page(strip: RuledStrip, spec: LineSpec) -> np.ndarray | None:
     """A ruled strip read as a page is: the model's normalised line; None where the page path finds no
     single line, or one reaching far past the writing (rules it kept: no text to learn from at that size)."""
-    from textrecog.engines.line_engine import cut_line
+    from textrecog.engines.line_engine import cut_line, line_slope
     from textrecog.pipeline import prepare
 
     page = prepare(strip.gray)
     if len(page.segmentation.lines) != 1:
         return None
     line = page.segmentation.lines[0]
-    if line.box.h > 1.5 * (strip.bottom - strip.top + 1):
+    rise = abs(line_slope(line)) * line.box.w  # a photographed line, turned: levelled when it is cut
+    if line.box.h - rise > 1.5 * (strip.bottom - strip.top + 1):
         return None
     return cut_line(page, line, spec).fitted.image

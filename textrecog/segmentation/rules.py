@@ -24,8 +24,9 @@ PAGE_LINES = 2.5  # ink rows spanning this many times its pieces' height: lines 
 ONE_BAND = 4.0  # the most a single line of writing spans, turned a few degrees, in its pieces' heights
 SITTING = 0.25  # share of a rule's length with letters along one side (written on it); the other side is paper
 # a line with ink nearly all along is a rule even with a line of writing sitting on it and crossing it (a
-# row of letters' feet or a cursive baseline never covers that much): (on, the freer side, the other side)
-SOLID = (0.88, 0.45, 0.15)
+# row of letters' feet or a cursive baseline never covers that much): (on, the freer side, the other side);
+# cursive sitting on it covers half its length on one side, the paper side stays bare
+SOLID = (0.88, 0.65, 0.15)
 TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
 TILT_PLUMB = 10.0  # and off plumb: a photo's perspective (a keystone) turns a long margin line more than the rules
 NEAR = 2  # pixels either side of a found rule's line where its ink is looked for when following it
@@ -451,10 +452,11 @@ def remove_rules(mask: np.ndarray) -> tuple[np.ndarray, Rules]:
 
 
 def rule_ink_near(rules: Rules, own: np.ndarray, x0: int, y0: int, reach: int) -> np.ndarray:
-    """The rule pixels (and their fringe) within ``reach`` of a line's own ink ``own`` (a mask whose top left
-    is at x0, y0 on the page): the feet of letters written sitting on a rule, which its removal took away
-    with it. A line reader gets them back; the segmentation never sees them."""
+    """The rule pixels (and their fringe) within ``reach`` rows of a line's own ink ``own`` (a mask whose top
+    left is at x0, y0 on the page), under or over its strokes only (a pixel either side): the feet of letters
+    written sitting on a rule, which its removal took away with it, and no stretch of rule beside them. A
+    line reader gets them back; the segmentation never sees them."""
     h, w = own.shape
     window = (slice(y0, y0 + h), slice(x0, x0 + w))  # cut first: Rules.mask joins the whole page's rules
     band = cv2.dilate(rules.horizontal[window] | rules.vertical[window], np.ones((3, 3), np.uint8))
-    return cv2.dilate(own, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) & band
+    return cv2.dilate(own, np.ones((2 * reach + 1, 3), np.uint8)) & band

@@ -108,20 +108,31 @@ def _line_seg(glyphs: list[Glyph], labels: np.ndarray, reach: int) -> LineSeg:
     spaces = word_spaces([g.box.x for g in out], [g.box.right for g in out], char_h)
     tall = [g.box.bottom for g in out if g.box.h >= 0.5 * char_h] or [g.box.bottom for g in out]
     box = bounding_box(g.box for g in out)
-    return LineSeg(box, tuple(out), tuple(spaces), char_h, float(median(tall)), baseline_path(out, box, char_h))
+    return LineSeg(box, tuple(out), tuple(spaces), char_h, float(median(tall)),
+                   baseline_path(out, box, char_h, labels))
 
 
-PATH_GLYPHS = 6  # letters a baseline point is the median of: enough that a descender or two do not move it
+PATH_WIDTH = 4.0  # letter heights of line a baseline point is read from: a few letters, or a cursive word or two
+BAND = 0.4  # share of the densest row's ink that a row of the letters' middle band holds (descenders hold less)
 
 
-def baseline_path(glyphs: list[Glyph], box: Box, char_h: float) -> tuple[Point, ...]:
-    """The line's baseline left to right: the median bottom of each run of a few letters (small marks left
-    out), at the run's middle, carried out to both ends of the line."""
-    tall = [g.box for g in glyphs if g.box.h >= 0.5 * char_h] or [g.box for g in glyphs]
-    runs = [tall[k : k + PATH_GLYPHS] for k in range(0, len(tall), PATH_GLYPHS)]
-    if len(runs) > 1 and len(runs[-1]) < PATH_GLYPHS // 2:  # a short last run joins the one before
-        runs[-2:] = [runs[-2] + runs[-1]]
-    points = [Point(float(median(b.x + b.w / 2 for b in run)), float(median(b.bottom for b in run))) for run in runs]
+def baseline_path(glyphs: list[Glyph], box: Box, char_h: float, labels: np.ndarray) -> tuple[Point, ...]:
+    """The line's baseline left to right: in each stretch about PATH_WIDTH letters wide, the bottom of the
+    letters' dense middle band (descenders, dots and commas are sparse rows), at the stretch's middle;
+    carried out flat to both ends of the line. Read from the ink, not the pieces' boxes: a cursive word is
+    one piece whose box ends at its lowest descender."""
+    comps = np.fromiter(frozenset().union(*(g.components for g in glyphs)), np.int64)
+    ink = np.isin(labels[box.y : box.bottom, box.x : box.right], comps)
+    edges = np.linspace(0, box.w, max(1, round(box.w / (PATH_WIDTH * char_h))) + 1).round().astype(int)
+    points = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        rows = ink[:, a:b].sum(axis=1)
+        if rows.max() > 0:
+            cols = np.flatnonzero(ink[:, a:b].any(axis=0))
+            points.append(Point(float(box.x + a + (cols[0] + cols[-1] + 1) / 2),
+                                float(box.y + np.flatnonzero(rows >= BAND * rows.max())[-1] + 1)))
+    if not points:
+        return ()
     return (Point(float(box.x), points[0].y), *points, Point(float(box.right), points[-1].y))
 
 

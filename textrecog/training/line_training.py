@@ -194,6 +194,7 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
     import tensorflow as tf
 
     from textrecog.data.linesampler import batches, prefetch
+    from textrecog.data.photolines import PhotoLook
     from textrecog.data.ruledlines import RuledLook
 
     trainer = Trainer(args, workdir)
@@ -201,7 +202,8 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
     val = val_set(parts["val"], spec, args.val_count, args.seed, args.ruled)
     trainer.rescore(val)
     stream = prefetch(batches(parts["train"], LINE_ALPHABET, spec, args.batch,
-                              args.seed * 1000 + trainer.state["epoch"], ruled=RuledLook(p=args.ruled)))
+                              args.seed * 1000 + trainer.state["epoch"], ruled=RuledLook(p=args.ruled),
+                              photo=PhotoLook(p=getattr(args, "photo", 0.0))))
     writer = tf.summary.create_file_writer(str(workdir / "tensorboard"))
     started, cpu0 = time.time(), time.process_time()
     run = {"started": dt.datetime.now().isoformat(timespec="seconds"), "epochs": 0, "cpu_seconds": 0,

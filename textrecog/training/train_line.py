@@ -64,6 +64,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--ruled", type=float, default=0.0, metavar="P",
                    help="share of training lines written on ruled paper and read back as a page's line is (rules "
                         "found and taken out); the same share of validation lines is also scored that way")
+    p.add_argument("--photo", type=float, default=0.0, metavar="P",
+                   help="share of training lines photographed (turned, keystoned, uneven light, blur, noise, JPEG; "
+                        "half of them on ruled paper) and read back as a page's line is")
     p.add_argument("--export-only", action="store_true", help="export the best checkpoint and stop")
     p.add_argument("--max-width", type=int, default=1024,
                    help="the longest line read unsqueezed (longer ones are squeezed to fit)")
