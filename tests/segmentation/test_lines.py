@@ -189,3 +189,25 @@ def test_the_first_letter_of_a_line_does_not_run_on_from_the_line_above():
     lines = group_lines(boxes, 30.5)
     n = len(QUICK)
     assert [sorted(m) for m in lines] == [list(range(n)), list(range(n, len(boxes)))]
+
+
+# "DINNING IN A RESTURANT?" over "ABCD EFGH IJKLM NOPQR STUV WXYZ" (a validation writer, photographed on ruled
+# paper): at "ST" the line dips, the S's lower half starts a line of its own, and "URANT?" follows that
+# short band; the T between lies over the S. The tail's first letters are level with the line's last ones.
+DIPPING_OVER_CAPITALS = [
+    (104, 218, 75, 42), (109, 136, 40, 43), (154, 141, 23, 40), (186, 141, 29, 36), (188, 226, 33, 34),
+    (216, 142, 31, 34), (234, 227, 30, 33), (254, 137, 16, 41), (263, 229, 30, 29), (278, 141, 31, 36),
+    (286, 226, 28, 37), (315, 144, 22, 42), (318, 218, 33, 43), (366, 220, 92, 39), (405, 140, 20, 33),
+    (405, 174, 20, 8), (433, 142, 30, 37), (460, 224, 13, 33), (484, 217, 38, 39), (538, 225, 30, 32),
+    (561, 137, 31, 44), (570, 225, 21, 32), (590, 220, 30, 38), (644, 218, 29, 30), (645, 136, 29, 40),
+    (668, 248, 5, 8), (673, 147, 27, 40), (689, 218, 48, 39), (702, 149, 14, 26), (707, 174, 36, 19),
+    (730, 152, 32, 24), (736, 226, 39, 30), (771, 154, 34, 36), (782, 224, 30, 35), (808, 149, 29, 36),
+    (810, 223, 23, 25), (833, 222, 22, 26), (842, 153, 26, 34), (854, 221, 26, 36), (870, 158, 32, 33),
+    (907, 153, 29, 36), (953, 138, 46, 30)]
+
+
+def test_a_line_whose_end_dips_keeps_its_tail():
+    boxes = [Box(*b) for b in DIPPING_OVER_CAPITALS]
+    lines = group_lines(boxes, 36.0)
+    first = sorted(k for k, b in enumerate(boxes) if b.y < 200)
+    assert [sorted(m) for m in lines] == [first, sorted(set(range(len(boxes))) - set(first))]

@@ -25,6 +25,7 @@ INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's gl
 # i-dot, accent, comma or full stop sits within one; a speck or a rule's remnant lies anywhere
 STRAY = 2.0
 DOT_ABOVE = 1.0  # letter heights above a line's band past which a flat speck is no accent of it (a bit of rule)
+LEVEL = 0.35  # letter heights apart that a line's end and a tail's start may be, and be one line
 BEYOND = 1.5  # letter heights before a line's first letter or past its last: no mark of its own lies so far out
 
 
@@ -215,7 +216,22 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
     tail = all(c >= (x0 + x1) / 2 for c in centres.values()) and any(c > x1 + char_h for c in centres.values())
     if inside and (inner >= 0.6 * width or tail) and _in_gaps(boxes, inside, line, char_h) <= INTERLEAVED * inner:
         return True
+    if tail and _level_with(boxes, piece, line, char_h):  # its first letters overlap the line's last ones
+        return True
     return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
+
+
+def _level_with(boxes: list[Box], piece: list[int], line: list[int], char_h: float) -> bool:
+    """A tail's first letters at the height of the line's last ones (their middles within LEVEL letters): the
+    line runs on, its next letters dipping or rising where the sweep lost it. A line written under it lies a
+    line's pitch lower."""
+    def middles(members: list[int], last: bool) -> float | None:
+        big = sorted((k for k in members if boxes[k].h >= MARK * char_h), key=lambda k: boxes[k].x)
+        run = big[-BAND_WINDOW:] if last else big[:BAND_WINDOW]
+        return median(boxes[k].y + boxes[k].h / 2 for k in run) if run else None
+
+    a, b = middles(line, True), middles(piece, False)
+    return a is not None and b is not None and abs(a - b) <= LEVEL * char_h
 
 
 def _in_gaps(boxes: list[Box], piece: list[int], line: list[int], char_h: float) -> float:
