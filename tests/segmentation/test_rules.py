@@ -257,6 +257,22 @@ def test_a_margin_broken_into_tiny_dashes_is_taken_out():
     assert np.array_equal(clean & writing, mask & writing)  # the writing all stays
 
 
+def test_stubs_of_a_faint_margin_too_sparse_for_a_column_start_no_line():
+    """A faint margin a little off plumb binarises into a few short hairline stubs, one by each line's start
+    (where a rule crossed it), too few to line up into a column: they are no marks of the lines."""
+    from textrecog.segmentation.segment import segment
+
+    img = blank(420, 1000)
+    for k, y in enumerate((80, 190, 300)):
+        cv2.line(img, (0, y + 8), (999, y + 8), 100, 2)  # the rule the line sits on
+        draw_word(img, "WRITING HERE", 140, y, scale=1.5)
+        img[y - 14 : y - 6, 100 + 3 * k] = 110  # a stub a pixel wide, a letter height left of the writing
+    clean, rules = remove_rules(binarize(img))
+    assert rules.count[0] >= 3
+    assert not clean[:, 95:115].any()
+    assert all(line.box.x >= 135 for line in segment(clean).lines)
+
+
 def test_a_stretch_of_rule_cut_off_on_its_own_is_taken_out():
     """A stretch of a photographed rule, too short for a rule across the page and a little off level, left
     on its own: no stroke of writing is that long, flat and alone."""

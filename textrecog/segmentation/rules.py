@@ -448,7 +448,22 @@ def remove_rules(mask: np.ndarray) -> tuple[np.ndarray, Rules]:
     out = ink.copy()
     for band, kernel in zip(bands, (np.ones((reach, 1), np.uint8), np.ones((1, reach), np.uint8))):
         out |= cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel) & band
-    return out, rules
+    return _without_slivers(out, stroke), rules
+
+
+def _without_slivers(mask: np.ndarray, stroke: float) -> np.ndarray:
+    """``mask`` without pieces thinner than half a stroke however short: on ruled paper, stubs of a faint rule
+    or margin (where a rule crossed it, too few to line up as dashes), which would join a line as marks;
+    no pen draws a piece that thin."""
+    n, labels, stats = _label(mask)
+    length = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    sliver = stats[1:, cv2.CC_STAT_AREA] / np.maximum(length, 1) < 0.5 * stroke
+    if not sliver.any():
+        return mask
+    keep = np.ones(n, np.uint8)
+    keep[0] = 0
+    keep[1:][sliver] = 0
+    return keep[labels]
 
 
 def rule_ink_near(rules: Rules, own: np.ndarray, x0: int, y0: int, reach: int) -> np.ndarray:
