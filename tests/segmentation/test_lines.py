@@ -211,3 +211,49 @@ def test_a_line_whose_end_dips_keeps_its_tail():
     lines = group_lines(boxes, 36.0)
     first = sorted(k for k, b in enumerate(boxes) if b.y < 200)
     assert [sorted(m) for m in lines] == [first, sorted(set(range(len(boxes))) - set(first))]
+
+
+# "SEE YOU TOMORROW!", "That's right:" and "DO NOT JOIN ADJACEMENT CHARACTERS" (validation writers, a
+# composed page): the short middle line's slope, read from its last letters with the g's descender among
+# them, once carried its band far past its end into the long line under it, which lost half its letters
+SHORT_LINE_BETWEEN = [
+    (106, 254, 33, 45), (109, 323, 33, 30), (117, 410, 56, 43), (133, 317, 52, 44), (149, 264, 29, 31),
+    (155, 266, 23, 9), (156, 295, 18, 5), (187, 345, 18, 19), (188, 331, 4, 10), (196, 269, 27, 25),
+    (203, 296, 22, 6), (216, 413, 27, 34), (244, 342, 16, 23), (248, 421, 22, 29), (258, 349, 13, 15),
+    (268, 339, 4, 3), (269, 348, 17, 45), (271, 417, 26, 27), (275, 262, 32, 45), (288, 332, 13, 32),
+    (304, 337, 13, 29), (310, 278, 32, 23), (325, 348, 3, 3), (325, 355, 3, 3), (344, 276, 35, 25),
+    (355, 415, 27, 36), (384, 416, 26, 31), (408, 416, 19, 23), (409, 444, 18, 4), (415, 272, 30, 38),
+    (433, 418, 28, 30), (448, 275, 32, 26), (481, 277, 39, 31), (516, 409, 24, 32), (526, 280, 29, 25),
+    (541, 410, 30, 30), (563, 279, 34, 32), (573, 410, 19, 32), (592, 408, 21, 39), (598, 277, 21, 33),
+    (616, 410, 23, 34), (628, 281, 20, 30), (642, 411, 18, 35), (648, 270, 46, 36), (664, 413, 23, 26),
+    (693, 305, 8, 8), (694, 410, 18, 34), (715, 416, 19, 22), (741, 410, 23, 29), (826, 411, 25, 32),
+    (858, 415, 16, 26), (878, 411, 22, 33), (904, 404, 27, 40), (932, 408, 50, 35), (986, 410, 25, 27),
+    (1016, 406, 26, 35), (1044, 405, 29, 31), (1080, 408, 32, 38)]
+
+
+def _by_rows(boxes: list, *cuts: int) -> list[list[int]]:
+    """Box indices in the bands of rows between ``cuts`` (by each box's top), top to bottom."""
+    edges = [-1, *cuts, 10**6]
+    return [[k for k, b in enumerate(boxes) if a <= b[1] < z] for a, z in zip(edges, edges[1:])]
+
+
+def test_a_short_line_s_slope_is_not_carried_far_past_its_end():
+    lines = group_lines([Box(*b) for b in SHORT_LINE_BETWEEN], 32.0)
+    assert [sorted(m) for m in lines] == _by_rows(SHORT_LINE_BETWEEN, 315, 400)
+
+
+# "That's right:" over "bless the birds and the bees"" (validation writers): the closing quote, level with the
+# short line's band but far past its end, ended the long line under it
+QUOTE_AFTER_LONG_LINE = [
+    (148, 300, 45, 42), (161, 382, 65, 83), (181, 291, 72, 60), (229, 386, 35, 68), (256, 328, 26, 25),
+    (256, 422, 35, 41), (257, 308, 6, 13), (292, 429, 32, 39), (323, 424, 32, 43), (336, 321, 21, 31),
+    (355, 330, 18, 20), (372, 327, 22, 64), (397, 305, 18, 45), (419, 311, 18, 40), (446, 326, 6, 5),
+    (460, 403, 56, 58), (511, 396, 40, 64), (549, 432, 39, 31), (687, 392, 52, 72), (735, 440, 25, 24),
+    (759, 416, 6, 8), (767, 426, 35, 26), (803, 390, 52, 78), (854, 426, 29, 33), (984, 426, 48, 35),
+    (1045, 416, 31, 40), (1081, 371, 48, 86), (1198, 387, 47, 64), (1243, 390, 39, 65), (1286, 416, 48, 34),
+    (1422, 383, 55, 64), (1473, 418, 45, 38), (1520, 417, 41, 39), (1575, 412, 36, 37), (1634, 378, 30, 25)]
+
+
+def test_a_mark_past_a_short_line_s_end_goes_to_the_long_line_it_ends():
+    lines = group_lines([Box(*b) for b in QUOTE_AFTER_LONG_LINE], 43.5)
+    assert [sorted(m) for m in lines] == _by_rows(QUOTE_AFTER_LONG_LINE, 370)

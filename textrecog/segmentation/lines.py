@@ -26,6 +26,7 @@ INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's gl
 STRAY = 2.0
 DOT_ABOVE = 1.0  # letter heights above a line's band past which a flat speck is no accent of it (a bit of rule)
 LEVEL = 0.35  # letter heights apart that a line's end and a tail's start may be, and be one line
+FAR = 3.0  # letter heights past a line's last letter beyond which its slope is not followed
 BEYOND = 1.5  # letter heights before a line's first letter or past its last: no mark of its own lies so far out
 
 
@@ -92,15 +93,17 @@ class _Track:
         self._slope: tuple[float, float] | None | bool = False  # False: not fitted yet
         self._reach: tuple[float, float, float] | None = None  # how far a slope can move the band
 
-    def overlap(self, b: Box, enough: float = 1.0) -> float:
+    def overlap(self, b: Box, enough: float = 1.0, far: float = float("inf")) -> float:
         """How well ``b`` fits the band: as it is, or extended along the line's slope.
 
         A slope read from a few letters can be wrong, so the band as it is
         counts too. The slope is fitted only when the flat band's overlap is
-        not already ``enough`` to decide (most letters of a straight line).
+        not already ``enough`` to decide (most letters of a straight line),
+        and not carried ``far`` past the line's last letter (a short line's
+        slope, its descenders in it, would reach into the next line down).
         """
         flat = _band_overlap(b, self.top, self.bottom)
-        if flat >= 1.0 or flat >= enough:
+        if flat >= 1.0 or flat >= enough or b.x - self.right > far:
             return flat
         # The sloped band is the flat one shifted by a median of terms
         # cy_k + slope·(x - cx_k) - mid with |slope| <= 0.3: if the box lies
@@ -144,7 +147,7 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
         # with one line so far, any overlap above the threshold decides
         enough = 1.0 if len(tracks) > 1 else best_ov + 1e-9
         for li, track in enumerate(tracks):
-            ov = track.overlap(b, enough)
+            ov = track.overlap(b, enough, FAR * char_h)
             if ov > best_ov:
                 best, best_ov = li, ov
             elif ov > joined_ov and track.continued_by(b, char_h):
@@ -256,12 +259,19 @@ def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -
     for frag in (m for m in lines if not any(boxes[k].h >= 0.6 * char_h for k in m)):
         span = bounding_box(boxes[k] for k in frag)
         dists = [_gap_to_line(boxes, m, span, char_h) for m in out]
-        best = int(np.argmin(dists))
+        # the nearest counting the way along too: a mark past a short line's end, level with it, belongs to
+        # the long line it ends, whose letters are near
+        best = min(range(len(out)), key=lambda j: dists[j] + _gap_along(boxes, out[j], span))
         if dists[best] <= char_h:
             out[best].extend(frag)
         else:
             out.append(list(frag))
     return out
+
+
+def _gap_along(boxes: list[Box], members: list[int], span: Box) -> float:
+    """Horizontal gap between ``span`` and a line's extent (0 where they overlap)."""
+    return max(0.0, min(boxes[k].x for k in members) - span.right, span.x - max(boxes[k].right for k in members))
 
 
 def _gap_to_line(boxes: list[Box], members: list[int], span: Box, char_h: float) -> float:
