@@ -257,3 +257,19 @@ QUOTE_AFTER_LONG_LINE = [
 def test_a_mark_past_a_short_line_s_end_goes_to_the_long_line_it_ends():
     lines = group_lines([Box(*b) for b in QUOTE_AFTER_LONG_LINE], 43.5)
     assert [sorted(m) for m in lines] == _by_rows(QUOTE_AFTER_LONG_LINE, 370)
+
+
+# "Congress in 1954; Saturday of" (a training-site writer, large, its end dropping): the semicolon's comma, low,
+# began a track of its own, whose narrow band then fitted the tall "ay" and "o" better than the line's did
+COMMA_THEN_DESCENDERS = [
+    (107, 333, 19, 33), (149, 337, 39, 30), (190, 341, 50, 29), (245, 342, 70, 56), (307, 343, 36, 26),
+    (348, 344, 30, 28), (386, 342, 28, 30), (411, 342, 31, 33), (496, 345, 24, 28), (518, 345, 47, 27),
+    (520, 333, 6, 8), (648, 326, 40, 52), (678, 326, 51, 52), (722, 331, 64, 44), (767, 332, 63, 54),
+    (869, 382, 18, 17), (885, 343, 12, 13), (990, 331, 73, 62), (1046, 357, 41, 30), (1088, 335, 43, 54),
+    (1112, 360, 51, 29), (1160, 364, 45, 26), (1203, 349, 74, 46), (1261, 368, 59, 31), (1294, 373, 80, 56),
+    (1321, 367, 29, 30), (1412, 363, 44, 34), (1420, 348, 103, 92)]
+
+
+def test_a_track_begun_by_a_comma_does_not_take_the_line_s_letters():
+    assert [sorted(m) for m in group_lines([Box(*b) for b in COMMA_THEN_DESCENDERS], 37.0)] == [
+        list(range(len(COMMA_THEN_DESCENDERS)))]

@@ -26,6 +26,8 @@ INTERLEAVED = 0.2  # a piece whose glyphs lie at most this much over a line's gl
 STRAY = 2.0
 DOT_ABOVE = 1.0  # letter heights above a line's band past which a flat speck is no accent of it (a bit of rule)
 LEVEL = 0.35  # letter heights apart that a line's end and a tail's start may be, and be one line
+LETTER = 0.6  # of the letter height: a piece this tall is a letter (smaller ones may be marks or parts)
+MARKS_DOUBT = 0.5  # overlap a letter's fit to a track of marks alone loses against a line's
 FAR = 3.0  # letter heights past a line's last letter beyond which its slope is not followed
 BEYOND = 1.5  # letter heights before a line's first letter or past its last: no mark of its own lies so far out
 
@@ -88,6 +90,10 @@ class _Track:
         return (b.x - self.right <= 0.25 * char_h and b.right > self.right and self.top <= b.y
                 and b.bottom > self.bottom and b.x >= self.boxes[self.members[0]].x + 2 * char_h)
 
+    def of_marks(self, char_h: float) -> bool:
+        """A track begun by a mark or two (a low comma, a quote) with no letter yet: not a line's band yet."""
+        return len(self.members) <= 2 and all(self.boxes[k].h < LETTER * char_h for k in self.members)
+
     def _refresh(self) -> None:
         self.top, self.bottom = _flat_band(self.recent)
         self._slope: tuple[float, float] | None | bool = False  # False: not fitted yet
@@ -142,12 +148,15 @@ def group_lines(boxes: list[Box], char_h: float) -> list[list[int]]:
     tracks: list[_Track] = []
     for i in sorted(big, key=lambda k: (boxes[k].x, boxes[k].y)):
         b = boxes[i]
+        tall = b.h >= LETTER * char_h
         best, best_ov = -1, 0.4
         joined, joined_ov = -1, JOINED  # or the line it runs on from without a gap, overlapping less
         # with one line so far, any overlap above the threshold decides
         enough = 1.0 if len(tracks) > 1 else best_ov + 1e-9
         for li, track in enumerate(tracks):
             ov = track.overlap(b, enough, FAR * char_h)
+            if tall and track.of_marks(char_h):  # a comma's band is no line's for a letter that a line's fits
+                ov -= MARKS_DOUBT
             if ov > best_ov:
                 best, best_ov = li, ov
             elif ov > joined_ov and track.continued_by(b, char_h):
