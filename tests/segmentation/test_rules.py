@@ -292,7 +292,8 @@ def test_a_stretch_of_rule_with_a_line_written_across_it_is_no_bare_rule():
     """A rule the searches missed (a line of capitals written across it, letters on both sides) joins its
     letters into one piece: long, flat and mostly thin like a bare stretch of rule, but columns of letters
     stand on it. Only the rule is taken out of it, never the letters."""
-    from textrecog.segmentation.rules import _in_pieces, _label
+    from textrecog.segmentation.rulepieces import in_pieces
+    from textrecog.segmentation.rules import _label
 
     letters = blank(200, 900)
     draw_word(letters, "THE BLACK DOG", 60, 120, scale=2.0)
@@ -301,7 +302,7 @@ def test_a_stretch_of_rule_with_a_line_written_across_it_is_no_bare_rule():
     mask, own = binarize(img), binarize(letters)
     assert _label(mask)[0] == 2  # one piece of ink (and the paper)
     stroke = stroke_width(mask)
-    found, count, _, _ = _in_pieces(_label(mask), None, stroke, tall=40.0, thick=int(np.ceil(2.5 * stroke)))
+    found, count, _, _ = in_pieces(_label(mask), None, stroke, tall=40.0, thick=int(np.ceil(2.5 * stroke)))
     assert count == 1
     assert (found & own).sum() < 0.15 * own.sum()  # the letters stay, but where the rule crosses them
     assert _label(mask & (1 - found))[0] - 1 >= 11  # each letter a piece of its own again

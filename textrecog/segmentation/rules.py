@@ -17,9 +17,8 @@ import cv2
 import numpy as np
 
 from textrecog.imaging.binarize import stroke_width
+from textrecog.segmentation.rulepieces import MIN_RULE, RULE_TALL, RULE_WIDE, TILT, TILT_PLUMB, by_the_margin, in_pieces
 
-MIN_RULE = 80  # pixels: shorter straight runs are writing (a t-bar, an underlined word is longer)
-RULE_WIDE, RULE_TALL = 6.0, 3.0  # a straight run is a rule from this many times the height of the ink's pieces
 PAGE_LINES = 2.5  # ink rows spanning this many times its pieces' height: lines enough to search for tilted rules
 ONE_BAND = 4.0  # the most a single line of writing spans, turned a few degrees, in its pieces' heights
 SITTING = 0.25  # share of a rule's length with letters along one side (written on it); the other side is paper
@@ -27,15 +26,11 @@ SITTING = 0.25  # share of a rule's length with letters along one side (written 
 # row of letters' feet or a cursive baseline never covers that much): (on, the freer side, the other side);
 # cursive sitting on it covers half its length on one side, the paper side stays bare
 SOLID = (0.88, 0.65, 0.15)
-TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
-TILT_PLUMB = 10.0  # and off plumb: a photo's perspective (a keystone) turns a long margin line more than the rules
 NEAR = 2  # pixels either side of a found rule's line where its ink is looked for when following it
 ON_PREDICTED = 0.5  # share of a rule's length on ink where the ruling predicts a rule (a pixel either way)
 PITCH = (1.2, 5.0)  # a notebook's rules lie this many times the writing's letter height apart
 SOLID_PREDICTED = (0.8, 0.45, 0.45)  # and a predicted rule that a line of writing runs across (letters both sides)
-DOTS = 4  # dashes in a row that make a rule
 NETWORK = 0.5  # share of the page's height past which the ink's median piece is a network of rules, not letters
-LETTERED = 0.1  # share of a long flat piece's columns with far more ink than a rule: letters stand on it
 GAP = 4  # thicknesses of paper that end a rule being followed (a faint rule's dashes are closer)
 
 
@@ -288,123 +283,11 @@ def find_rules(mask: np.ndarray, stroke: float | None = None, tall: float | None
         rest, near = mask & (1 - band), cv2.dilate(band, ring)
         margin = cv2.dilate(cv2.dilate(vertical, grow), ring) if nv + mv else None
     parts = _label(rest)  # the pieces left, labelled once for both searches below
-    pieces, mp, columns, mc = _in_pieces(parts, near, stroke, tall, thick)
+    pieces, mp, columns, mc = in_pieces(parts, near, stroke, tall, thick)
     if margin is not None:  # a stub runs on into the margin's band, which the rest left out: that part too
-        stubs = _by_the_margin(parts, margin, vertical, stroke, tall)
+        stubs = by_the_margin(parts, margin, vertical, stroke, tall)
         pieces |= cv2.dilate(stubs, np.ones((1, 2 * thick + 3), np.uint8)) & mask
     return Rules(horizontal | pieces, vertical | columns, (nh + mh + mp, nv + mv + mc))
-
-
-def _by_the_margin(parts: tuple, margin: np.ndarray, vertical: np.ndarray, stroke: float,
-                   tall: float) -> np.ndarray:
-    """Stubs of rules at a margin line (``parts``: the ink left, labelled): thin flat pieces touching it
-    (``margin``: the vertical rules' band and a little more), or at least half a letter long wholly left of a
-    margin in the page's left part (a sheet's rules run on past its margin; what binarising keeps of a faint
-    one there would start a line). The mask."""
-    n, labels, stats = parts
-    x, y, w, h, area = (stats[1:, k] for k in range(5))
-    stub = _dashes(w, h, area, stroke, tall)
-    if not stub.any():
-        return np.zeros_like(labels, dtype=np.uint8)
-    at = np.zeros(n, bool)
-    at[np.unique(labels[margin > 0])] = True
-    left = vertical[:, : int(0.4 * labels.shape[1])]
-    first = np.where(left.any(axis=1), left.argmax(axis=1), -1)  # each row's margin, if it has one
-    row = np.clip(y + h // 2, 0, labels.shape[0] - 1)
-    before = (first[row] >= 0) & (x + w <= first[row])
-    lut = np.zeros(n, np.uint8)
-    lut[1:][stub & (at[1:] | (before & (w >= 0.5 * tall)))] = 1
-    return lut[labels]
-
-
-def _in_pieces(parts: tuple, near: np.ndarray | None, stroke: float, tall: float,
-               thick: int) -> tuple[np.ndarray, int, np.ndarray, int]:
-    """What is left of rules in pieces (``parts``: the ink left, labelled) the searches for whole lines miss: a
-    long flat thin piece on its own (a stretch of a rule: no stroke of writing is that long and alone), and rows
-    of short dashes (a faint rule, or one in a shadow), or columns of them (a faint margin): pieces thinner than
-    the writing's strokes, at least ``DOTS`` of them in a row near level (plumb), spread over a rule's length,
-    none touching a rule found (``near``: the letters sitting on a rule leave such a row of feet). The masks of
-    the level pieces and of the plumb ones, and how many rules each."""
-    n, labels, stats = parts
-    x, y, w, h, area = (stats[1:, k] for k in range(5))
-    span = max(MIN_RULE, RULE_WIDE * tall)
-    long = (w >= span) & (h <= w * np.tan(np.radians(TILT)) + thick) & (area <= thick * w)
-    flat, plumb = _dashes(w, h, area, stroke, tall) & ~long, _dashes(h, w, area, stroke, tall) & ~long
-    if near is not None:
-        touching = np.unique(labels[near > 0]).astype(np.int64)
-        flat[touching[touching > 0] - 1] = plumb[touching[touching > 0] - 1] = False
-    rows, nr = _in_a_row(parts, flat, span, TILT, False)
-    columns, nc = _in_a_row(parts, plumb, max(MIN_RULE, RULE_TALL * tall), TILT_PLUMB, True)
-    across = [(k, _rule_along(labels, stats[k + 1], k + 1, thick)) for k in np.flatnonzero(long)]
-    for k, rule in across:
-        long[k] = rule is None  # bare: all of it goes; letters on it: only the rule they stand on
-    lut = np.zeros(n, np.uint8)
-    lut[1:] = long | rows
-    level = lut[labels] if lut.any() else np.zeros_like(labels, dtype=np.uint8)
-    for _, rule in (a for a in across if a[1]):
-        line = np.zeros_like(level)
-        cv2.line(line, *rule[:2], 1, rule[2])
-        level |= line & (labels > 0)
-    lut[1:] = columns
-    count = int(long.sum()) + sum(1 for _, r in across if r) + nr
-    return level, count, (lut[labels] if nc else np.zeros_like(level)), nc
-
-
-def _rule_along(labels: np.ndarray, box: np.ndarray, k: int, thick: int) -> tuple | None:
-    """None for a long flat piece that is a bare stretch of rule; for one with letters standing on it (over
-    ``LETTERED`` of its columns hold far more ink than a rule: a line written across a rule the searches
-    missed, all one piece), the rule alone: a straight line fitted through the columns holding one thin run
-    of ink (the rule between the letters), its ends and thickness; () where there are too few of those."""
-    x, y, w, h = (int(v) for v in box[:4])
-    own = labels[y : y + h, x : x + w] == k
-    counts = own.sum(axis=0)
-    if (counts > 1.5 * thick).mean() <= LETTERED:
-        return None
-    first, last = own.argmax(axis=0), h - 1 - own[::-1].argmax(axis=0)
-    cols = np.flatnonzero((counts > 0) & (counts <= thick) & (counts == last - first + 1))
-    if cols.size < 2:
-        return ()
-    mid = (first[cols] + last[cols]) / 2
-    fit = np.polyfit(cols, mid, 1)
-    near = np.abs(np.polyval(fit, cols) - mid) <= 2  # without a letter's bar lying level beside the rule
-    if near.sum() >= 2:
-        fit = np.polyfit(cols[near], mid[near], 1)
-    ends = tuple((x + c, y + int(round(float(np.polyval(fit, c))))) for c in (0, w - 1))
-    return (*ends, max(3, int(np.median(counts[cols])) + 1))
-
-
-def _dashes(along: np.ndarray, across: np.ndarray, area: np.ndarray, stroke: float, tall: float) -> np.ndarray:
-    """Pieces that may be a rule's dashes (sizes along and across the rule): short across, at least twice as
-    long as that, and thinner on average than the writing's strokes."""
-    return (across <= 0.3 * tall) & (along >= 3) & (along >= 2 * across) & (area <= 0.6 * stroke * along)
-
-
-def _in_a_row(parts: tuple, dashes: np.ndarray, span: float, tilt: float, plumb: bool) -> tuple[np.ndarray, int]:
-    """Which ``dashes`` (a bool per piece of ``parts``) lie ``DOTS`` or more on a straight line within ``tilt``
-    degrees of level (``plumb``: of plumb), spread over ``span`` pixels at least; and how many such lines."""
-    out = np.zeros(dashes.shape, bool)
-    if dashes.sum() < DOTS:
-        return out, 0
-    n, labels, stats = parts
-    x, y, w, h = (stats[1:, k] for k in range(4))
-    lut = np.zeros(n, np.uint8)
-    lut[1:][dashes] = 1
-    image = lut[labels]
-    if plumb:  # searched as rows of the image turned on its side
-        image, x, y, w, h = np.ascontiguousarray(image.T), y, x, h, w
-    t = np.radians(tilt)
-    found = cv2.HoughLines(image, 1, np.pi / 720, MIN_RULE // 2, min_theta=np.pi / 2 - t, max_theta=np.pi / 2 + t)
-    ids = np.flatnonzero(dashes)
-    cx, cy = x[ids] + w[ids] / 2, y[ids] + h[ids] / 2
-    free = np.ones(ids.size, bool)
-    lines = 0
-    for rho, theta in (found.reshape(-1, 2)[:50] if found is not None else []):
-        on = free & (np.abs((rho - cx * np.cos(theta)) / np.sin(theta) - cy) <= 2 + h[ids] / 2)
-        if on.sum() >= DOTS and (x[ids] + w[ids])[on].max() - x[ids][on].min() >= span:
-            free &= ~on
-            lines += 1
-    out[ids[~free]] = True
-    return out, lines
 
 
 def _level_runs(mask: np.ndarray) -> np.ndarray:
