@@ -273,30 +273,3 @@ COMMA_THEN_DESCENDERS = [
 def test_a_track_begun_by_a_comma_does_not_take_the_line_s_letters():
     assert [sorted(m) for m in group_lines([Box(*b) for b in COMMA_THEN_DESCENDERS], 37.0)] == [
         list(range(len(COMMA_THEN_DESCENDERS)))]
-
-
-# "or *ZAP*, *KAPOW*, *KERPLUNK*." over a short cursive line "boxful banjos" (a training-site writer on ruled
-# paper): a big comma of the upper line, a line of its own after the sweep, ran on from the short line's end
-# far to its right, and took it into the line above
-COMMA_OVER_SHORT_LINE = [
-    (89, 125, 15, 28), (90, 198, 29, 45), (107, 135, 31, 15), (110, 76, 29, 32), (134, 192, 30, 44),
-    (137, 120, 17, 42), (143, 89, 6, 16), (149, 78, 19, 5), (156, 120, 47, 29), (179, 204, 31, 17),
-    (191, 228, 5, 9), (215, 200, 22, 35), (243, 121, 17, 29), (247, 221, 19, 13), (252, 193, 29, 28),
-    (260, 54, 33, 46), (263, 140, 34, 8), (294, 137, 30, 31), (297, 63, 35, 29), (315, 119, 6, 7),
-    (326, 141, 17, 12), (344, 60, 29, 43), (358, 204, 12, 17), (379, 57, 33, 43), (379, 199, 15, 44),
-    (409, 198, 24, 37), (411, 54, 40, 37), (439, 205, 31, 28), (477, 92, 17, 29), (477, 207, 16, 27),
-    (499, 198, 31, 34), (533, 51, 32, 32), (595, 47, 30, 35), (634, 49, 25, 48), (641, 196, 30, 33),
-    (658, 49, 32, 33), (684, 69, 17, 14), (685, 190, 28, 32), (686, 63, 26, 20), (693, 84, 7, 7),
-    (712, 66, 11, 17), (726, 198, 31, 23), (729, 51, 71, 33), (770, 192, 22, 29), (779, 221, 6, 8),
-    (809, 187, 32, 35), (830, 90, 14, 14), (866, 49, 35, 35), (910, 176, 39, 46), (912, 48, 26, 35),
-    (939, 40, 29, 35), (949, 53, 14, 9), (954, 188, 30, 30), (980, 34, 30, 45), (983, 47, 6, 29),
-    (991, 190, 26, 29), (1013, 25, 44, 45), (1032, 191, 17, 23), (1053, 35, 27, 40), (1068, 186, 26, 32),
-    (1084, 34, 25, 35), (1112, 38, 38, 33), (1151, 33, 33, 38), (1170, 53, 17, 17), (1188, 37, 35, 35),
-    (1274, 65, 7, 8)]
-
-
-def test_a_short_line_under_a_long_one_is_not_joined_to_it_through_a_mark():
-    got = [sorted(m) for m in group_lines([Box(*b) for b in COMMA_OVER_SHORT_LINE], 33.5)]
-    placed = set().union(*got)  # a speck far past the long line's end joins none
-    assert got == [[k for k in rows if k in placed] for rows in _by_rows(COMMA_OVER_SHORT_LINE, 115, 172)]
-    assert len(placed) >= len(COMMA_OVER_SHORT_LINE) - 1

@@ -28,7 +28,6 @@ DOT_ABOVE = 1.0  # letter heights above a line's band past which a flat speck is
 LEVEL = 0.35  # letter heights apart that a line's end and a tail's start may be, and be one line
 LETTER = 0.6  # of the letter height: a piece this tall is a letter (smaller ones may be marks or parts)
 MARKS_DOUBT = 0.5  # overlap a letter's fit to a track of marks alone loses against a line's
-SHORT_LEVEL = 0.3  # share of a short piece's height that must lie within the rows of the line it joins
 FAR = 3.0  # letter heights past a line's last letter beyond which its slope is not followed
 BEYOND = 1.5  # letter heights before a line's first letter or past its last: no mark of its own lies so far out
 
@@ -218,8 +217,8 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
     its start with hardly any overlap: never a second line written under the first (a cursive line is a few
     glyphs too, but long ones)."""
     width = sum(boxes[k].w for k in piece)
-    if len(piece) <= 3 and width <= 3 * char_h:  # level with the line's letters near it: a short line is not
-        return _level_near(boxes, piece, line, span, char_h)
+    if len(piece) <= 3 and width <= 3 * char_h:
+        return True
     x0, x1 = min(boxes[k].x for k in line), max(boxes[k].right for k in line)
     centres = {k: boxes[k].x + boxes[k].w / 2 for k in piece}
     inside = [k for k in piece if x0 <= centres[k] <= x1 + char_h]
@@ -231,16 +230,7 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
         return True
     if tail and _level_with(boxes, piece, line, char_h):  # its first letters overlap the line's last ones
         return True
-    return -FAR * char_h <= _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h  # near its end, not far past
-
-
-def _level_near(boxes: list[Box], piece: list[int], line: list[int], span: Box, char_h: float) -> bool:
-    """A short piece lying at least SHORT_LEVEL of its height within the rows of the line's letters nearest it
-    (a ``?`` at its end, a low comma, a dropped word); a short line of its own above or below lies clear of them."""
-    cx = span.x + span.w / 2
-    near = sorted(line, key=lambda k: abs(boxes[k].x + boxes[k].w / 2 - cx))[:BAND_WINDOW]
-    top, bottom = min(boxes[k].y for k in near), max(boxes[k].bottom for k in near)
-    return _overlap(span.y, span.bottom, top, bottom) >= SHORT_LEVEL * span.h
+    return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
 
 
 def _level_with(boxes: list[Box], piece: list[int], line: list[int], char_h: float) -> bool:
