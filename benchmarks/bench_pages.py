@@ -4,12 +4,13 @@
     python benchmarks/bench_pages.py --unipen ... --split val                                      # for tuning
 
 The lines come from the model's held-out sites (its manifest's split): ``--split test`` reports, ``--split val``
-is the only one to tune on. The validation sites hold few texts (141 lines fit a page), so the page layer's
-line finding is also tuned with ``--split train``: many more writers, unseen by the page layer (which learns
-nothing), though not by the reader, whose CER there is optimistic. Every look gets the same texts (page i has the same lines in each look), so the
-looks differ only by paper and photo. Reports, per look: page CER (edit distance over the page's text, line
-breaks included, / its length), the share of pages whose number of lines read equals the number written, and
-seconds a page; and the same lines read one at a time (each rendered alone), the reference for clean pages.
+is the only one to tune on. The validation sites hold few texts (141 lines fit a page), so the page layer's line
+finding is also tuned with ``--split train``: many more writers, unseen by the page layer (which learns
+nothing), though not by the reader, whose CER there is optimistic. Every look gets the same texts (page i has
+the same lines in each look), so the looks differ only by paper and photo. Reports, per look: page CER (edit
+distance over the page's text, line breaks included, / its length), the share of pages whose number of lines
+read equals the number written, and seconds a page; and the same lines read one at a time (each rendered alone),
+the reference for clean pages.
 """
 
 from __future__ import annotations

@@ -261,11 +261,11 @@ def _in_gaps(boxes: list[Box], piece: list[int], line: list[int], char_h: float)
 def _absorb_fragments(boxes: list[Box], lines: list[list[int]], char_h: float) -> list[list[int]]:
     """Fold "lines" made only of small parts (a big i-dot, T-bars drawn apart,
     accents) into the real line just below or above them."""
-    real = [m for m in lines if any(boxes[k].h >= 0.6 * char_h for k in m)]
+    real = [m for m in lines if any(boxes[k].h >= LETTER * char_h for k in m)]
     if not real or len(real) == len(lines):
         return lines
     out = [list(m) for m in real]
-    for frag in (m for m in lines if not any(boxes[k].h >= 0.6 * char_h for k in m)):
+    for frag in (m for m in lines if not any(boxes[k].h >= LETTER * char_h for k in m)):
         span = bounding_box(boxes[k] for k in frag)
         dists = [_gap_to_line(boxes, m, span, char_h) for m in out]
         # the nearest counting the way along too: a mark past a short line's end, level with it, belongs to
@@ -310,7 +310,7 @@ def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> tuple[
 
 def _stacked(a: Box, b: Box, char_h: float) -> bool:
     """Parts one above the other: i/j dots, =, :, ;, !, ?."""
-    if min(a.h, b.h) >= 0.6 * char_h:
+    if min(a.h, b.h) >= LETTER * char_h:
         return False  # one of them must be a small part (dot, bar, hook)
     h_ov = _overlap(a.x, a.right, b.x, b.right)
     dot = min(max(a.w, a.h), max(b.w, b.h)) < 0.35 * char_h
@@ -389,7 +389,7 @@ def merge_parts(boxes: list[Box], comps: list[frozenset[int]], labels: np.ndarra
             if _overlapping(a, b, reach) and _touching(labels, comps[i], comps[j], a.union(b), reach):
                 sets.join(i, j)
     # stacking needs a small part (see _stacked): only pairs with one pay the full test
-    small_h, margin = 0.6 * char_h, 0.2 * char_h
+    small_h, margin = LETTER * char_h, 0.2 * char_h
     small = [k for k, b in enumerate(boxes) if b.h < small_h]
     for i, a in enumerate(boxes if small else ()):
         lo, hi = a.x - margin, a.x + a.w + margin

@@ -300,18 +300,29 @@ def _drop_hairlines(mask: np.ndarray, stroke: float) -> tuple[np.ndarray, float]
     """``mask`` without hairline pieces: long, and far thinner than the writing's strokes (what is left of a
     faint rule or margin line in dashes), the mask itself when there are none; and the :func:`ink_height`
     of the pieces kept (one labelling for both)."""
-    n, labels, stats = _label(mask)
-    length = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
-    hair = (stats[1:, cv2.CC_STAT_AREA] / np.maximum(length, 1) < 0.5 * stroke) & (length > 3 * stroke)
-    tall = _median_height(stats[1:, cv2.CC_STAT_HEIGHT][~hair], stroke)
+    parts = _label(mask)
+    hair = _thin(parts[2], stroke, 3 * stroke)
+    tall = _median_height(parts[2][1:, cv2.CC_STAT_HEIGHT][~hair], stroke)
     if tall > NETWORK * mask.shape[0]:  # one line written on its rules, a margin across them: one piece
         tall = _median_height(_label(mask & ~_level_runs(mask))[2][1:, cv2.CC_STAT_HEIGHT], stroke) or tall
-    if not hair.any():
-        return mask, tall
+    return _without(mask, parts, hair), tall
+
+
+def _thin(stats: np.ndarray, stroke: float, longer: float = 0.0) -> np.ndarray:
+    """Per piece (``stats`` of a labelling): thinner on average than half a stroke and longer than ``longer``."""
+    length = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    return (stats[1:, cv2.CC_STAT_AREA] / np.maximum(length, 1) < 0.5 * stroke) & (length > longer)
+
+
+def _without(mask: np.ndarray, parts: tuple, drop: np.ndarray) -> np.ndarray:
+    """``mask`` without the pieces of its labelling ``parts`` that ``drop`` marks; itself when none is."""
+    if not drop.any():
+        return mask
+    n, labels, _ = parts
     keep = np.ones(n, np.uint8)
     keep[0] = 0
-    keep[1:][hair] = 0
-    return keep[labels], tall
+    keep[1:][drop] = 0
+    return keep[labels]
 
 
 def remove_rules(mask: np.ndarray) -> tuple[np.ndarray, Rules]:
@@ -338,15 +349,8 @@ def _without_slivers(mask: np.ndarray, stroke: float) -> np.ndarray:
     """``mask`` without pieces thinner than half a stroke however short: on ruled paper, stubs of a faint rule
     or margin (where a rule crossed it, too few to line up as dashes), which would join a line as marks;
     no pen draws a piece that thin."""
-    n, labels, stats = _label(mask)
-    length = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
-    sliver = stats[1:, cv2.CC_STAT_AREA] / np.maximum(length, 1) < 0.5 * stroke
-    if not sliver.any():
-        return mask
-    keep = np.ones(n, np.uint8)
-    keep[0] = 0
-    keep[1:][sliver] = 0
-    return keep[labels]
+    parts = _label(mask)
+    return _without(mask, parts, _thin(parts[2], stroke))
 
 
 def rule_ink_near(rules: Rules, own: np.ndarray, x0: int, y0: int, reach: int) -> np.ndarray:

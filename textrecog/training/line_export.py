@@ -94,8 +94,8 @@ def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: d
                         + (f"; {args.ruled:.0%} on ruled paper (rules, dashes, margin or grid; rules found and taken "
                            "out, the line read back as a page's)" if getattr(args, "ruled", 0) else "")
                         + (f"; {args.photo:.0%} photographed (turned up to 8°, keystoned, toned, uneven light and a "
-                           "shadow, blur, noise, JPEG; half on ruled paper; read back as a page's line)" if getattr(args, "photo", 0)
-                           else ""),
+                           "shadow, blur, noise, JPEG; half on ruled paper; read back as a page's line)"
+                           if getattr(args, "photo", 0) else ""),
         "split": {"method": "by UNIPEN contributing site (writer-disjoint)",
                   "val_sites": sites(args.val_sites), "test_sites": sites(args.test_sites),
                   "inks": {k: len(v.inks) for k, v in parts.items()}},
