@@ -336,3 +336,23 @@ def test_a_page_of_lines_written_close_is_still_searched_as_a_page():
     clean, rules = remove_rules(binarize(img))
     assert rules.count[1] >= 1
     assert clean[:, 110:150].sum() == 0
+
+
+def test_rules_printed_as_rows_of_dots_are_taken_out_and_a_line_of_i_dots_stays():
+    """Ruled paper printed in dots: round dots, a few pixels apart, under every line. None is longer than
+    it is tall, yet a hundred of them level across the page are a rule; the dots over a line's i's, level
+    too but a word apart, are writing."""
+    img = blank(400, 1000)
+    for y in (90, 200, 310):
+        draw_word(img, "WRITING HERE", 120, y, scale=1.5)
+    for y in (100, 210, 320):
+        for x in range(20, 980, 9):
+            cv2.circle(img, (x, y), 1, 120, -1)
+    for x in range(150, 900, 75):  # dots over i's: a row of them, a letter and more apart
+        cv2.circle(img, (x, 30), 2, 30, -1)
+    mask = binarize(img)
+    clean, rules = remove_rules(mask)
+    assert rules.count[0] >= 3
+    assert clean[97:104].sum() == 0 and clean[317:324].sum() == 0  # every dot of the rules is gone
+    assert np.array_equal(clean[20:40], mask[20:40])  # the i-dots stay
+    assert clean[40:95].sum() >= 0.95 * mask[40:95].sum()  # and the writing

@@ -17,6 +17,7 @@ RULE_WIDE, RULE_TALL = 6.0, 3.0  # a straight run is a rule from this many times
 TILT = 4.0  # degrees off level that a rule may lie once the page is levelled
 TILT_PLUMB = 10.0  # and off plumb: a photo's perspective (a keystone) turns a long margin line more than the rules
 DOTS = 4  # dashes in a row that make a rule
+DOTTED = 12  # round dots in a row that make a dotted rule (ruled paper printed in dots), at least one a letter
 LETTERED = 0.1  # share of a long flat piece's columns with far more ink than a rule: letters stand on it
 
 
@@ -55,10 +56,15 @@ def in_pieces(parts: tuple, near: np.ndarray | None, stroke: float, tall: float,
     span = max(MIN_RULE, RULE_WIDE * tall)
     long = (w >= span) & (h <= w * np.tan(np.radians(TILT)) + thick) & (area <= thick * w)
     flat, plumb = _dashes(w, h, area, stroke, tall) & ~long, _dashes(h, w, area, stroke, tall) & ~long
+    dots = (np.maximum(w, h) <= 0.3 * tall) & (np.maximum(w, h) >= 2) & ~flat & ~long
     if near is not None:
         touching = np.unique(labels[near > 0]).astype(np.int64)
         flat[touching[touching > 0] - 1] = plumb[touching[touching > 0] - 1] = False
+        dots[touching[touching > 0] - 1] = False
     rows, nr = _in_a_row(parts, flat, span, TILT, False)
+    # dotted rules: many round dots, at least one a letter's height along (i-dots and stops of a line are sparser)
+    dotted, nd = _in_a_row(parts, dots, span, TILT, False, least=DOTTED, dense=tall)
+    rows, nr = rows | dotted, nr + nd
     columns, nc = _in_a_row(parts, plumb, max(MIN_RULE, RULE_TALL * tall), TILT_PLUMB, True)
     across = [(k, _rule_along(labels, stats[k + 1], k + 1, thick)) for k in np.flatnonzero(long)]
     for k, rule in across:
@@ -104,11 +110,13 @@ def _dashes(along: np.ndarray, across: np.ndarray, area: np.ndarray, stroke: flo
     return (across <= 0.3 * tall) & (along >= 3) & (along >= 2 * across) & (area <= 0.6 * stroke * along)
 
 
-def _in_a_row(parts: tuple, dashes: np.ndarray, span: float, tilt: float, plumb: bool) -> tuple[np.ndarray, int]:
-    """Which ``dashes`` (a bool per piece of ``parts``) lie ``DOTS`` or more on a straight line within ``tilt``
-    degrees of level (``plumb``: of plumb), spread over ``span`` pixels at least; and how many such lines."""
+def _in_a_row(parts: tuple, dashes: np.ndarray, span: float, tilt: float, plumb: bool, least: int = DOTS,
+              dense: float = 0.0) -> tuple[np.ndarray, int]:
+    """Which ``dashes`` (a bool per piece of ``parts``) lie ``least`` or more on a straight line within ``tilt``
+    degrees of level (``plumb``: of plumb), spread over ``span`` pixels at least (with ``dense``: one every
+    ``dense`` pixels at least); and how many such lines."""
     out = np.zeros(dashes.shape, bool)
-    if dashes.sum() < DOTS:
+    if dashes.sum() < least:
         return out, 0
     n, labels, stats = parts
     x, y, w, h = (stats[1:, k] for k in range(4))
@@ -125,7 +133,8 @@ def _in_a_row(parts: tuple, dashes: np.ndarray, span: float, tilt: float, plumb:
     lines = 0
     for rho, theta in (found.reshape(-1, 2)[:50] if found is not None else []):
         on = free & (np.abs((rho - cx * np.cos(theta)) / np.sin(theta) - cy) <= 2 + h[ids] / 2)
-        if on.sum() >= DOTS and (x[ids] + w[ids])[on].max() - x[ids][on].min() >= span:
+        extent = (x[ids] + w[ids])[on].max() - x[ids][on].min() if on.any() else 0
+        if on.sum() >= least and extent >= span and (not dense or on.sum() * dense >= extent):
             free &= ~on
             lines += 1
     out[ids[~free]] = True
