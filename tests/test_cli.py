@@ -167,3 +167,14 @@ def test_train_help_names_both_kinds_and_shows_defaults(capsys):
     for flag in ("--epochs", "--batch", "--lr"):
         after = text.rsplit(flag, 1)[1][:200]  # its entry in the option list, after the usage line
         assert "(default:" in after, flag
+
+
+def test_lang_picks_the_language_model_and_an_unknown_one_is_one_line(capsys):
+    from pathlib import Path
+
+    sample = str(Path(__file__).resolve().parents[1] / "samples" / "word-par.png")
+    assert main(["--lang", "fr", sample]) == 0
+    assert capsys.readouterr().out.strip()
+    assert main(["--lang", "xx", sample]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown language 'xx'" in err and "fr" in err

@@ -167,8 +167,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return recognize_files(args)
-    except (ModelError, LMError) as exc:
+    except ModelError as exc:
         _err(f"model error: {exc}")
+        return EXIT_USAGE
+    except LMError as exc:  # a language unknown, a language model missing, corrupt or not fitting the model
+        _err(f"language model error: {exc}")
         return EXIT_USAGE
     except ValueError as exc:  # a bad lexicon, charset or threshold
         _err(str(exc))

@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
     resultShown = pyqtSignal(str)  # emitted each time a (newer) result is displayed
 
     def __init__(self, model: str | None = None, lexicon: str | None = None, charset: str | None = None,
-                 flag_below: float = 0.5):
+                 flag_below: float = 0.5, lang: str = "en"):
         super().__init__()
         self.setWindowTitle("textrecog — write here")
         self.canvas = Canvas()
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.canvas.charHovered.connect(self._hover)
         self._build_toolbar(model)
         self.addToolBarBreak()  # the decoding controls on a row of their own: all of them show at 1000 px
-        self.decoding = DecodingControls(self.addToolBar("Decoding"), lexicon, charset, flag_below)
+        self.decoding = DecodingControls(self.addToolBar("Decoding"), lexicon, charset, flag_below, lang)
         self.decoding.changed.connect(self._options_changed)
         self.decoding.failed.connect(lambda msg: self.statusBar().showMessage(f"Lexicon refused: {msg}"))
         self.recognizer.options = self.decoding.options
@@ -300,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     import signal
 
     from textrecog.decoding.flags import probability
+    from textrecog.decoding.lm import LMError, lm_for_language
     from textrecog.engines.model import ModelError, load_info
 
     args = argparse.ArgumentParser(prog="textrecog-ui", description=__doc__.split("\n\n")[0])
@@ -308,18 +309,23 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--charset", help="digits|upper|lower|alnum|CHARS, as for textrecog --charset")
     args.add_argument("--flag-below", type=probability, default=0.5, metavar="P",
                       help="mark words below this confidence (default 0.5)")
+    args.add_argument("--lang", default="en", metavar="CODE", help="the writing's language (en, fr)")
     ns = args.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         load_info(ns.model)  # a bad --model is a one-line error now, not at the first recognition
+        lm_for_language(ns.lang)
     except ModelError as exc:
         print(f"textrecog-ui: model error: {exc}", file=sys.stderr)
+        return 2
+    except LMError as exc:
+        print(f"textrecog-ui: {exc}", file=sys.stderr)
         return 2
     problem = display_problem()
     if problem:
         print(f"textrecog-ui: {problem}", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(ns.model, ns.lexicon, ns.charset, ns.flag_below)
+    window = MainWindow(ns.model, ns.lexicon, ns.charset, ns.flag_below, ns.lang)
     window.show()
     signal.signal(signal.SIGINT, lambda *_: window.close())
     tick = QTimer(interval=200)  # Qt's event loop holds the interpreter: wake it so Python sees Ctrl-C

@@ -1,4 +1,4 @@
-"""The window's decoding controls: a field's charset, the user's lexicon, the review threshold."""
+"""The window's decoding controls: the language, a field's charset, the user's lexicon, the review threshold."""
 
 from __future__ import annotations
 
@@ -17,11 +17,19 @@ class DecodingControls(QObject):
     failed = pyqtSignal(str)
 
     def __init__(self, bar: QToolBar, lexicon: str | None = None, charset: str | None = None,
-                 flag_below: float = 0.5):
+                 flag_below: float = 0.5, lang: str = "en"):
         super().__init__(bar)
         from textrecog.decoding.decoder import make_options
+        from textrecog.decoding.lm import languages
 
         self.lexicon = lexicon
+        bar.addWidget(QLabel(" Language "))
+        self.lang_box = QComboBox()
+        for code in languages():
+            self.lang_box.addItem(code, code)
+        self.lang_box.setCurrentIndex(max(0, self.lang_box.findData(lang)))
+        self.lang_box.currentIndexChanged.connect(self._update)
+        bar.addWidget(self.lang_box)
         bar.addWidget(QLabel(" Writing "))
         self.direction_box = QComboBox()
         for text, value in DIRECTIONS:
@@ -66,7 +74,7 @@ class DecodingControls(QObject):
 
         try:
             self.options = make_options(lexicon=self.lexicon, charset=self.field_box.currentData(),
-                                        flag_below=self.flag_spin.value())
+                                        flag_below=self.flag_spin.value(), lang=self.lang_box.currentData())
         except ValueError as exc:
             self.lexicon = None
             self.failed.emit(str(exc))

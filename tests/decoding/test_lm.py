@@ -109,3 +109,29 @@ def test_kneser_ney_tables_are_distributions_too(tmp_path):
     s = " the "
     assert sum(lm.logprobs(s[max(0, i - 3):i])[lm.index[s[i]]] for i in range(1, 5)) > \
         sum(lm.logprobs(" tbe "[max(0, i - 3):i])[lm.index[" tbe "[i]]] for i in range(1, 5))
+
+
+def test_typographic_quotes_fold_to_plain_ones():
+    assert fold("L’ÉTÉ « Noël »") == "l'été \" noël \""
+
+
+def test_each_language_has_its_model_and_an_unknown_one_is_refused():
+    from textrecog.decoding.decoder import make_options
+    from textrecog.decoding.lm import languages, lm_for_language
+    from textrecog.engines.model import load_info
+
+    assert {"en", "fr"} <= set(languages())
+    fr = load_lm(make_options(lang="fr").lm)
+    assert fr.manifest["language"] == "fr" and {"voilà", "été"} & fr.words
+    check_fits(fr, load_info("line").labels, "line")
+    assert make_options(lang="fr", lm="mine").lm == "mine"  # an explicit --lm wins
+    with pytest.raises(LMError, match=r"unknown language 'xx' \(installed: .*en.*fr"):
+        lm_for_language("xx")
+
+
+def test_french_is_likelier_under_the_french_model():
+    from textrecog.training.lm_build import bits_per_char
+
+    fr, en = load_lm("fr"), load_lm("en")
+    text = ["le départ des soldats à la guerre", "elle est arrivée à l’école"]
+    assert bits_per_char(fr, text) < bits_per_char(en, text) - 0.5

@@ -20,7 +20,7 @@ from textrecog.decoding.calibrate import apply_platt, predict_logistic, word_fea
 from textrecog.decoding.charset import parse_charset
 from textrecog.decoding.ctc import Span, best_path_spans
 from textrecog.decoding.lexicon import Lexicon, LexiconMatcher, ctc_log_likelihood, make_lexicon, read_lexicon
-from textrecog.decoding.lm import DEFAULT_LM, CharLM, check_fits, load_lm
+from textrecog.decoding.lm import DEFAULT_LM, CharLM, check_fits, lm_for_language, load_lm
 from textrecog.decoding.lm_scorer import LMScorer, Weights, word_core
 from textrecog.types import Reading
 
@@ -44,9 +44,12 @@ class DecodeOptions:
 
 
 def make_options(decoder: str = "beam", lm: str | None = DEFAULT_LM, lexicon: str | os.PathLike | list[str] | None = None,
-                 charset: str | None = None, flag_below: float | None = None, beam: int = BeamConfig.width
-                 ) -> DecodeOptions:
-    """DecodeOptions from user-level values: a lexicon file or list of words, a charset name or characters."""
+                 charset: str | None = None, flag_below: float | None = None, beam: int = BeamConfig.width,
+                 lang: str | None = None) -> DecodeOptions:
+    """DecodeOptions from user-level values: a lexicon file or list of words, a charset name or characters;
+    ``lang`` ("en", "fr") picks that language's model where ``lm`` is left at its default."""
+    if lang is not None and lm == DEFAULT_LM:
+        lm = lm_for_language(lang)
     if decoder not in DECODERS:
         raise ValueError(f"decoder must be one of {', '.join(DECODERS)}, not {decoder!r}")
     if flag_below is not None and not 0.0 <= flag_below <= 1.0:

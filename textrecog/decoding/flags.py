@@ -6,17 +6,18 @@ import argparse
 
 from textrecog.argtypes import positive_int, probability
 
-DECODE_FLAGS = ("--decoder", "--lm", "--lexicon", "--charset", "--flag-below", "--beam")
+DECODE_FLAGS = ("--decoder", "--lang", "--lm", "--lexicon", "--charset", "--flag-below", "--beam")
 
 
 def add_decode_args(p: argparse.ArgumentParser) -> None:
-    """Add --decoder, --no-lm, --lm, --lexicon, --charset, --flag-below and --beam."""
+    """Add --decoder, --no-lm, --lang, --lm, --lexicon, --charset, --flag-below and --beam."""
     g = p.add_argument_group("decoding")
     g.add_argument("--decoder", choices=("beam", "greedy"), default="beam",
                    help="beam: CTC prefix beam search (line models) or a glyph lattice (character models) with "
                         "the language model (default); greedy: best path, no language model")
     g.add_argument("--no-lm", action="store_true", help="beam search without the language model")
-    g.add_argument("--lm", default="en", metavar="NAME|DIR", help="language model (default: en, bundled)")
+    g.add_argument("--lang", metavar="CODE", help="the text's language: its language model (en, the default; fr)")
+    g.add_argument("--lm", metavar="NAME|DIR", help="a language model by name or folder (default: the --lang one)")
     g.add_argument("--lexicon", metavar="FILE", help="your own words (names, codes, a class list), "
                    "whitespace-separated UTF-8: readings are pulled towards them")
     g.add_argument("--charset", metavar="digits|upper|lower|alnum|CHARS",
@@ -27,16 +28,19 @@ def add_decode_args(p: argparse.ArgumentParser) -> None:
 
 
 def options_from_args(args: argparse.Namespace):
-    """DecodeOptions from parsed flags; ValueError with a one-line reason on a bad lexicon or value."""
+    """DecodeOptions from parsed flags; ValueError with a one-line reason on a bad lexicon, language or value."""
     from textrecog.decoding.decoder import make_options
+    from textrecog.decoding.lm import DEFAULT_LM, lm_for_language
 
-    return make_options(args.decoder, None if args.no_lm else args.lm, args.lexicon, args.charset,
-                        args.flag_below, args.beam)
+    lm = None if args.no_lm else args.lm or lm_for_language(args.lang or DEFAULT_LM)
+    return make_options(args.decoder, lm, args.lexicon, args.charset, args.flag_below, args.beam)
 
 
 def forward_decode_args(args: argparse.Namespace) -> list[str]:
     """The decoding flags again, for a command that hands over to ``textrecog batch``."""
-    out = ["--decoder", args.decoder, "--lm", args.lm, "--beam", str(args.beam)]
+    out = ["--decoder", args.decoder, "--beam", str(args.beam)]
+    out += ["--lm", args.lm] if args.lm else []
+    out += ["--lang", args.lang] if args.lang else []
     out += ["--no-lm"] if args.no_lm else []
     out += ["--lexicon", args.lexicon] if args.lexicon else []
     out += ["--charset", args.charset] if args.charset else []

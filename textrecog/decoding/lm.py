@@ -4,7 +4,7 @@ A language model directory holds ``lm.npz`` (the n-gram tables),
 ``words.txt`` (the lexicon, one folded word a line) and ``manifest.json``
 (format, order, alphabet, sources and licences, the command that built it,
 and the SHA-256 of both files). The model reads *folded* text: lower case,
-every digit as ``0`` (a digit's own identity is for the recognizer to see;
+typographic quotes as plain ones, every digit as ``0`` (a digit's own identity is for the recognizer to see;
 the language says only that a digit is likely there). Case and the digit's
 identity are scored by :mod:`textrecog.decoding.lm_scorer`.
 
@@ -36,9 +36,13 @@ class LMError(ValueError):
     """A language model directory that is missing, corrupt or does not fit the recognizer."""
 
 
+# typographic quotes are the same symbols to a language model as the typewriter's
+_MARKS = str.maketrans({"’": "'", "‘": "'", "«": '"', "»": '"', "“": '"', "”": '"'})
+
+
 def fold(text: str) -> str:
-    """The language model's view of text: lower case, digits as 0."""
-    return "".join("0" if c.isdigit() else c for c in text.lower())
+    """The language model's view of text: lower case, digits as 0, typographic quotes as plain ones."""
+    return "".join("0" if c.isdigit() else c for c in text.lower().translate(_MARKS))
 
 
 def context_key(ids: list[int], base: int) -> int:
@@ -129,6 +133,21 @@ def resolve_lm(ref: str | os.PathLike) -> Path:
     if not path.is_dir():
         raise LMError(f"{text}: language model directory not found")
     return path
+
+
+def languages() -> list[str]:
+    """The languages with a language model installed (bundled or on ``$TEXTRECOG_LMS``), by name."""
+    names = {d.name for root in lm_search_path() if root.is_dir() for d in root.iterdir()
+             if (d / "manifest.json").is_file()}
+    return sorted(names)
+
+
+def lm_for_language(lang: str) -> str:
+    """The language model of a language code (``en``, ``fr``); LMError naming the installed ones otherwise."""
+    installed = languages()
+    if lang not in installed:
+        raise LMError(f"unknown language {lang!r} (installed: {', '.join(installed) or 'none'})")
+    return lang
 
 
 def load_lm(ref: str | os.PathLike = DEFAULT_LM) -> CharLM:

@@ -17,7 +17,7 @@ import numpy as np
 
 from textrecog.decoding.lm import CharLM, fold
 
-PUNCT_STRIP = " .,'\"-!?:;()/&+=%#*@$"
+PUNCT_STRIP = " .,'\"-!?:;()/&+=%#*@$°"
 # P(upper | previous character's class); the builder measures them on UNIPEN training labels
 DEFAULT_CASE = {"start": 0.2, "upper": 0.6, "lower": 0.02, "other": 0.2}
 

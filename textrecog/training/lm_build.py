@@ -30,7 +30,8 @@ log = logging.getLogger("textrecog.decoding.lm")
 # every site a bundled model validates or tests on (line model: art,gmd,ape | val,att,scr,nic,par,dar,hpb)
 HELD_OUT_SITES = ("art", "gmd", "ape", "val", "att", "scr", "nic", "par", "dar", "hpb")
 SMOOTHING_NAMES = {"witten-bell": "Witten-Bell", "kneser-ney": "Kneser-Ney"}
-ALPHABET_EXTRA = " .,'\"-!?:;()/&+=%#*@$"  # folded letters and 0 come from the text; these are kept too
+ALPHABET_EXTRA = " .,'\"-!?:;()/&+=%#*@$°"  # folded letters and 0 come from the text; these are kept too
+LANGUAGES = {"en": "English", "fr": "French"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -41,6 +42,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="UNIPEN folder or .tar.xz for in-domain labels (env TEXTRECOG_UNIPEN; optional)")
     p.add_argument("--exclude-sites", default=",".join(HELD_OUT_SITES),
                    help="UNIPEN sites whose labels are never used (held-out writers)")
+    p.add_argument("--lang", choices=sorted(LANGUAGES), default="en", help="the language of the wordfreq list")
+    p.add_argument("--gt", nargs="+", action="extend", metavar="PATH",
+                   help="transcriptions of real pages (ALTO, PAGE-XML, .gt.txt): only the training side of the "
+                        "writer split line training uses (--split-by, --val-share, --test-share) is counted")
+    p.add_argument("--gt-train", nargs="+", action="extend", metavar="PATH",
+                   help="transcriptions counted whole (the sets line training uses for training only)")
+    p.add_argument("--split-by", default="page", help="writer groups, as in textrecog train --kind line")
+    p.add_argument("--val-share", type=float, default=0.1)
+    p.add_argument("--test-share", type=float, default=0.1)
+    p.add_argument("--gt-weight", type=float, default=3.0, help="weight of each transcribed line")
     p.add_argument("--order", type=int, default=6, help="n-gram order in characters (context = order-1)")
     p.add_argument("--words", type=int, default=100_000, help="most frequent wordfreq words to use")
     p.add_argument("--lexicon", type=int, default=50_000, help="most frequent words kept in words.txt")
@@ -56,14 +67,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def wordfreq_texts(n: int, power: float, tokens: float) -> list[tuple[str, float]]:
-    """The n most frequent English words (plain ASCII) with weights summing to ``tokens``."""
+def lm_alphabet() -> str:
+    """The symbols every language model knows: folded letters (French ones too), 0, the space and marks."""
+    from textrecog.decoding.charset import FRENCH_LOWER
+
+    return "".join(sorted(set("abcdefghijklmnopqrstuvwxyz0") | set(ALPHABET_EXTRA) | set(FRENCH_LOWER)))
+
+
+def wordfreq_texts(n: int, power: float, tokens: float, lang: str = "en") -> list[tuple[str, float]]:
+    """The n most frequent words of ``lang`` (English: plain ASCII) with weights summing to ``tokens``."""
     try:
         from wordfreq import top_n_list, word_frequency
     except ImportError:
         raise SystemExit("textrecog lm build: needs wordfreq (pip install 'textrecog[train]')") from None
-    words = [w for w in top_n_list("en", n) if w.isascii() and w.isprintable() and " " not in w]
-    freqs = np.array([word_frequency(w, "en") for w in words]) ** power
+    known = set(lm_alphabet())
+    fits = (lambda w: w.isascii()) if lang == "en" else (lambda w: set(fold(w)) <= known)  # noqa: E731
+    words = [w for w in top_n_list(lang, n) if w.isprintable() and " " not in w and fits(w)]
+    freqs = np.array([word_frequency(w, lang) for w in words]) ** power
     return list(zip(words, (freqs / freqs.sum() * tokens).tolist()))
 
 
@@ -77,6 +97,30 @@ def unipen_texts(path: str, exclude: set[str], weight: float) -> tuple[list[tupl
             if site not in exclude and label.strip()]
     log.info("UNIPEN: %d labels from training sites", len(rows))
     return [(text, weight) for _, text in rows], sorted({site for site, _ in rows})
+
+
+def gt_texts(args: argparse.Namespace, side: str = "train") -> tuple[list[tuple[str, float]], list[str]]:
+    """Transcribed lines of one side of the writer split (training: --gt-train too), and their sets."""
+    from textrecog.data.gtlines import read_ground_truth
+    from textrecog.data.gtsplit import group_of, side_of
+    from textrecog.data.transcripts import judge_line
+    from textrecog.decoding.charset import LINE_ALPHABET
+
+    rows, sets = [], set()
+    for paths, split in ((args.gt or [], True), (args.gt_train or [] if side == "train" else [], False)):
+        read = read_ground_truth(paths)
+        for e in read.errors:
+            log.warning("%s", e)
+        for page in read.pages:
+            if split and side_of(group_of(page.source, args.split_by), args.val_share, args.test_share) != side:
+                continue  # validation and test writers' texts never reach the language model
+            sets.add(page.source.parent.name)
+            rows += [(v.text, args.gt_weight) for line in page.lines
+                     if (v := judge_line(line, LINE_ALPHABET)).text is not None]
+    log.info("transcriptions: %d %s lines from %s", len(rows), side, ", ".join(sorted(sets)))
+    if side == "train" and not rows:
+        raise ValueError("--gt: no transcribed lines of training writers were read")
+    return rows, sorted(sets)
 
 
 def count(texts: Iterable[tuple[str, float]], order: int, alphabet: set[str]) -> list[dict]:
@@ -208,17 +252,21 @@ def bits_per_char(lm, texts: Iterable[str]) -> float:
 
 def build(args: argparse.Namespace) -> dict:
     """Gather the texts and write the language model directory; returns its manifest."""
-    texts = wordfreq_texts(args.words, args.power, args.tokens)
+    texts = wordfreq_texts(args.words, args.power, args.tokens, args.lang)
     lexicon = [fold(w) for w, _ in texts[: args.lexicon]]
     texts += [("0" * n, args.numbers * args.tokens / 16) for n in range(1, 17)]
     excluded = {s for s in args.exclude_sites.split(",") if s}
-    case = {}
+    case, labels, sites, gt_sets = {}, [], [], []
     if args.unipen:
         labels, sites = unipen_texts(args.unipen, excluded, args.unipen_weight)
+    if args.gt or args.gt_train:
+        lines, gt_sets = gt_texts(args)
+        labels += lines
+    if labels:
         texts += labels
         lexicon += sorted({fold(w).strip(ALPHABET_EXTRA) for t, _ in labels for w in t.split()} - {""})
         case = case_model(t for t, _ in labels)
-    manifest = _manifest(args, excluded, sites if args.unipen else [])
+    manifest = _manifest(args, excluded, sites, gt_sets)
     return write_lm(args.out, texts, lexicon, args.order, args.min_count,
                     manifest | ({"case": case} if case else {}), args.smoothing)
 
@@ -226,7 +274,7 @@ def build(args: argparse.Namespace) -> dict:
 def write_lm(out: Path, texts: list[tuple[str, float]], lexicon: Iterable[str], order: int, min_count: float,
              manifest: dict, smoothing: str = "witten-bell") -> dict:
     """Count, smooth and write ``lm.npz``, ``words.txt`` and ``manifest.json`` (checksums included)."""
-    alphabet = "".join(sorted(set("abcdefghijklmnopqrstuvwxyz0") | set(ALPHABET_EXTRA)))
+    alphabet = lm_alphabet()
     smooth = kneser_ney if smoothing == "kneser-ney" else witten_bell
     unigram, tables = smooth(count(texts, order, set(alphabet)), alphabet, min_count)
     out.mkdir(parents=True, exist_ok=True)
@@ -248,15 +296,15 @@ def case_model(texts: Iterable[str]) -> dict[str, float]:
     for text in texts:
         prev = ""
         for c in text:
-            if c.isalpha() and c.isascii():
+            if c.isalpha():
                 upper[char_class(prev)][0] += c.isupper()
                 upper[char_class(prev)][1] += 1
             prev = c
     return {k: round(u / n, 4) for k, (u, n) in upper.items()}
 
 
-def _manifest(args: argparse.Namespace, excluded: set, sites: list[str]) -> dict:
-    sources = [{"name": f"wordfreq English word frequencies, the {args.words:,} most frequent words "
+def _manifest(args: argparse.Namespace, excluded: set, sites: list[str], gt_sets: list[str]) -> dict:
+    sources = [{"name": f"wordfreq {LANGUAGES[args.lang]} word frequencies, the {args.words:,} most frequent words "
                         f"(weight = frequency ** {args.power})",
                 "licence": "CC BY-SA 4.0 (data), Apache 2.0 (code)", "reference": "https://github.com/rspeer/wordfreq"}]
     if args.numbers:
@@ -265,9 +313,14 @@ def _manifest(args: argparse.Namespace, excluded: set, sites: list[str]) -> dict
     if args.unipen:
         sources.append({"name": "UNIPEN train_r01_v07 word and text labels (sections 7, 8), training sites only",
                         "licence": "CC BY 4.0", "excluded_sites": sorted(excluded), "sites": sites})
-    return {"kind": f"character n-gram, interpolated {SMOOTHING_NAMES[args.smoothing]}", "folding": "lower case; every digit as 0",
+    if gt_sets:
+        sources.append({"name": f"transcriptions of real handwritten pages ({', '.join(gt_sets)}), the training "
+                                f"writers only (split by {args.split_by}; validation {args.val_share:g} and test "
+                                f"{args.test_share:g} of the writer groups never used)",
+                        "licence": "CC BY 4.0 (see the line model's card for each set's authors)"})
+    return {"language": args.lang, "kind": f"character n-gram, interpolated {SMOOTHING_NAMES[args.smoothing]}", "folding": "lower case; every digit as 0; typographic quotes as plain ones",
             "licence": "CC BY-SA 4.0 (derived from wordfreq data)", "sources": sources,
-            "command": "textrecog lm build " + shlex.join(args.argv), "date": dt.date.today().isoformat(),
+            "command": "textrecog lm build " + shlex.join(a for a in args.argv if a != "--overwrite"), "date": dt.date.today().isoformat(),
             "settings": {k: getattr(args, k) for k in ("order", "words", "lexicon", "power", "tokens",
                                                        "unipen_weight", "numbers", "min_count")}}
 
@@ -295,11 +348,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     t0 = time.time()
-    manifest = build(args)
+    try:
+        manifest = build(args)
+    except ValueError as exc:
+        print(f"textrecog lm build: {exc}", file=sys.stderr)
+        return 2
     lm = load_lm(args.out)
-    if args.unipen:
-        val = held_out_labels(args.unipen, ("art", "gmd", "ape"))
+    val = [t for t, _ in gt_texts(args, "val")[0]] if args.gt else \
+        held_out_labels(args.unipen, ("art", "gmd", "ape")) if args.unipen else []
+    if val:  # measured on held-out writers' texts, never counted
         manifest["validation_bits_per_char"] = round(bits_per_char(lm, val), 4)
+        manifest["validation_texts"] = "validation writers' transcriptions" if args.gt else "UNIPEN validation sites"
         (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     write_card(args.out)
     size = sum((args.out / n).stat().st_size for n in ("lm.npz", "words.txt"))
@@ -322,7 +381,8 @@ def write_card(out: Path) -> Path:
               f"Contexts kept per length: {m['contexts']}. Case model (P(upper) after start / upper / lower / "
               f"other): {m.get('case', 'defaults')}.", ""]
     if "validation_bits_per_char" in m:
-        lines += [f"Cross-entropy on the validation sites' word and text labels: {m['validation_bits_per_char']} "
+        lines += [f"Cross-entropy on the {m.get('validation_texts', 'UNIPEN validation sites')}' texts: "
+                  f"{m['validation_bits_per_char']} "
                   "bits per character.", ""]
     (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
     return out / "MODEL_CARD.md"
