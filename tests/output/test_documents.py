@@ -193,3 +193,35 @@ def test_baseline_paths_go_into_every_format(schema):
     assert "baseline -0.1 -2" in hocr  # slope -0.1; 40 at the left edge, 2 above the box's bottom (42)
     record = res.to_dict()["lines"][0]
     assert record["baseline_path"] == [[10, 40], [60, 35], [110, 30]]
+
+
+def accented_result() -> Result:
+    """A line in French, with the alphabet's letters and marks: accents, ligatures, guillemets, the degree."""
+    words, x = [], 10
+    for text in ("Noël", "à", "l’été", "«", "Œuvre", "çà", "n°", "»", "ÂÎÛÜæ"):
+        chars = tuple(_char(c, x + 8 * i) for i, c in enumerate(text))
+        words.append(Word(Box(x, 10, 8 * len(text), 12), chars))
+        x += 8 * len(text) + 10
+    return Result((Line(Box(10, 10, x, 14), tuple(words), 22.0),), x + 20, 60, "line")
+
+
+@pytest.mark.parametrize("fmt", ["alto", "page", "hocr", "json"])
+def test_accented_text_round_trips_through_every_output(schema, fmt):
+    res = accented_result()
+    text = "Noël à l’été « Œuvre çà n° » ÂÎÛÜæ"
+    assert res.text == text
+    if fmt == "json":
+        record = json.loads(json.dumps(res.to_dict(), ensure_ascii=False))
+        assert record["text"] == text and record["lines"][0]["words"][2]["text"] == "l’été"
+        return
+    data = render(fmt, res, Source("lettre é.png", "line"))
+    if fmt == "hocr":
+        assert html.fromstring(data).find_class("ocr_line")[0].text_content() == text
+        return
+    doc = _validate(schema, fmt, data)
+    ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#",
+          "p": "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"}
+    if fmt == "alto":
+        assert " ".join(s.get("CONTENT") for s in doc.findall(".//a:String", ns)) == text
+    else:
+        assert doc.findtext(".//p:TextLine/p:TextEquiv/p:Unicode", namespaces=ns) == text

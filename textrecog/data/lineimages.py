@@ -19,6 +19,7 @@ from textrecog.data.ruledlines import RuledLook, core_band, read_as_page, rule_p
 from textrecog.imaging.binarize import binarize, speck_area
 from textrecog.imaging.ink import masked_ink
 from textrecog.imaging.normalize import FittedLine, LineSpec, fit_line
+from textrecog.segmentation.rules import remove_rules
 from textrecog.segmentation.segment import find_components
 
 # Lines tilt less than isolated characters do, but slant as much (shear ±30°); narrow and wide
@@ -80,18 +81,22 @@ def scan_look(gray: np.ndarray, rng: np.random.Generator, look: ScanLook = ScanL
     return out
 
 
-def page_ink(gray: np.ndarray) -> np.ndarray:
-    """Ink (bright on 0) of a one-line grey image, as the segmentation engine would keep it."""
+def page_ink(gray: np.ndarray, rules: bool = False) -> np.ndarray:
+    """Ink (bright on 0) of a one-line grey image, as the segmentation engine would keep it; with ``rules``,
+    ruled lines are taken out first, as the page path does (a real scan's line cut from ruled paper)."""
     mask = binarize(gray)
+    if rules:
+        mask, _ = remove_rules(mask)
     labels, glyphs = find_components(mask, speck_area(mask))  # the segmentation engine's speck rule
     keep = np.zeros(int(labels.max()) + 1, np.uint8)
     keep[[k for g in glyphs for k in g.components]] = 1
     return masked_ink(gray, keep[labels])
 
 
-def line_image(gray: np.ndarray, spec: LineSpec) -> FittedLine:
-    """A grey one-line image → the model's normalised line (the path training uses)."""
-    return fit_line(page_ink(gray), spec)
+def line_image(gray: np.ndarray, spec: LineSpec, slope: float = 0.0, rules: bool = False) -> FittedLine:
+    """A grey one-line image → the model's normalised line (the path training uses); ``slope``: its baseline's
+    rise, levelled as a page's line is; ``rules``: take ruled lines out first."""
+    return fit_line(page_ink(gray, rules), spec, slope)
 
 
 def training_image(strokes: Sequence[np.ndarray], spec: LineSpec, rng: np.random.Generator,

@@ -19,6 +19,7 @@ import numpy as np
 from textrecog.data.linedata import LineCorpus, LineInk
 from textrecog.data.lineimages import training_image
 from textrecog.data.photolines import PhotoLook
+from textrecog.data.reallines import RealSampler
 from textrecog.data.render import stroke_unit
 from textrecog.data.ruledlines import RuledLook
 from textrecog.data.synthlines import char_line, number_text, word_line
@@ -124,20 +125,25 @@ class LineSampler:
         return ink.strokes, ink.text
 
 
-def batches(corpus: LineCorpus, alphabet: str, spec: LineSpec, batch: int, seed: int,
-            group: int = 16, ruled: RuledLook = RuledLook(), photo: PhotoLook = PhotoLook()) -> Iterator[Batch]:
+def batches(corpus: LineCorpus | None, alphabet: str, spec: LineSpec, batch: int, seed: int,
+            group: int = 16, ruled: RuledLook = RuledLook(), photo: PhotoLook = PhotoLook(),
+            real: RealSampler | None = None, real_share: float = 0.0) -> Iterator[Batch]:
     """Endless width-grouped batches of freshly varied training lines (``ruled.p`` of them on ruled paper,
-    ``photo.p`` photographed)."""
-    sampler = LineSampler(corpus, seed)
+    ``photo.p`` photographed); ``real_share`` of them real scanned lines from ``real`` (all without a corpus)."""
+    sampler = LineSampler(corpus, seed) if corpus is not None and corpus.inks else None
+    share = 1.0 if sampler is None else real_share if real is not None else 0.0
     rng = np.random.default_rng(seed + 1)
     while True:
         pool: list[tuple[np.ndarray, str]] = []
         while len(pool) < batch * group:
-            strokes, text = sampler.draw()
-            if not text or len(text) > MAX_TEXT:
-                continue
             try:
-                image = training_image(strokes, spec, rng, ruled=ruled, photo=photo)
+                if share and (share >= 1.0 or rng.random() < share):
+                    image, text = real.draw(spec)
+                else:
+                    strokes, text = sampler.draw()
+                    if not text or len(text) > MAX_TEXT:
+                        continue
+                    image = training_image(strokes, spec, rng, ruled=ruled, photo=photo)
             except (ValueError, IndexError):  # degenerate ink (a lone point), a ruled line not found; draw another
                 continue
             if -(-image.shape[1] // spec.downsample) >= ctc_frames_needed(text):

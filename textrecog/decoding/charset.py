@@ -46,9 +46,14 @@ def lookalike_match(truth: str, read: str) -> bool:
     """Right up to a case lookalike (c/C) or a digit lookalike (0/O/o, 1/l/I)."""
     return merge_case(truth) == merge_case(read) or DIGIT_LOOKALIKES.get(truth, truth) == DIGIT_LOOKALIKES.get(read, read)
 
-# The line model's alphabet (the CTC blank is an extra, last class).
+# The line model's alphabet (the CTC blank is an extra, last class). The letters and marks of French
+# come after the first models' 85 classes, so a checkpoint of those keeps its classes' places.
 LINE_PUNCT = ".,'\"-!?:;()/&+=%#*@$"
-LINE_ALPHABET = LATIN62 + " " + LINE_PUNCT
+LINE_ALPHABET_V1 = LATIN62 + " " + LINE_PUNCT
+FRENCH_LOWER = "éèêëàâäçùûüôöîïœæñ"
+FRENCH_UPPER = "ÉÈÊËÀÂÄÇÙÛÜÔÖÎÏŒÆÑ"
+LINE_MARKS = "’«»°"
+LINE_ALPHABET = LINE_ALPHABET_V1 + FRENCH_LOWER + FRENCH_UPPER + LINE_MARKS
 
 # --charset names for form fields; anything else is taken as the characters themselves
 FIELD_CHARSETS = {"digits": DIGITS, "upper": UPPER, "lower": LOWER, "alnum": LATIN62}

@@ -54,15 +54,18 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     lines = [f"# Model card: `{manifest.get('name')}`", "", manifest.get("description", ""), "",
              "## Input", "", _input_line(manifest), "", "## Training data", ""]
     for src in tr.get("data", []):
-        lines.append(f"- {src.get('name')} — licence {src.get('licence')}"
-                     + (f" ({src['reference']})" if src.get("reference") else ""))
+        lines.append(f"- {src.get('name')}" + (f", by {src['authors']}" if src.get("authors") else "")
+                     + f" — licence {src.get('licence')}" + (f" ({src['reference']})" if src.get("reference") else ""))
     if any("research use" in str(src.get("licence", "")) for src in tr.get("data", [])):
         lines += ["", "**Research use.** The ETL Character Database's terms allow research use; this model is "
                       "trained on it, so check those terms before any other use."]
     sites = (f": validation sites {', '.join(split['val_sites'])}; test sites {', '.join(split['test_sites'])}"
              if "val_sites" in split else "")
-    lines += ["", "## Split", "", f"{split.get('method')}{sites}; sizes {split.get('sizes') or split.get('inks')}.",
-              "", "## Reproduce", "", "```", tr.get("command", ""), "```", "",
+    lines += ["", "## Split", ""]
+    if split.get("method"):
+        lines += [f"{split.get('method')}{sites}; sizes {split.get('sizes') or split.get('inks')}.", ""]
+    lines += _real_split(split.get("real"))
+    lines += ["## Reproduce", "", "```", tr.get("command", ""), "```", "",
               f"Trained {tr.get('date')} ({tr.get('architecture')}; {tr.get('schedule', '')}), "
               f"wall time {tr.get('wall_time_s') or tr.get('train_seconds', '?')} s on a 2-core CPU"
               + (f", {len(tr['runs'])} run(s) resumed from one work folder" if tr.get("runs") else "") + ".", "",
@@ -93,6 +96,10 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     if chars.get("digits_restricted", {}).get("n"):
         lines += [f"Held-out digits with the output restricted to digits (a digit field): "
                   f"{_pct(chars['digits_restricted']['accuracy'])}."]
+    for key, real in acc.get("real", {}).items():
+        from textrecog.evaluation.eval_gt import gt_markdown
+
+        lines += ["", gt_markdown(real).rstrip()]
     mine = (report or {}).get("models", {}).get(manifest.get("name"), {})
     texts = (report or {}).get("texts", {})
     if texts.get("models", {}).get(manifest.get("name")):
@@ -113,6 +120,20 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     if manifest.get("notes"):
         lines += ["", "## Limitations and targets", "", manifest["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _real_split(real: dict | None) -> list[str]:
+    """The real pages' writer split in words, with its sizes per side and set."""
+    if not real:
+        return []
+    sizes = "; ".join(f"{side} {real[side]['lines']} lines of {real[side]['groups']} writer groups "
+                      f"({', '.join(f'{k} {v}' for k, v in real[side]['sets'].items())})"
+                      for side in ("train", "val", "test") if side in real)
+    only = f"; for training only (one hand each, never split): {', '.join(real['train_only'])}" if real.get(
+        "train_only") else ""
+    return [f"Real scans: {real['method']}, a writer group being one {real['by']} (`--split-by {real['by']}`); "
+            f"{real['val_share']:.0%} of the groups of {', '.join(real['split'])} to validation, "
+            f"{real['test_share']:.0%} to test{only}. Sizes: {sizes}. Left out: {real.get('left_out')}.", ""]
 
 
 def _experiments(training: dict) -> list[str]:

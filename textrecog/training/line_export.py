@@ -28,7 +28,7 @@ import numpy as np
 from textrecog.decoding.charset import LINE_ALPHABET
 from textrecog.imaging.normalize import LineSpec
 from textrecog.training.line_models import LineArch, build_line_model
-from textrecog.training.line_setup import MIN_LR, cer_of, save_checkpoint, sites, spec_of, val_set
+from textrecog.training.line_setup import MIN_LR, cer_of, save_checkpoint, sites, spec_of, validation
 
 log = logging.getLogger("textrecog.training.train")
 MAX_FP16_CER_CHANGE = 0.002  # float16 weights only while LiteRT stays this close to Keras
@@ -74,18 +74,52 @@ def export_tflite(weights: list[np.ndarray], spec: LineSpec, arch: LineArch, flo
         return conv.convert()
 
 
+REAL_AUGMENTATION = ("real lines: resampled to 0.45-1.15 of their resolution (half), pen spread or thinned, slant "
+                     "±0.25 and width 0.85-1.15 (half), paper and ink tones, paper texture, blur, noise, JPEG 25-85, "
+                     "a printed rule under a tenth of them; cut with their polygon, rules taken out and levelled by "
+                     "their baseline as at run time")
 KEPT = ("decoding", "calibration", "notes")  # tuned later on the model; a re-export keeps them
+
+
+UNIPEN_DATA = {"name": "UNIPEN train_r01_v07 sections 7 (words) and 8 (texts; multi-line texts split into lines by "
+                       "the ink's row profile); isolated characters of sections 1a-1d for synthetic number lines",
+               "licence": "CC BY 4.0", "reference": "Guyon et al., ICPR 1994; doi:10.5281/zenodo.1195803"}
+
+
+def _data(args: argparse.Namespace, parts: dict, old_training: dict) -> list[dict]:
+    """The data the weights learnt from: UNIPEN, the real sets (each named with its licence), and what the
+    fine-tuned checkpoint had learnt from before."""
+    data = [UNIPEN_DATA] if args.unipen else []
+    if parts.get("gt") is not None:
+        from textrecog.data.gtsources import describe_sets
+
+        data += describe_sets([*args.gt, *(args.gt_train or [])])
+    if not args.unipen and getattr(args, "init", None):
+        data += [d for d in old_training.get("data", []) if d not in data]  # what the initial weights learnt
+    return data
+
+
+def _split(args: argparse.Namespace, parts: dict) -> dict:
+    """The writer-disjoint splits: UNIPEN by site, real pages by writer group."""
+    out = {}
+    if parts.get("train") is not None:
+        out = {"method": "by UNIPEN contributing site (writer-disjoint)", "val_sites": sites(args.val_sites),
+               "test_sites": sites(args.test_sites), "inks": {k: len(parts[k].inks) for k in ("train", "val", "test")}}
+    if parts.get("gt") is not None:
+        out["real"] = {"method": "real pages by writer group (a stable hash of the group's name)", "by": args.split_by,
+                       "val_share": args.val_share, "test_share": args.test_share, "split": list(args.gt),
+                       "train_only": list(args.gt_train or []), **parts["gt"].describe()}
+    return out
 
 
 def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: dict, state: dict,
               params: int, old_training: dict) -> dict:
     """The manifest's training section for weights trained by this command (experiments kept)."""
-
     return {
-        "data": [{"name": "UNIPEN train_r01_v07 sections 7 (words) and 8 (texts; multi-line texts split into "
-                          "lines by the ink's row profile); isolated characters of sections 1a-1d for "
-                          "synthetic number lines",
-                  "licence": "CC BY 4.0", "reference": "Guyon et al., ICPR 1994; doi:10.5281/zenodo.1195803"}],
+        "data": _data(args, parts, old_training),
+        **({"real_share": args.real_share if args.unipen else 1.0, "real_augmentation": REAL_AUGMENTATION}
+           if parts.get("gt") is not None else {}),
+        **({"init": state["init"]} if "init" in state else {}),
         "synthetic": "one writer's words side by side; two of one writer's lines joined; words with their "
                      "letters spaced out; dates, prices, codes from one writer's characters",
         "augmentation": "shear ±30°, rotation ±2.5°, aspect 0.65-1.3, elastic and local wave warps, pen width "
@@ -96,9 +130,7 @@ def _training(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: d
                         + (f"; {args.photo:.0%} photographed (turned up to 8°, keystoned, toned, uneven light and a "
                            "shadow, blur, noise, JPEG; half on ruled paper; read back as a page's line)"
                            if getattr(args, "photo", 0) else ""),
-        "split": {"method": "by UNIPEN contributing site (writer-disjoint)",
-                  "val_sites": sites(args.val_sites), "test_sites": sites(args.test_sites),
-                  "inks": {k: len(v.inks) for k, v in parts.items()}},
+        "split": _split(args, parts),
         "command": _train_command(args, state),
         "architecture": f"{arch.describe()}, height {spec.height}",
         "architecture_params": arch.to_json(),
@@ -194,7 +226,7 @@ def export_model_dir(args: argparse.Namespace, trainer, parts: dict, out: Path) 
                  "from %s", trainer.state["best_cer"], out, shipped, trainer.workdir)
         return
     meta = manifest(args, spec, trainer.arch, parts, trainer.state, model.count_params())
-    val = val_set(parts["val"], spec, args.val_count, args.seed, args.ruled)
+    val = validation(args, parts)
     keras_cer = cer_of(lambda x: model(x, training=False), val)
     for float16 in (True, False):
         tflite = export_tflite(model.get_weights(), spec, trainer.arch, float16)

@@ -22,8 +22,48 @@ def spec_of(args: argparse.Namespace) -> LineSpec:
     return LineSpec(height=args.height, max_width=getattr(args, "max_width", 1024))
 
 
+def data_key(args: argparse.Namespace) -> str:
+    """What a run learns from: a checkpoint of other data starts a fine-tune, not a resume."""
+    gt = getattr(args, "gt", None)
+    if not gt:
+        return "unipen"
+    paths = sorted(str(Path(p).resolve()) for p in [*gt, *(getattr(args, "gt_train", None) or [])])
+    return "gt:" + " ".join(paths) + (" + unipen" if args.unipen else "")
+
+
 def load_split(args: argparse.Namespace) -> dict:
-    """The line corpus, split by site; ``--limit`` trims each split for smoke tests."""
+    """The line corpus split by site, and real scanned lines split by writer (``--gt``): train, val, test
+    (UNIPEN), gt (:class:`textrecog.data.gtdata.GtSplit`); ``--limit`` trims each split for smoke tests."""
+    parts = load_unipen_split(args) if args.unipen else {"train": None, "val": None, "test": None}
+    parts["gt"] = load_real_split(args) if getattr(args, "gt", None) else None
+    return parts
+
+
+def load_real_split(args: argparse.Namespace):
+    """The real lines of ``--gt`` (split by writer) and ``--gt-train`` (training only)."""
+    from dataclasses import replace
+
+    from textrecog.data.gtdata import load_gt_split
+
+    gt = load_gt_split(args.gt, args.gt_train or [], LINE_ALPHABET, args.split_by, args.val_share, args.test_share,
+                       Path(args.gt_cache) if args.gt_cache else None)
+    if args.limit:
+        gt = replace(gt, train=gt.train[: args.limit], val=gt.val[: args.limit], test=gt.test[: args.limit])
+    for side, what in (("train", "training"), ("val", "validation")):
+        if not getattr(gt, side):
+            raise ValueError(f"--gt: no {what} lines (writer groups: {len(gt.groups('train'))} training, "
+                             f"{len(gt.groups('val'))} validation, {len(gt.groups('test'))} test); give more pages "
+                             f"or writers, another --split-by, or a larger --val-share")
+    d = gt.describe()
+    for side in ("train", "val", "test"):
+        log.info("real lines, %s: %d lines of %d writer groups %s", side, d[side]["lines"], d[side]["groups"],
+                 d[side]["sets"])
+    log.info("real lines left out: %s", d["left_out"] or "none")
+    return gt
+
+
+def load_unipen_split(args: argparse.Namespace) -> dict:
+    """The UNIPEN line corpus, split by site; ``--limit`` trims each split for smoke tests."""
     from textrecog.data.linedata import LineCorpus, load_line_corpus
 
     corpus = load_line_corpus(args.unipen)
@@ -38,6 +78,9 @@ def load_split(args: argparse.Namespace) -> dict:
 
 def val_key(args: argparse.Namespace) -> str:
     """What the validation sample holds, in words: a CER is comparable only with one on the same sample."""
+    if getattr(args, "gt", None):
+        return (f"real validation lines of {' '.join(args.gt)} (writer groups by {args.split_by}, "
+                f"{args.val_share:g} to validation)")
     ruled = getattr(args, "ruled", 0.0)
     return f"{args.val_count} lines" + (f", {round(args.val_count * ruled)} of them also on ruled paper" if ruled else "")
 
@@ -60,6 +103,52 @@ def val_set(corpus, spec: LineSpec, count: int, seed: int, ruled: float = 0.0) -
     items = sorted(items + [p for p in on_rules if p[0] is not None], key=lambda p: p[0].shape[1])
     return [make_batch([p[0] for p in items[k : k + 32]], [p[1] for p in items[k : k + 32]], LINE_ALPHABET, spec)
             for k in range(0, len(items), 32)]
+
+
+def validation(args: argparse.Namespace, parts: dict) -> list:
+    """The batches whose CER picks the best epoch: the real validation lines with ``--gt``, else UNIPEN's."""
+    if parts.get("gt") is not None:
+        return real_val_set(parts["gt"].val, spec_of(args))
+    return val_set(parts["val"], spec_of(args), args.val_count, args.seed, args.ruled)
+
+
+def real_val_set(lines: list, spec: LineSpec) -> list:
+    """Real validation lines as scanned (no variation), batched by width."""
+    from textrecog.data.linesampler import make_batch
+    from textrecog.data.reallines import real_image
+
+    items = sorted(((real_image(r, spec, None), r.text) for r in lines), key=lambda p: p[0].shape[1])
+    return [make_batch([p[0] for p in items[k : k + 32]], [p[1] for p in items[k : k + 32]], LINE_ALPHABET, spec)
+            for k in range(0, len(items), 32)]
+
+
+def load_grown(model, path: Path, old: str, new: str, spec: LineSpec, arch: LineArch) -> None:
+    """Load weights trained with the alphabet ``old`` into ``model`` (alphabet ``new``): every layer as it was;
+    the output's classes by character (the blank last), a new accented letter starting from its base letter's
+    scores made less likely, other new classes from scratch."""
+    import unicodedata
+
+    from textrecog.training.line_models import build_line_model
+
+    if old == new:
+        model.load_weights(path)
+        return
+    source = build_line_model(len(old), spec, arch)
+    source.load_weights(path)
+    for layer in model.layers:
+        weights = source.get_layer(layer.name).get_weights()
+        if layer.name != "logits":
+            layer.set_weights(weights)
+            continue
+        kernel, bias = layer.get_weights()
+        place = {c: i for i, c in enumerate(old)}
+        for j, c in enumerate(new):
+            base = unicodedata.normalize("NFD", c)[0]
+            i = place.get(c, place.get(base))
+            if i is not None:
+                kernel[:, j], bias[j] = weights[0][:, i], weights[1][i] - (0.0 if c in place else 2.0)
+        kernel[:, -1], bias[-1] = weights[0][:, -1], weights[1][-1]  # the blank
+        layer.set_weights([kernel, bias])
 
 
 def cer_of(model_fn, batches: list) -> float:

@@ -16,16 +16,19 @@ from pathlib import Path
 
 import numpy as np
 
-from textrecog.decoding.charset import LINE_ALPHABET
+from textrecog.decoding.charset import LINE_ALPHABET, LINE_ALPHABET_V1
 from textrecog.training.line_setup import (
     MIN_LR,
     arch_of,
     cer_of,
+    data_key,
+    load_grown,
     load_split,
     save_checkpoint,
     spec_of,
     val_key,
     val_set,
+    validation,
 )
 
 log = logging.getLogger("textrecog.training.train")
@@ -50,11 +53,27 @@ class Trainer:
         self.opt = keras.optimizers.Adam(args.lr, clipnorm=5.0)
         self.opt.build(self.model.trainable_variables)
         self.state = {"epoch": 0, "best_cer": None, "best_epoch": 0, "lr": args.lr, "bad_epochs": 0,
-                      "seconds": 0.0, "cpu_seconds": 0.0, "runs": [], "curve": [], "arch": self.arch.to_json()}
+                      "seconds": 0.0, "cpu_seconds": 0.0, "runs": [], "curve": [], "arch": self.arch.to_json(),
+                      "data": data_key(args), "alphabet": LINE_ALPHABET}
         self._step = self._make_step()
-        if folder is not None:  # the work folder, or (fresh work folder) the checkpoint shipped beside the model
+        # a checkpoint trained on other data (or another alphabet) starts a fine-tune: its weights, a new run
+        self.fine_tune = folder is not None and (saved.get("data", "unipen") != data_key(args)
+                                                 or saved.get("alphabet", LINE_ALPHABET_V1) != LINE_ALPHABET)
+        if self.fine_tune:
+            self._start_from(folder, saved)
+        elif folder is not None:  # the work folder, or (fresh work folder) the checkpoint shipped beside the model
             self._resume(folder)
         self._start_anneal(getattr(args, "anneal", 0))
+
+    def _start_from(self, folder: Path, saved: dict) -> None:
+        """Begin a fine-tune from another run's best weights (its classes carried over), a fresh optimiser."""
+        best = folder / "best.weights.h5"
+        load_grown(self.model, best if best.is_file() else folder / "last.weights.h5",
+                   saved.get("alphabet", LINE_ALPHABET_V1), LINE_ALPHABET, spec_of(self.args), self.arch)
+        self.state["init"] = {"from": str(folder), "epoch": saved.get("best_epoch", saved.get("epoch")),
+                              "data": saved.get("data", "unipen"), "best_cer": saved.get("best_cer")}
+        log.info("fine-tuning from %s (epoch %s, trained on %s)", folder, self.state["init"]["epoch"],
+                 self.state["init"]["data"])
 
     def _start_anneal(self, epochs: int) -> None:
         """Begin a warm restart: a cosine from --lr to 1e-5 over ``epochs`` (a resumed anneal just continues)."""
@@ -100,7 +119,8 @@ class Trainer:
     def _resume(self, folder: Path) -> None:
         self.state = {"cpu_seconds": 0.0, "curve": [], **json.loads((folder / "state.json").read_text()),
                       "arch": self.arch.to_json()}
-        self.model.load_weights(folder / "last.weights.h5")
+        last = folder / "last.weights.h5"
+        self.model.load_weights(last if last.is_file() else folder / "best.weights.h5")  # an installed model: best
         if (folder / "last.optimizer.npz").is_file():  # older shipped checkpoints have weights only
             saved = np.load(folder / "last.optimizer.npz")
             for i, v in enumerate(self.opt.variables):
@@ -148,8 +168,9 @@ class Trainer:
         tmp = w / "state.json.tmp"
         tmp.write_text(json.dumps(self.state, indent=1))
         tmp.replace(w / "state.json")
-        if self.args.init:  # the checkpoint folder to commit follows every epoch (a killed run loses nothing)
-            save_checkpoint(w, Path(self.args.init))
+        follow = getattr(self.args, "checkpoint", None) or (None if self.fine_tune else self.args.init)
+        if follow:  # the checkpoint folder to commit follows every epoch (a killed run loses nothing)
+            save_checkpoint(w, Path(follow))
 
     def epoch(self, stream, steps: int) -> float:
         """Train ``steps`` batches; returns the mean loss."""
@@ -195,15 +216,20 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
 
     from textrecog.data.linesampler import batches, prefetch
     from textrecog.data.photolines import PhotoLook
+    from textrecog.data.reallines import RealSampler
     from textrecog.data.ruledlines import RuledLook
 
     trainer = Trainer(args, workdir)
-    spec = spec_of(args)
-    val = val_set(parts["val"], spec, args.val_count, args.seed, args.ruled)
+    spec, gt = spec_of(args), parts.get("gt")
+    val = validation(args, parts)
+    # with real lines the UNIPEN sample is watched too (no step back on pen renders), not used to pick epochs
+    also = val_set(parts["val"], spec, args.val_count, args.seed, args.ruled) if gt and parts["val"] else None
     trainer.rescore(val)
+    real = RealSampler(gt.train, args.seed * 1000 + trainer.state["epoch"] + 7) if gt else None
     stream = prefetch(batches(parts["train"], LINE_ALPHABET, spec, args.batch,
                               args.seed * 1000 + trainer.state["epoch"], ruled=RuledLook(p=args.ruled),
-                              photo=PhotoLook(p=getattr(args, "photo", 0.0))))
+                              photo=PhotoLook(p=getattr(args, "photo", 0.0)), real=real,
+                              real_share=getattr(args, "real_share", 1.0)))
     writer = tf.summary.create_file_writer(str(workdir / "tensorboard"))
     started, cpu0 = time.time(), time.process_time()
     run = {"started": dt.datetime.now().isoformat(timespec="seconds"), "epochs": 0, "cpu_seconds": 0,
@@ -216,6 +242,8 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
         loss = trainer.epoch(stream, args.steps)
         cer = cer_of(predict, val)
         s = trainer.record(loss, cer, time.time() - t0, time.process_time() - c0)
+        if also:
+            s["curve"][-1]["val_cer_unipen"] = round(cer_of(predict, also), 5)
         run.update(epochs=run["epochs"] + 1, seconds=round(time.time() - started),
                    cpu_seconds=round(time.process_time() - cpu0))
         go_on = trainer.end_epoch(cer)
@@ -243,7 +271,11 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
 def train_and_export(args: argparse.Namespace, workdir: Path, out: Path) -> int:
     """Train (or resume), then export the best checkpoint into ``out`` with its manifest."""
     workdir.mkdir(parents=True, exist_ok=True)
-    parts = load_split(args)
+    try:
+        parts = load_split(args)
+    except ValueError as exc:  # ground truth that gives no training or validation lines
+        print(f"textrecog train: {exc}", file=sys.stderr)
+        return 2
     if args.export_only:
         trainer = Trainer(args, workdir)
     else:

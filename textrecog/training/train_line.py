@@ -17,6 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from textrecog.data.gtsplit import check_rule
 from textrecog.data.linedata import LINE_TEST_SITES, LINE_VAL_SITES
 
 log = logging.getLogger("textrecog.training.train")
@@ -28,10 +29,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--kind", choices=["line"], default="line")
     p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN"),
                    help="UNIPEN train_r01_v07 folder or .tar.xz (env TEXTRECOG_UNIPEN)")
+    p.add_argument("--gt", nargs="+", action="extend", metavar="PATH",
+                   help="real scanned lines: ALTO or PAGE-XML files, folders or globs, or line images with .gt.txt; "
+                        "split by writer into training, validation and test (--split-by)")
+    p.add_argument("--gt-train", nargs="+", action="extend", metavar="PATH",
+                   help="ground truth for training only (a single hand, which a split would put on both sides)")
+    p.add_argument("--split-by", default="page", type=check_rule,
+                   help="what one writer wrote: page (a file name without its page number: name_1, name-2), "
+                        "folder, file, or a regular expression whose first group on the file name names the writer")
+    p.add_argument("--val-share", type=float, default=0.1, help="share of --gt writer groups held out for validation")
+    p.add_argument("--test-share", type=float, default=0.1, help="share of --gt writer groups held out for testing")
+    p.add_argument("--real-share", type=float, default=0.6,
+                   help="with --gt and --unipen: share of training lines that are real scanned lines")
+    p.add_argument("--gt-cache", help="folder for the cut lines (default: ~/.cache/textrecog/gt-lines)")
+    p.add_argument("--checkpoint", help="a folder the checkpoint is copied to after every epoch, to keep or commit "
+                                        "(default: the --init folder when this run continues it)")
     p.add_argument("--out", required=True, help="model directory to write")
     p.add_argument("--overwrite", action="store_true", help="replace a model already in --out")
-    p.add_argument("--init", help="a checkpoint folder (weights + state.json) a fresh work folder continues from, "
-                   "e.g. models/line/candidate; the model in --out is replaced only by a better one")
+    p.add_argument("--init", help="a checkpoint folder (weights + state.json) or a model (name or folder) with one: "
+                   "a fresh work folder continues it (the same data) or fine-tunes its weights (other data, e.g. "
+                   "--gt); the model in --out is replaced only by a better one")
     p.add_argument("--workdir", help="checkpoints, logs, TensorBoard (default: OUT.work)")
     p.add_argument("--minutes", type=float, default=0, help="stop (and export) after this much training time; "
                    "0: no limit. Run the same command again to continue")
@@ -75,6 +92,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def checkpoint_folder(init: str) -> Path | None:
+    """The checkpoint folder ``--init`` names: itself, or a model's (by name or folder) ``checkpoint/``."""
+    path = Path(init)
+    if (path / "state.json").is_file():
+        return path
+    from textrecog.engines.model import ModelError, resolve
+
+    try:
+        model = resolve(init)
+    except ModelError:
+        return None
+    return model / "checkpoint" if (model / "checkpoint" / "state.json").is_file() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``textrecog train --kind line``."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -84,20 +115,28 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir or f"{out}.work")
     # continuing a model's own training (its work folder, or the checkpoint shipped beside it)
     # replaces it with the continued result; anything else needs --overwrite
-    continuing = any((f / "state.json").exists() for f in (workdir, out / "checkpoint", Path(args.init or workdir)))
+    continuing = any((f / "state.json").exists() for f in (workdir, out / "checkpoint"))
     if (out / "manifest.json").exists() and not args.overwrite and not continuing:
         print(f"textrecog train: {out} already holds a model; give --overwrite to replace it "
               "or another --out", file=sys.stderr)
         return 2
-    if args.init and not (Path(args.init) / "state.json").is_file():
-        print(f"textrecog train: --init {args.init}: no state.json there (not a checkpoint folder)", file=sys.stderr)
-        return 2
+    if args.init:
+        found = checkpoint_folder(args.init)
+        if found is None:
+            print(f"textrecog train: --init {args.init}: not a checkpoint folder (state.json) or a model with one "
+                  "(checkpoint/state.json)", file=sys.stderr)
+            return 2
+        args.init = str(found)
     if args.export_only and not continuing:
         print(f"textrecog train: --export-only needs a trained checkpoint in {workdir} or "
               f"{out / 'checkpoint'}", file=sys.stderr)
         return 2
-    if not args.unipen:
-        print("textrecog train: give --unipen PATH or set TEXTRECOG_UNIPEN", file=sys.stderr)
+    if not args.unipen and not args.gt:
+        print("textrecog train: give --gt PATH (real lines), --unipen PATH or TEXTRECOG_UNIPEN", file=sys.stderr)
+        return 2
+    if args.gt_train and not args.gt:
+        print("textrecog train: --gt-train adds to --gt, whose writers give the validation lines; give --gt too",
+              file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     from textrecog.training.line_training import train_and_export
