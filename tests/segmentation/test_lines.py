@@ -273,3 +273,21 @@ COMMA_THEN_DESCENDERS = [
 def test_a_track_begun_by_a_comma_does_not_take_the_line_s_letters():
     assert [sorted(m) for m in group_lines([Box(*b) for b in COMMA_THEN_DESCENDERS], 37.0)] == [
         list(range(len(COMMA_THEN_DESCENDERS)))]
+
+
+# a real scanned line (copiste, 1400-px page, letters 15 px): large cursive with wide gaps, whose pieces from
+# "de la Vendée" on the sweep started as a line of their own, lying inside the line's own rows
+WIDE_LINE = [(131, 495, 29, 25), (161, 492, 16, 25), (179, 488, 66, 29), (220, 503, 62, 30), (247, 492, 2, 5),
+             (266, 501, 67, 18), (318, 505, 18, 10), (336, 488, 30, 27), (376, 487, 27, 28), (428, 484, 29, 34),
+             (432, 516, 3, 2), (480, 488, 22, 27), (501, 501, 28, 13), (530, 482, 54, 31), (562, 489, 13, 9),
+             (562, 513, 38, 9), (594, 507, 3, 3), (615, 468, 11, 19), (623, 485, 63, 54), (666, 486, 69, 29),
+             (749, 494, 32, 28), (810, 488, 18, 30), (829, 512, 9, 6), (853, 517, 3, 2), (862, 490, 24, 26),
+             (886, 482, 101, 50), (887, 517, 2, 2), (968, 469, 3, 2), (974, 469, 2, 2), (984, 469, 2, 2),
+             (990, 506, 2, 3)]
+
+
+def test_glyphs_lost_inside_a_lines_own_rows_go_back_to_it():
+    assert len(group_lines([Box(*b) for b in WIDE_LINE], 15.0)) == 1
+    # a line written under it, a line's pitch lower, stays a line of its own
+    below = [Box(x, y + 45, w, h) for x, y, w, h in WIDE_LINE[:12]]
+    assert len(group_lines([Box(*b) for b in WIDE_LINE] + below, 15.0)) == 2

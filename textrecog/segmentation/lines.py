@@ -30,6 +30,7 @@ LETTER = 0.6  # of the letter height: a piece this tall is a letter (smaller one
 MARKS_DOUBT = 0.5  # overlap a letter's fit to a track of marks alone loses against a line's
 FAR = 3.0  # letter heights past a line's last letter beyond which its slope is not followed
 BEYOND = 1.5  # letter heights before a line's first letter or past its last: no mark of its own lies so far out
+WITHIN = 0.6  # share of a few glyphs' height (or the line's band) they share with a longer line's band: part of it
 
 
 def _flat_band(boxes: list[Box]) -> tuple[float, float]:
@@ -220,6 +221,8 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
     if len(piece) <= 3 and width <= 3 * char_h:
         return True
     x0, x1 = min(boxes[k].x for k in line), max(boxes[k].right for k in line)
+    if _within(boxes, piece, line, span, char_h):
+        return True
     centres = {k: boxes[k].x + boxes[k].w / 2 for k in piece}
     inside = [k for k in piece if x0 <= centres[k] <= x1 + char_h]
     inner = sum(boxes[k].w for k in inside)
@@ -231,6 +234,19 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
     if tail and _level_with(boxes, piece, line, char_h):  # its first letters overlap the line's last ones
         return True
     return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
+
+
+def _within(boxes: list[Box], piece: list[int], line: list[int], span: Box, char_h: float) -> bool:
+    """A few glyphs lying inside a longer line's rows, along it: no second line fits there (accents, a letter's
+    parts and tall letters of a widely spaced hand that the sweep lost, not a line of their own)."""
+    if len(piece) >= len(line):
+        return False
+    near = [boxes[k] for k in line if _overlap(boxes[k].x, boxes[k].right, span.x, span.right) > -char_h]
+    if len(near) < 2 or _overlap(span.x, span.right, min(b.x for b in near), max(b.right for b in near)) < span.w / 2:
+        return False
+    top, bottom = _flat_band([b for b in near if b.h >= MARK * char_h] or near)  # its letters' rows, not its loops
+    middle = span.y + span.h / 2
+    return top <= middle <= bottom and _overlap(span.y, span.bottom, top, bottom) >= WITHIN * min(span.h, bottom - top)
 
 
 def _level_with(boxes: list[Box], piece: list[int], line: list[int], char_h: float) -> bool:
