@@ -32,11 +32,31 @@ def model_digest(model: str) -> str:
     return hashlib.sha1(load_info(model).tflite_path.read_bytes()).hexdigest()[:10]
 
 
+def real_frame_probs(args) -> list[dict]:
+    """[{text, set, probs: [(T, C+1)]}] for the real validation writers' lines (--gt; cut as training does)."""
+    from textrecog.data.gtdata import load_gt_split
+    from textrecog.data.reallines import real_image
+    from textrecog.decoding.charset import LINE_ALPHABET
+    from textrecog.pipeline import get_engine
+
+    engine = get_engine(args.model)
+    lines = load_gt_split(args.gt, [], LINE_ALPHABET).val
+    lines = lines[:: max(1, len(lines) // args.limit)] if args.limit else lines  # spread over every set
+    probs = engine.probabilities([real_image(r, engine.info.spec, None) for r in lines])
+    return [{"text": r.text, "set": r.set_name, "probs": [p]} for r, p in zip(lines, probs)]
+
+
 def frame_probs(args) -> list[dict]:
     """[{text, printed, probs: [per line (T, C+1)]}] for the sites' words and texts (cached)."""
-    cache = Path(args.cache or f"runs/lmtune-{args.sites.replace(',', '-')}-{args.limit}-{model_digest(args.model)}.pkl")
+    name = "gt-" + "-".join(Path(g).name for g in args.gt) if args.gt else args.sites.replace(",", "-")
+    cache = Path(args.cache or f"runs/lmtune-{name}-{args.limit}-{model_digest(args.model)}.pkl")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
+    if args.gt:
+        out = real_frame_probs(args)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps(out))
+        return out
     from textrecog.data.unipen import UnipenCorpus
     from textrecog.engines.line_engine import cut_line
     from textrecog.evaluation.eval_texts import texts_of_sites
@@ -127,8 +147,11 @@ def report(name: str, items: list[dict], texts: list[str], times: list[float]) -
     from textrecog.evaluation.metrics import error_rates
 
     row = {}
+    for name_ in sorted({it["set"] for it in items if "set" in it}):  # real lines: by set
+        idx = [i for i, it in enumerate(items) if it.get("set") == name_]
+        row[name_] = error_rates([items[i]["text"] for i in idx], [texts[i] for i in idx])
     for section, style in itertools.product(("7", "8"), (True, False)):
-        idx = [i for i, it in enumerate(items) if it["section"] == section and it["printed"] == style]
+        idx = [i for i, it in enumerate(items) if it.get("section") == section and it.get("printed") == style]
         if idx:
             r = error_rates([items[i]["text"] for i in idx], [texts[i] for i in idx])
             row[f"{'words' if section == '7' else 'lines'}-{'printed' if style else 'cursive'}"] = r
@@ -142,6 +165,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--unipen", default=os.environ.get("TEXTRECOG_UNIPEN", "../shared/data/unipen_train_r01_v07.tar.xz"))
     p.add_argument("--sites", default="art,gmd,ape")
+    p.add_argument("--gt", nargs="+", help="tune on the real validation writers of this ground truth instead (the "
+                                           "split line training uses); --update-model then stores the weights for --lm")
     p.add_argument("--limit", type=int, default=400, help="texts per section")
     p.add_argument("--model", default="line")
     p.add_argument("--lm", default="en")
@@ -162,7 +187,8 @@ def main() -> int:
 
     labels = load_info(args.model).labels
     items = frame_probs(args)
-    print(f"{len(items)} texts, {sum(len(i['probs']) for i in items)} lines, sites {args.sites}")
+    print(f"{len(items)} texts, {sum(len(i['probs']) for i in items)} lines, "
+          + (f"real validation writers of {' '.join(args.gt)}" if args.gt else f"sites {args.sites}"))
     report("best path", items, *decode_all(items, labels, None, None))
     lm = load_lm(args.lm)
     grid = ([(a, b, c) for a in (0.3, 0.5, 0.8) for b in (0.0, 0.5, 1.0) for c in (1.0, 2.0, 4.0)] if args.grid
@@ -185,6 +211,8 @@ def update_model(args, items, labels, lm) -> None:
     from textrecog.engines.model import load_info
 
     weights = {"lm": args.lm_weight, "insertion": args.insertion, "oov": args.oov, "case": args.case}
+    if args.gt:  # weights for this language model alone, tuned on real writers: the calibration stays
+        return update_language(args, weights)
     scorer = LMScorer(lm, labels, Weights(**weights))
     cal = fit_calibration(items, labels, scorer, BeamConfig(width=args.beam))
     info = load_info(args.model)
@@ -197,6 +225,22 @@ def update_model(args, items, labels, lm) -> None:
     manifest["calibration"] = {**cal, "fitted_on_sites": args.sites.split(","), "command": command}
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"updated {path}: {json.dumps(manifest['calibration'])}")
+
+
+def update_language(args, weights: dict) -> None:
+    """Store weights for one language model (``decoding.by_lm``), tuned on the real validation writers."""
+    import json
+
+    from textrecog.engines.model import load_info
+
+    path = load_info(args.model).path / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    dec = manifest.setdefault("decoding", {})
+    dec.setdefault("by_lm", {})[args.lm] = weights
+    dec.setdefault("by_lm_tuning", {})[args.lm] = {"command": "python benchmarks/tune_lm.py " + " ".join(sys.argv[1:]),
+                                                    "tuned_on": "real validation writers of " + " ".join(args.gt)}
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"updated {path}: decoding.by_lm.{args.lm} = {weights}")
 
 
 if __name__ == "__main__":

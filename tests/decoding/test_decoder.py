@@ -135,3 +135,14 @@ def test_moving_the_review_threshold_keeps_the_warm_decoder():
     engine = get_engine("line")
     assert engine.decoder(make_options(flag_below=0.2)) is engine.decoder(make_options(flag_below=0.9))
     assert engine.decoder(make_options()) is not engine.decoder(make_options(charset="digits"))
+
+
+def test_weights_tuned_for_one_language_model_apply_to_it_alone():
+    from textrecog.decoding.charset import LINE_ALPHABET
+    from textrecog.decoding.decoder import LineDecoder
+
+    manifest = {"decoding": {"weights": {"lm": 0.3, "oov": 2.0}, "by_lm": {"fr": {"lm": 0.7}}}}
+    labels = tuple(LINE_ALPHABET)
+    fr = LineDecoder(labels, make_options(lang="fr"), manifest).scorer.weights
+    en = LineDecoder(labels, make_options(lang="en"), manifest).scorer.weights
+    assert (fr.lm, fr.oov) == (0.7, 2.0) and (en.lm, en.oov) == (0.3, 2.0)

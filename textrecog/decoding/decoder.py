@@ -128,7 +128,9 @@ class LineDecoder:
     def __post_init__(self) -> None:
         self.scorer = None
         self.index = {c: i for i, c in enumerate(self.labels)}
-        weights = Weights(**self.manifest.get("decoding", {}).get("weights", {}))
+        dec = self.manifest.get("decoding", {})
+        # weights tuned for one language model (French on the real validation writers) over the general ones
+        weights = Weights(**{**dec.get("weights", {}), **dec.get("by_lm", {}).get(str(self.options.lm), {})})
         if self.options.uses_lm:
             lm = _lm(self.options.lm)
             check_fits(lm, self.labels, self.model_name)
