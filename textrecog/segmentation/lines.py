@@ -1,4 +1,4 @@
-"""Line grouping and merging the parts of one character.
+"""Line grouping: which pieces of ink make each text line (a character's parts: :mod:`charparts`).
 
 Both work in units of the line's character height, so they behave the same
 for a 30-pixel and a 300-pixel handwriting.
@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from statistics import median
 
-import cv2
-import numpy as np
-
-from textrecog.imaging.binarize import component_mask
 from textrecog.types import Box, bounding_box
 
 # a letter hanging from a line's band at its end (no gap) joins it with this much overlap with the band: a
@@ -60,13 +56,14 @@ def _fit_slope(span: list[Box], recent: int, band_height: float) -> tuple[float,
     return slope, median([y - slope * x for x, y in zip(cx[-recent:], cy[-recent:])])
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+def span_overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Length two spans share (negative: the gap between them)."""
     return min(a1, b1) - max(a0, b0)
 
 
 def _band_overlap(b: Box, top: float, bottom: float) -> float:
     """Vertical overlap of a box with a band, as a fraction of the smaller of the two."""
-    return _overlap(b.y, b.y + b.h, top, bottom) / max(1.0, min(b.h, bottom - top))
+    return span_overlap(b.y, b.y + b.h, top, bottom) / max(1.0, min(b.h, bottom - top))
 
 
 class _Track:
@@ -233,7 +230,7 @@ def _beside(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
         return True
     if tail and _level_with(boxes, piece, line, char_h):  # its first letters overlap the line's last ones
         return True
-    return _overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
+    return span_overlap(x0, x1, span.x, span.right) <= 0.5 * char_h
 
 
 def _within(boxes: list[Box], piece: list[int], line: list[int], span: Box, char_h: float) -> bool:
@@ -241,12 +238,12 @@ def _within(boxes: list[Box], piece: list[int], line: list[int], span: Box, char
     parts and tall letters of a widely spaced hand that the sweep lost, not a line of their own)."""
     if len(piece) >= len(line):
         return False
-    near = [boxes[k] for k in line if _overlap(boxes[k].x, boxes[k].right, span.x, span.right) > -char_h]
-    if len(near) < 2 or _overlap(span.x, span.right, min(b.x for b in near), max(b.right for b in near)) < span.w / 2:
+    near = [boxes[k] for k in line if span_overlap(boxes[k].x, boxes[k].right, span.x, span.right) > -char_h]
+    if len(near) < 2 or span_overlap(span.x, span.right, min(b.x for b in near), max(b.right for b in near)) < span.w / 2:
         return False
     top, bottom = _flat_band([b for b in near if b.h >= MARK * char_h] or near)  # its letters' rows, not its loops
     middle = span.y + span.h / 2
-    return top <= middle <= bottom and _overlap(span.y, span.bottom, top, bottom) >= WITHIN * min(span.h, bottom - top)
+    return top <= middle <= bottom and span_overlap(span.y, span.bottom, top, bottom) >= WITHIN * min(span.h, bottom - top)
 
 
 def _level_with(boxes: list[Box], piece: list[int], line: list[int], char_h: float) -> bool:
@@ -301,7 +298,7 @@ def _gap_along(boxes: list[Box], members: list[int], span: Box) -> float:
 
 def _gap_to_line(boxes: list[Box], members: list[int], span: Box, char_h: float) -> float:
     """Vertical gap between ``span`` and the part of a line horizontally near it."""
-    near = [boxes[k] for k in members if _overlap(boxes[k].x, boxes[k].right, span.x, span.right) > -char_h]
+    near = [boxes[k] for k in members if span_overlap(boxes[k].x, boxes[k].right, span.x, span.right) > -char_h]
     near = near or [boxes[k] for k in members]
     top, bottom = min(b.y for b in near), max(b.bottom for b in near)
     return max(0.0, top - span.bottom, span.y - bottom)
@@ -322,100 +319,3 @@ def _nearest_line(boxes: list[Box], lines: list[list[int]], mark: Box) -> tuple[
         if d + dx < best_d:
             best, best_d, best_above = li, d + dx, max(0.0, top - cy)
     return best, best_d, best_above
-
-
-def _stacked(a: Box, b: Box, char_h: float) -> bool:
-    """Parts one above the other: i/j dots, =, :, ;, !, ?."""
-    if min(a.h, b.h) >= LETTER * char_h:
-        return False  # one of them must be a small part (dot, bar, hook)
-    h_ov = _overlap(a.x, a.right, b.x, b.right)
-    dot = min(max(a.w, a.h), max(b.w, b.h)) < 0.35 * char_h
-    # A dot may drift sideways off its stem; larger parts must overlap.
-    if h_ov < (-0.15 * char_h if dot else min(0.4 * min(a.w, b.w), 0.25 * char_h)):
-        return False
-    gap = max(a.y, b.y) - min(a.bottom, b.bottom)  # > 0: vertical space between them
-    # i-dots float high above short stems; bars of = and : sit closer
-    return -0.25 * min(a.h, b.h) <= gap <= (0.9 if dot else 0.6) * char_h
-
-
-def _overlapping(a: Box, b: Box, reach: int) -> bool:
-    """Pieces of one letter after a pen lift: a broken t, an E in strokes, %, x.
-
-    Either the boxes largely overlap, or a flat bar sits beside a taller
-    stroke within its height, at most ``reach`` pixels away.
-    """
-    h_ov = _overlap(a.x, a.right, b.x, b.right)
-    v_ov = _overlap(a.y, a.bottom, b.y, b.bottom)
-    if v_ov < 0.7 * min(a.h, b.h):
-        return False
-    if h_ov >= 0.7 * min(a.w, b.w):
-        return True
-    bar, other = (a, b) if a.h <= b.h else (b, a)
-    return h_ov >= -reach and bar.w >= 2 * bar.h and other.h >= 2 * bar.h
-
-
-def _touching(labels: np.ndarray, a: frozenset[int], b: frozenset[int], box: Box, reach: int) -> bool:
-    """True if the inks of ``a`` and ``b`` come within ``reach`` pixels."""
-    crop = labels[box.y : box.bottom, box.x : box.right]
-    k = 2 * reach + 1
-    grown = cv2.dilate(component_mask(crop, a), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    return bool((grown & component_mask(crop, b)).any())
-
-
-class _Union:
-    """Disjoint sets over glyph indices."""
-
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def join(self, i: int, j: int) -> None:
-        self.parent[self.find(j)] = self.find(i)
-
-
-def _centre_x(b: Box) -> float:
-    return b.x + b.w / 2
-
-
-def merge_parts(boxes: list[Box], comps: list[frozenset[int]], labels: np.ndarray,
-                char_h: float, reach: int) -> list[tuple[Box, list[int]]]:
-    """Merge the pieces of one character within a line.
-
-    Overlapping pieces whose inks nearly touch are merged (pen lifts);
-    each small part is stacked onto its single nearest partner, so the dot
-    of an i never glues two letters together. Returns (box, piece indices)
-    per character, left to right.
-    """
-    n = len(boxes)
-    sets = _Union(n)
-    order = sorted(range(n), key=lambda k: boxes[k].x)
-    gap = max(reach, 0.25 * char_h)
-    for pos, i in enumerate(order):
-        a = boxes[i]
-        limit = a.x + a.w + gap
-        for j in order[pos + 1 :]:
-            b = boxes[j]
-            if b.x > limit:
-                break
-            if _overlapping(a, b, reach) and _touching(labels, comps[i], comps[j], a.union(b), reach):
-                sets.join(i, j)
-    # stacking needs a small part (see _stacked): only pairs with one pay the full test
-    small_h, margin = LETTER * char_h, 0.2 * char_h
-    small = [k for k, b in enumerate(boxes) if b.h < small_h]
-    for i, a in enumerate(boxes if small else ()):
-        lo, hi = a.x - margin, a.x + a.w + margin
-        cands = [j for j in (range(n) if a.h < small_h else small)
-                 if j != i and boxes[j].x + boxes[j].w >= lo and boxes[j].x <= hi and _stacked(a, boxes[j], char_h)]
-        if cands:
-            sets.join(min(cands, key=lambda j: abs(_centre_x(boxes[j]) - _centre_x(a))), i)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(sets.find(i), []).append(i)
-    # most characters are one piece: they keep their box
-    merged = [(boxes[m[0]] if len(m) == 1 else bounding_box(boxes[k] for k in m), m) for m in groups.values()]
-    return sorted(merged, key=lambda e: (_centre_x(e[0]), e[0].y))

@@ -20,7 +20,8 @@ import numpy as np
 
 from textrecog.imaging.binarize import speck_area
 from textrecog.segmentation.deskew import Turn
-from textrecog.segmentation.lines import group_lines, merge_parts
+from textrecog.segmentation.charparts import merge_parts
+from textrecog.segmentation.lines import group_lines
 from textrecog.segmentation.rules import Rules
 from textrecog.segmentation.spacing import word_spaces
 from textrecog.segmentation.touching import cut_touching
