@@ -211,10 +211,10 @@ def update_model(args, items, labels, lm) -> None:
     from textrecog.engines.model import load_info
 
     weights = {"lm": args.lm_weight, "insertion": args.insertion, "oov": args.oov, "case": args.case}
-    if args.gt:  # weights for this language model alone, tuned on real writers: the calibration stays
-        return update_language(args, weights)
     scorer = LMScorer(lm, labels, Weights(**weights))
     cal = fit_calibration(items, labels, scorer, BeamConfig(width=args.beam))
+    if args.gt:  # weights for this language model, and the calibration, fitted on the real validation writers
+        return update_language(args, weights, cal)
     info = load_info(args.model)
     path = info.path / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -227,8 +227,9 @@ def update_model(args, items, labels, lm) -> None:
     print(f"updated {path}: {json.dumps(manifest['calibration'])}")
 
 
-def update_language(args, weights: dict) -> None:
-    """Store weights for one language model (``decoding.by_lm``), tuned on the real validation writers."""
+def update_language(args, weights: dict, cal: dict) -> None:
+    """Store weights for one language model (``decoding.by_lm``) and the calibration, both fitted on the real
+    validation writers."""
     import json
 
     from textrecog.engines.model import load_info
@@ -237,8 +238,10 @@ def update_language(args, weights: dict) -> None:
     manifest = json.loads(path.read_text(encoding="utf-8"))
     dec = manifest.setdefault("decoding", {})
     dec.setdefault("by_lm", {})[args.lm] = weights
-    dec.setdefault("by_lm_tuning", {})[args.lm] = {"command": "python benchmarks/tune_lm.py " + " ".join(sys.argv[1:]),
-                                                    "tuned_on": "real validation writers of " + " ".join(args.gt)}
+    command = "python benchmarks/tune_lm.py " + " ".join(sys.argv[1:])
+    where = "real validation writers of " + " ".join(args.gt)
+    dec.setdefault("by_lm_tuning", {})[args.lm] = {"command": command, "tuned_on": where}
+    manifest["calibration"] = {**cal, "fitted_on": where, "language_model": args.lm, "command": command}
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"updated {path}: decoding.by_lm.{args.lm} = {weights}")
 

@@ -119,7 +119,7 @@ def match_page(result, labels: np.ndarray, texts: list) -> dict:
     for k in scored:
         read = " ".join(li.text for li in sorted(assigned.get(k, []), key=lambda li: li.box.x))
         errors += edit_distance(texts[k - 1], read)
-    return {"chars": sum(len(texts[k - 1]) for k in scored), "errors": errors, "lines": len(scored),
+    return {"chars": sum(len(texts[k - 1]) for k in scored), "errors": errors, "extra": extra_chars, "lines": len(scored),
             "once": sum(1 for k in scored if len(assigned.get(k, [])) == 1), "missed": sum(1 for k in scored if not assigned.get(k)),
             "split": sum(1 for k in scored if len(assigned.get(k, [])) > 1), "merged": merged}
 
@@ -149,7 +149,8 @@ def page_report(info, pages: list, options, alphabet: str) -> dict:
                 sums[key][k] += v
     return {name: {"pages": s["pages"], "lines": s["lines"], "page_cer": round(s["errors"] / max(1, s["chars"]), 4),
                    "found_once": round(s["once"] / max(1, s["lines"]), 4), "missed": s["missed"], "split": s["split"],
-                   "merged": s["merged"]} for name, s in sorted(sums.items())}
+                   "merged": s["merged"], "extra_cer": round(s["extra"] / max(1, s["chars"]), 4)}
+            for name, s in sorted(sums.items())}
 
 
 def chosen_side(args: argparse.Namespace, info) -> tuple[str, float, float]:
@@ -207,7 +208,8 @@ def gt_markdown(report: dict) -> str:
             for k, v in report["lines"].items()]
     if "pages" in report:
         out += ["", "Page level (textrecog's own segmentation):", "",
-                "| set | pages | lines | page CER | found once | missed | split | merged |", "|---|---|---|---|---|---|---|---|"]
-        out += [f"| {k} | {v['pages']} | {v['lines']} | {v['page_cer']:.1%} | {v['found_once']:.1%} | {v['missed']} | "
-                f"{v['split']} | {v['merged']} |" for k, v in report["pages"].items()]
+                "| set | pages | lines | page CER | of which read outside every line | found once | missed | split | "
+                "merged |", "|---|---|---|---|---|---|---|---|---|"]
+        out += [f"| {k} | {v['pages']} | {v['lines']} | {v['page_cer']:.1%} | {v.get('extra_cer', 0):.1%} | "
+                f"{v['found_once']:.1%} | {v['missed']} | {v['split']} | {v['merged']} |" for k, v in report["pages"].items()]
     return "\n".join(out) + "\n"

@@ -173,14 +173,21 @@ def _decoding(manifest: dict, mine: dict) -> list[str]:
     dec, cal = manifest.get("decoding"), manifest.get("calibration")
     if not dec:
         return []
-    out = ["", "## Decoding", "", f"Beam search (width {dec.get('beam', 8)}) with the language model "
-           f"`{dec.get('language_model')}` (models/lm/{dec.get('language_model')}/MODEL_CARD.md); weights "
-           f"{dec['weights']} tuned on the validation sites {', '.join(dec.get('tuned_on_sites', []))}: "
-           f"`{dec.get('command')}`."]
+    out = ["", "## Decoding", ""]
+    if dec.get("tuned_on_sites"):
+        out += [f"Beam search (width {dec.get('beam', 8)}) with the language model "
+                f"`{dec.get('language_model')}` (models/lm/{dec.get('language_model')}/MODEL_CARD.md); weights "
+                f"{dec['weights']} tuned on the validation sites {', '.join(dec.get('tuned_on_sites', []))}: "
+                f"`{dec.get('command')}`."]
+    for lm, weights in dec.get("by_lm", {}).items():
+        how = dec.get("by_lm_tuning", {}).get(lm, {})
+        out += [f"With `--lang {lm}` (models/lm/{lm}/MODEL_CARD.md): weights {weights} tuned on the "
+                f"{how.get('tuned_on', 'validation writers')}: `{how.get('command')}`."]
     out += [f"- held-out {name}, {style}: CER {_pct(g['cer'])} best path → {_pct(b['cer'])} with the language "
             f"model; WER {_pct(g['wer'])} → {_pct(b['wer'])}" for name, style, g, b in decoding_pairs(mine)]
     if cal:
-        out += ["", f"Confidences calibrated on the validation sites (`{cal.get('command')}`): N-best temperature "
+        out += ["", f"Confidences calibrated on the {cal.get('fitted_on', 'validation sites')} "
+                    f"(`{cal.get('command')}`): N-best temperature "
                     f"{cal.get('temperature')}, a logistic word model, a Platt map for lines; validation ECE "
                     f"words {_pct(cal.get('validation_word_ece', 0))}, lines {_pct(cal.get('validation_line_ece', 0))}."]
     for kind, c in mine.get("calibration", {}).items():

@@ -185,7 +185,9 @@ def manifest(args: argparse.Namespace, spec: LineSpec, arch: LineArch, parts: di
     return {
         "name": Path(args.out).name,
         "kind": "line",
-        "description": f"Handwritten line recognizer: {head} trained with CTC; one graph for any line width",
+        "description": f"Handwritten line recognizer: {head} trained with CTC"
+                       + (" on real scanned handwriting" + (" and rendered pen strokes" if args.unipen else "")
+                          if parts.get("gt") is not None else "") + "; one graph for any line width",
         "input": {"height": spec.height, "margin": spec.margin, "max_width": spec.max_width,
                   "polarity": spec.polarity, "scale": spec.scale, "downsample": spec.downsample},
         "classes": "line alphabet (labels.json) + CTC blank as the last output",
