@@ -60,3 +60,13 @@ def test_one_line_read_across_two_is_merged():
 def test_error_rates_count_characters_and_words():
     r = error_rates([("le chat", "le chut"), ("abc", "abc")])
     assert r == {"n": 2, "chars": 10, "cer": 0.1, "wer": round(1 / 3, 4)}
+
+
+def test_eval_gt_without_lines_or_with_a_character_model_is_a_one_line_error(tmp_path, capsys):
+    from textrecog.cli import main
+
+    assert main(["eval", "--gt", str(tmp_path / "none"), "--out", str(tmp_path / "ev")]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == f"textrecog eval: --gt {tmp_path / 'none'}: no transcribed lines on the all side to measure on"
+    assert main(["eval", "--gt", str(tmp_path), "--model", "latin", "--out", str(tmp_path / "ev")]) == 2
+    assert "evaluates line models" in capsys.readouterr().err

@@ -249,14 +249,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def real_scans(args: argparse.Namespace) -> int:
     """``--gt``: each model measured on real scanned lines (and pages); figures to --out, stdout, the card."""
-    from textrecog.engines.model import load_info
+    from textrecog.engines.model import ModelError, load_info
     from textrecog.evaluation.eval_gt import evaluate_gt, gt_markdown
 
     args.command = "textrecog eval " + " ".join(sys.argv[2:] if args.argv is None else args.argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for ref in args.model or ["line"]:
-        info = load_info(ref)
-        report = evaluate_gt(args, info)
+        try:
+            info = load_info(ref)
+            report = evaluate_gt(args, info)
+        except (ValueError, ModelError) as exc:  # no such model, nothing to measure on, a character model, a language
+            print(f"textrecog eval: {exc}", file=sys.stderr)
+            return 2
         name = f"real-{info.name}-{args.side}"
         (args.out / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         (args.out / f"{name}.md").write_text(gt_markdown(report))

@@ -188,6 +188,8 @@ def evaluate_gt(args: argparse.Namespace, info) -> dict:
         lines = load_gt_split([], args.gt, alphabet).train
     else:
         lines = getattr(load_gt_split(args.gt, [], alphabet, rule, val, test), args.side)
+    if not lines:
+        raise ValueError(f"--gt {' '.join(args.gt)}: no transcribed lines on the {args.side} side to measure on")
     if args.limit and len(lines) > args.limit:  # spread over every set and page
         lines = [lines[int(i)] for i in np.linspace(0, len(lines) - 1, args.limit)]
     report = {"model": info.name, "side": args.side, "split": {"by": rule, "val_share": val, "test_share": test},
