@@ -225,6 +225,14 @@ def test_field_choice_restricts_what_is_read(qtbot, window):
     assert all(c.isdigit() or c.isspace() for c in result_text(window))
 
 
+def test_the_language_box_lists_the_languages_and_picks_the_language_model(qtbot, window):
+    box = window.decoding.lang_box
+    assert {box.itemData(i) for i in range(box.count())} >= {"en", "fr"} and box.currentData() == "en"
+    assert window.decoding.options.lm == "en"
+    box.setCurrentIndex(box.findData("fr"))
+    assert window.decoding.options.lm == "fr" and window.recognizer.options.lm == "fr"
+
+
 def test_flagged_words_are_marked_on_the_canvas(qtbot, window):
     write(window, "THE")
     wait_text(qtbot, window, "THE")
