@@ -1,6 +1,8 @@
-"""`textrecog train --kind line`: train a line model (``--arch crnn|conv``) with CTC on real UNIPEN ink.
+"""`textrecog train --kind line`: train a line model (``--arch crnn|conv``) with CTC on real scanned lines
+(``--gt``: ALTO, PAGE-XML, .gt.txt) and/or UNIPEN pen ink (``--unipen``).
 
-Data: section 7 words and section 8 texts (multi-line texts split into
+Data: real scanned lines cut with their polygons, split by writer (page group, folder, file or a regex),
+varied as scans differ; UNIPEN section 7 words and section 8 texts (multi-line texts split into
 lines), plus synthetic lines from one writer's words and characters, split
 by site (no writer in two splits), rendered with fresh random variation and
 the scan look for every batch. Resumes after an interruption (run the same
