@@ -107,3 +107,23 @@ def test_a_checkpoint_of_the_first_alphabet_grows_into_the_new_one(tmp_path):
     np.testing.assert_array_equal(k_new[:, e_acute], k_old[:, e])  # é starts from e, less likely
     assert b_new[e_acute] == pytest.approx(b_old[e] - 2.0)
     np.testing.assert_array_equal(new.get_layer("conv0").get_weights()[0], old.get_layer("conv0").get_weights()[0])
+
+
+def test_weights_trained_at_32_rows_start_a_taller_model(tmp_path):
+    from textrecog.decoding.charset import LINE_ALPHABET
+    from textrecog.imaging.normalize import LineSpec
+    from textrecog.training.line_models import LineArch, build_line_model
+    from textrecog.training.line_setup import load_grown, saved_height
+
+    arch = LineArch("conv", (4, 4, 4, 4), layers=1, channels=8, kernel=3)
+    old = build_line_model(len(LINE_ALPHABET), LineSpec(height=32), arch)
+    old.save_weights(tmp_path / "w.weights.h5")
+    assert saved_height(tmp_path / "w.weights.h5", arch) == 32
+    tall = build_line_model(len(LINE_ALPHABET), LineSpec(height=48), arch)
+    load_grown(tall, tmp_path / "w.weights.h5", LINE_ALPHABET, LINE_ALPHABET, LineSpec(height=48), arch)
+    k_old, k_new = old.get_layer("project").get_weights()[0], tall.get_layer("project").get_weights()[0]
+    assert k_old.shape == (1, 2 * 4, 8) and k_new.shape == (1, 3 * 4, 8)
+    np.testing.assert_allclose(k_new.reshape(3, 4, 8).sum(axis=0), k_old.reshape(2, 4, 8).sum(axis=0), rtol=1e-5)
+    np.testing.assert_array_equal(tall.get_layer("conv0").get_weights()[0], old.get_layer("conv0").get_weights()[0])
+    x = np.random.default_rng(0).random((1, 48, 64, 1)).astype(np.float32)
+    assert tall(x).shape == (1, 16, len(LINE_ALPHABET) + 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -130,13 +131,17 @@ def load_grown(model, path: Path, old: str, new: str, spec: LineSpec, arch: Line
 
     from textrecog.training.line_models import build_line_model
 
-    if old == new:
+    height = saved_height(path, arch)
+    if old == new and height == spec.height:
         model.load_weights(path)
         return
-    source = build_line_model(len(old), spec, arch)
+    source = build_line_model(len(old), replace(spec, height=height), arch)
     source.load_weights(path)
     for layer in model.layers:
         weights = source.get_layer(layer.name).get_weights()
+        if layer.name == "project" and height != spec.height:
+            layer.set_weights([taller(weights[0], arch.convs[-1], layer.get_weights()[0].shape[1])])
+            continue
         if layer.name != "logits":
             layer.set_weights(weights)
             continue
@@ -149,6 +154,28 @@ def load_grown(model, path: Path, old: str, new: str, spec: LineSpec, arch: Line
                 kernel[:, j], bias[j] = weights[0][:, i], weights[1][i] - (0.0 if c in place else 2.0)
         kernel[:, -1], bias[-1] = weights[0][:, -1], weights[1][-1]  # the blank
         layer.set_weights([kernel, bias])
+
+
+def saved_height(path: Path, arch: LineArch) -> int:
+    """The input height saved weights were trained at: the rows their 1-D head reads (each 16 input rows)."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        shapes = []
+        f.visititems(lambda name, obj: shapes.append(obj.shape) if name.endswith("conv1d/vars/0") else None)
+    rows = [s[1] // arch.convs[-1] for s in shapes if len(s) == 3 and s[0] == 1]
+    return 16 * rows[0] if rows else 32
+
+
+def taller(kernel: np.ndarray, channels: int, size: int) -> np.ndarray:
+    """A 1-D head's input projection for more (or fewer) rows of the stem's output: each new row takes the old
+    rows it lies over, by how much of each it covers, so the sum over the rows stays the same."""
+    old_rows, new_rows = kernel.shape[1] // channels, size // channels
+    rows = kernel.reshape(old_rows, channels, -1)
+    edges = np.arange(new_rows + 1) * old_rows / new_rows
+    cover = np.array([[max(0.0, min(edges[k + 1], j + 1) - max(edges[k], j)) for j in range(old_rows)]
+                      for k in range(new_rows)])
+    return np.einsum("kj,jcd->kcd", cover, rows).reshape(1, size, -1).astype(kernel.dtype)
 
 
 def cer_of(model_fn, batches: list) -> float:

@@ -54,11 +54,13 @@ class Trainer:
         self.opt.build(self.model.trainable_variables)
         self.state = {"epoch": 0, "best_cer": None, "best_epoch": 0, "lr": args.lr, "bad_epochs": 0,
                       "seconds": 0.0, "cpu_seconds": 0.0, "runs": [], "curve": [], "arch": self.arch.to_json(),
-                      "data": data_key(args), "alphabet": LINE_ALPHABET}
+                      "data": data_key(args), "alphabet": LINE_ALPHABET, "height": args.height}
         self._step = self._make_step()
-        # a checkpoint trained on other data (or another alphabet) starts a fine-tune: its weights, a new run
+        # a checkpoint trained on other data (another alphabet, another height) starts a fine-tune: its
+        # weights, a new run
         self.fine_tune = folder is not None and (saved.get("data", "unipen") != data_key(args)
-                                                 or saved.get("alphabet", LINE_ALPHABET_V1) != LINE_ALPHABET)
+                                                 or saved.get("alphabet", LINE_ALPHABET_V1) != LINE_ALPHABET
+                                                 or saved.get("height", 32) != args.height)
         if self.fine_tune:
             self._start_from(folder, saved)
         elif folder is not None:  # the work folder, or (fresh work folder) the checkpoint shipped beside the model
