@@ -83,7 +83,8 @@ def render_card(manifest: dict, report: dict | None = None) -> str:
     if "test_top3" in acc:
         lines += ["", f"Top-3 (the true class among the three most probable): {_pct(acc['test_top3'])}."]
     if "val_cer_tflite" in acc:
-        lines += [f"Validation sites, best path: CER {_pct(acc['val_cer_tflite'])} with LiteRT "
+        where = "Validation writers (real scans)" if split.get("real") else "Validation sites"
+        lines += [f"{where}, best path: CER {_pct(acc['val_cer_tflite'])} with LiteRT "
                   f"({_pct(acc['val_cer_keras'])} with Keras)."]
     if acc.get("digits_restricted", {}).get("n"):
         lines += ["", f"Held-out digits with the output restricted to digits (`--charset digits`): "

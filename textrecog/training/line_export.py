@@ -157,8 +157,10 @@ def _train_command(args: argparse.Namespace, state: dict) -> str:
 def _schedule(args: argparse.Namespace, state: dict) -> str:
     """How the learning rate moved, in words."""
     last = (state.get("runs") or [{}])[-1]
+    words = last.get("command", "").split()
+    rate = words[words.index("--lr") + 1] if "--lr" in words[:-1] else f"{args.lr:g}"
     text = (f"Adam, clipnorm 5, batch {last.get('batch', args.batch)}, {last.get('steps', args.steps)} batches "
-            "an epoch, rate from 1e-3 halved after 3 epochs without a better val CER")
+            f"an epoch, rate from {rate} halved after 3 epochs without a better val CER")
     if "anneal" in state:
         a = state["anneal"]
         text += (f"; then a warm restart at epoch {a['start']}: cosine from {a['peak']:g} to {MIN_LR:g} over "
