@@ -136,12 +136,12 @@ def page_report(info, pages: list, options, alphabet: str) -> dict:
     sums: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     for page in tqdm(pages, desc="reading pages", unit="page", disable=None, mininterval=1.0):
         try:
-            shape = load_gray(page.image).shape
-            result = recognize(page.image, str(info.path), options=options)
+            gray = load_gray(page.image)  # decoded once: its size for the ground truth's label image, and read
+            result = recognize(gray, str(info.path), options=options)
         except ImageError as exc:
             log.warning("%s", exc)
             continue
-        labels, texts = page_lines(page, shape, alphabet)
+        labels, texts = page_lines(page, gray.shape, alphabet)
         m = match_page(result, labels, texts)
         for key in (Path(page.source).parent.name, "all"):
             sums[key]["pages"] += 1
