@@ -16,10 +16,11 @@ from textrecog.decoding.beam import lattice_search, posteriors
 from textrecog.decoding.decoder import DecodeOptions, _lm, calibration, word_readings
 from textrecog.decoding.lm import check_fits
 from textrecog.decoding.lm_scorer import LMScorer, Weights, word_core
+from textrecog.engines.alternatives import ranked_alternatives
 from textrecog.engines.char_results import assemble
 from textrecog.engines.model import ModelInfo
 from textrecog.segmentation.segment import Segmentation
-from textrecog.types import Alternative, Prediction, Result
+from textrecog.types import Prediction, Result
 
 # tuned on the validation sites art, gmd, ape (benchmarks/tune_glyph_lm.py --grid); a manifest's
 # "decoding" section overrides them
@@ -71,8 +72,6 @@ class GlyphDecoder:
 
 
 def _prediction(row: np.ndarray, labels: tuple[str, ...], chosen: str, top_k: int) -> Prediction:
-    """The chosen class first, then the classifier's other top classes."""
+    """The chosen class with the classifier's top classes, best first."""
     index = labels.index(chosen)
-    order = [index] + [int(i) for i in np.argsort(-row) if int(i) != index][: max(0, top_k - 1)]
-    alts = tuple(Alternative(labels[i], float(row[i])) for i in order)
-    return Prediction(chosen, float(row[index]), alts)
+    return Prediction(chosen, float(row[index]), ranked_alternatives(row, labels, index, top_k))

@@ -17,6 +17,7 @@ import numpy as np
 
 from textrecog.decoding.ctc import Span, span_probs
 from textrecog.decoding.decoder import DecodeOptions, DecoderCache, LineDecoder, flag_words, word_readings
+from textrecog.engines.alternatives import ranked_alternatives
 from textrecog.engines.line_runtime import LineModel
 from textrecog.engines.model import ModelInfo
 from textrecog.imaging.binarize import component_mask
@@ -24,7 +25,7 @@ from textrecog.imaging.ink import masked_ink
 from textrecog.imaging.normalize import FittedLine, LineSpec, fit_line
 from textrecog.segmentation.rules import rule_ink_near
 from textrecog.segmentation.segment import LineSeg, Page
-from textrecog.types import Alternative, Box, Char, Geometry, Line, Result, Word, bounding_box
+from textrecog.types import Box, Char, Geometry, Line, Result, Word, bounding_box
 
 FEET = 0.1  # of the letter height: how far from a line's ink the rule pixels it lost are given back
 
@@ -118,12 +119,11 @@ class LineEngine:
         return Line(cut.seg.box, tuple(words), float(cut.seg.baseline), line_conf, cut.seg.baseline_path)
 
     def _char(self, line: LineSeg, box: Box, chosen: int, p: np.ndarray, top_k: int) -> Char:
-        """The decoded character first (the language model may have chosen it), then the frames' others."""
-        order = [chosen] + [int(k) for k in np.argsort(-p) if int(k) != chosen][: top_k - 1]
-        alts = tuple(Alternative(self.labels[int(k)], float(p[k])) for k in order)
+        """The decoded character (the language model may have chosen it) with the frames' alternatives."""
+        alts = ranked_alternatives(p, self.labels, chosen, top_k)
         geom = Geometry(rel_height=box.h / line.char_height,
                         baseline_offset=(line.baseline - box.bottom) / line.char_height)
-        return Char(box, alts[0].char, alts[0].prob, alts, geom)
+        return Char(box, self.labels[chosen], float(p[chosen]), alts, geom)
 
 
 def char_boxes(cut: LineCut, spans: Sequence[Span], downsample: int) -> list[Box]:
