@@ -11,7 +11,7 @@ UI = ROOT / "ui"  # installed inside the package as textrecog.ui
 # the rooms, lowest first: a module may import its own room and the rooms below it, never one above
 LAYERS = ["imaging", "segmentation", "decoding", "engines", "output", "pipeline", "data", "evaluation", "training",
           "batch", "ui", "cli"]
-BASE = {"types", "names", "version", "locate", "argtypes"}  # below every room: anyone may import them
+BASE = {"types", "names", "version", "locate", "argtypes", "stdio"}  # below every room: anyone may import them
 SHIMS = {"decoder", "documents"}  # old import paths earlier READMEs named; they only re-export
 
 

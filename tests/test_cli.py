@@ -94,6 +94,16 @@ def test_debug_overlay_written(tiny_model, digits_png, tmp_path):
     assert (out_dir / "digits.png.debug-1.png").is_file()  # the first overlay was kept
 
 
+def test_a_folder_run_skips_the_overlays_it_wrote(tiny_model, digits_png, tmp_path, capsys):
+    main([str(digits_png), "--debug", str(tmp_path), "--model", str(tiny_model)])
+    main([str(digits_png), "--debug", str(tmp_path), "--model", str(tiny_model)])
+    assert {p.name for p in tmp_path.glob("*.debug*.png")} == {"digits.png.debug.png", "digits.png.debug-1.png"}
+    capsys.readouterr()
+    assert main([str(tmp_path), "--model", str(tiny_model)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith(str(digits_png) + ":")  # the scan only, not its overlays
+
+
 def test_bad_model_is_a_usage_error(digits_png, tmp_path, capsys):
     assert main([str(digits_png), "--model", str(tmp_path)]) == 2
     assert "missing model.tflite" in capsys.readouterr().err
@@ -178,3 +188,28 @@ def test_lang_picks_the_language_model_and_an_unknown_one_is_one_line(capsys):
     assert main(["--lang", "xx", sample]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown language 'xx'" in err and "fr" in err
+
+
+@pytest.mark.parametrize("args, named", [(["--out-dir", "x"], "--out-dir"), (["--json", "--format", "alto"], "--json"),
+                                         (["--resume"], "--resume"), (["--overwrite"], "--overwrite"),
+                                         (["--debug", "d", "--format", "page"], "--debug")])
+def test_options_that_would_be_ignored_are_refused(args, named, digits_png, tmp_path, capsys):
+    assert main([str(digits_png), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and named in err
+    assert not list(tmp_path.glob("*.xml"))  # nothing was written
+
+
+def test_debug_with_a_folder_is_refused(digits_png, capsys):
+    assert main([str(digits_png.parent), "--debug", str(digits_png.parent / "d")]) == 2
+    assert "--debug" in capsys.readouterr().err
+
+
+def test_help_lists_every_subcommand(capsys):
+    from textrecog.cli import SUBCOMMANDS
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for name in [*SUBCOMMANDS, "ui"]:
+        assert f"textrecog {name} " in out

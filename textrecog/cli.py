@@ -16,9 +16,15 @@ from textrecog.decoding.flags import add_decode_args, forward_decode_args, optio
 from textrecog.imaging.flags import add_input_args, forward_input_args
 from textrecog.names import printable
 from textrecog.output.documents import FORMATS as DOC_FORMATS
+from textrecog.stdio import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, discard_stdout
 
 SUBCOMMANDS = {"train": "textrecog.training.train", "eval": "textrecog.evaluation.eval_cli", "batch": "textrecog.batch.command",
                "lm": "textrecog.training.lm_build"}
+SUBCOMMAND_HELP = {"batch": "read a folder of images into JSONL, CSV, text or ALTO/PAGE/hOCR documents",
+                   "train": "train a model: line (real scans with --gt, or UNIPEN) or character",
+                   "eval": "measure models on held-out writers (UNIPEN, or your ground truth with --gt)",
+                   "lm": "build a character language model for the beam search (textrecog lm build)",
+                   "ui": "the drawing window (also textrecog-ui)"}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -26,10 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     """Argument parser of the recognition command."""
     p = argparse.ArgumentParser(
         prog="textrecog",
-        description="Recognise handwritten text in images. Prints each image's text, one line "
+        description="Recognise handwritten text in images. Prints each image's text, one line\n"
                     "per text line; with several images each line starts with the file name.",
-        epilog="A folder is searched for images (like textrecog batch). Subcommands: "
-               "textrecog batch --help | textrecog train --help | textrecog eval --help | textrecog ui")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="A folder is searched for images (like textrecog batch).\n\nsubcommands (each with --help):\n"
+               + "\n".join(f"  textrecog {name:<6} {what}" for name, what in SUBCOMMAND_HELP.items()))
     p.add_argument("images", nargs="*", metavar="IMAGE",
                    help="image files (PNG, JPEG, BMP, TIFF, WebP, GIF); - reads one from stdin")
     p.add_argument("--json", action="store_true",
@@ -65,6 +72,7 @@ def _err(msg: str) -> None:
 def _print_text(path: str, text: str, prefix: bool) -> None:
     for line in text.split("\n") if text else ([""] if prefix else []):
         print(f"{printable(path)}:{line}" if prefix else line)
+    sys.stdout.flush()  # a line at a time through a pipe too, so Ctrl-C or a crash keeps what was read
 
 
 def _list_models() -> int:
@@ -87,43 +95,65 @@ def _list_models() -> int:
 
 
 def recognize_files(args: argparse.Namespace) -> int:
-    """Recognise each image; one failure never stops the others."""
+    """Recognise each image; one failure never stops the others; Ctrl-C keeps what was printed."""
+    from textrecog.decoding.decoder import check_options
     from textrecog.engines.model import check_direction
-    from textrecog.imaging.imageio import ImageError, read_stdin
-    from textrecog.output.records import error_record, format_record
-    from textrecog.pipeline import analyze, get_engine
+    from textrecog.pipeline import get_engine
 
     check_direction(get_engine(args.model).info, args.direction)  # fail fast, once, on a bad model or direction
     options = options_from_args(args)
-    from textrecog.decoding.decoder import check_options
-
     check_options(get_engine(args.model).info, options)
-    failures = 0
-    prefix = len(args.images) > 1
-    for path in args.images:
-        try:
-            source = read_stdin(args.max_bytes) if path == "-" else path
-            analysis = analyze(source, args.model, args.top_k, args.max_bytes, args.direction, options,
-                               max_pixels=args.max_pixels)
-        except (ImageError, OSError) as exc:
-            failures += 1
-            msg = str(exc) if isinstance(exc, ImageError) else f"{printable(path)}: {exc}"
-            _err(msg)
-            if args.json:  # the same records as textrecog batch writes
-                reason = exc.reason if isinstance(exc, ImageError) else str(exc)
-                print(format_record(error_record(path, reason), "jsonl"), end="", flush=True)
-            continue
-        if args.json:
-            print(format_record({"path": path, **analysis.result.to_dict()}, "jsonl"), end="", flush=True)
-        else:
-            _print_text(path, analysis.result.text, prefix)
-        if args.debug:
-            from textrecog.output.debug import write_overlay
-
-            _err(f"debug overlay: {write_overlay(analysis, path, args.debug)}")
+    failures, done = 0, 0
+    try:
+        for path in args.images:
+            failures += _recognize_one(path, args, options)
+            done += 1
+    except KeyboardInterrupt:  # each image's text is printed (and flushed) as it is read
+        _err(f"interrupted after {done} of {len(args.images)} images")
+        return EXIT_INTERRUPTED
     if failures:
         _err(f"{failures} of {len(args.images)} images failed")
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def _recognize_one(path: str, args: argparse.Namespace, options) -> int:
+    """Read one image and print its text or record; 1 if it failed (said on stderr), else 0."""
+    from textrecog.imaging.imageio import ImageError, read_stdin
+    from textrecog.output.records import error_record, format_record
+    from textrecog.pipeline import analyze
+
+    try:
+        source = read_stdin(args.max_bytes) if path == "-" else path
+        analysis = analyze(source, args.model, args.top_k, args.max_bytes, args.direction, options,
+                           max_pixels=args.max_pixels)
+    except (ImageError, OSError) as exc:
+        _err(str(exc) if isinstance(exc, ImageError) else f"{printable(path)}: {exc}")
+        if args.json:  # the same records as textrecog batch writes
+            reason = exc.reason if isinstance(exc, ImageError) else str(exc)
+            print(format_record(error_record(path, reason), "jsonl"), end="", flush=True)
+        return 1
+    if args.json:
+        print(format_record({"path": path, **analysis.result.to_dict()}, "jsonl"), end="", flush=True)
+    else:
+        _print_text(path, analysis.result.text, len(args.images) > 1)
+    if args.debug:
+        from textrecog.output.debug import write_overlay
+
+        _err(f"debug overlay: {write_overlay(analysis, path, args.debug)}")
+    return 0
+
+
+def _conflict(args: argparse.Namespace) -> str | None:
+    """Options that would be silently ignored together: a usage error naming them."""
+    folders = any(Path(p).is_dir() for p in args.images)
+    if args.json and args.format:
+        return "--json prints records; --format writes documents: give one of them"
+    for flag, given in (("--out-dir", args.out_dir), ("--resume", args.resume), ("--overwrite", args.overwrite)):
+        if given and not args.format:
+            return f"{flag} is for --format documents: add --format {'|'.join(DOC_FORMATS)}"
+    if args.debug and (args.format or folders):
+        return "--debug draws overlays for image files read one by one: give image files, without --format"
+    return None
 
 
 def _batch_from_cli(args: argparse.Namespace) -> int:
@@ -141,9 +171,19 @@ def _batch_from_cli(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``textrecog IMAGE...`` or ``textrecog SUBCOMMAND ...``."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:  # `textrecog ... | head`: the reader has what it wanted; stop quietly
+        discard_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # Ctrl-C while loading, before any image was read
+        _err("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str]) -> int:
     if argv and argv[0] == "ui":
-        from textrecog.ui.app import main as ui_main
+        from textrecog.ui.launch import main as ui_main
 
         return ui_main(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
@@ -156,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.images:
         build_parser().print_usage(sys.stderr)
         _err("give at least one IMAGE (or --help)")
+        return EXIT_USAGE
+    conflict = _conflict(args)
+    if conflict:
+        _err(conflict)
         return EXIT_USAGE
     if args.format and "-" in args.images:
         _err("- (stdin) prints text or JSON; --format writes documents beside files: give the image a file name")

@@ -107,6 +107,24 @@ def test_csv_and_txt_formats_resume(tree, tmp_path, tiny_model, fmt):
         assert len(first.splitlines()) == 6
 
 
+def test_resume_with_other_settings_is_refused_naming_the_option(tree, tmp_path, tiny_model, capsys):
+    out = tmp_path / "r.jsonl"
+    base = [str(tree), "--out", str(out), "--model", str(tiny_model), "--jobs", "1"]
+    main(base + ["--glob", "a.png"])  # a first run that did part of the folder
+    first = out.read_text(encoding="utf-8")
+    stored = json.loads((tmp_path / "r.jsonl.settings.json").read_text())
+    assert stored["decoder"] == "beam" and stored["charset"] is None and stored["top_k"] == 3
+    capsys.readouterr()
+    for other, named in ((["--decoder", "greedy"], "--decoder"), (["--charset", "digits"], "--charset"),
+                         (["--top-k", "5"], "--top-k")):
+        assert main(base + ["--resume", *other]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and named in err and "--resume" in err
+        assert out.read_text(encoding="utf-8") == first  # nothing appended
+    assert main(base + ["--resume"]) == 1  # the same settings go on (the tree's two bad files fail)
+    assert len(records(out)) == 5
+
+
 def test_parallel_matches_serial(tree, tmp_path, tiny_model):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     main([str(tree), "--out", str(a), "--model", str(tiny_model), "--jobs", "1"])

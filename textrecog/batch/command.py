@@ -20,13 +20,15 @@ from tqdm import tqdm
 
 from textrecog.argtypes import positive_int
 from textrecog.batch.pool import CHUNK_BYTES, StopRequest, chunk_plan, local_results
+from textrecog.batch.settings import resume_conflict, run_settings, save_settings, settings_path
 from textrecog.batch.worker import Job, Outcome, failed_outcome
 from textrecog.decoding.flags import add_decode_args, options_from_args
 from textrecog.imaging.flags import add_input_args
 from textrecog.imaging.imageio import IMAGE_SUFFIXES
-from textrecog.names import printable
+from textrecog.names import is_overlay, printable
 from textrecog.output.documents import FORMATS as DOC_FORMATS
 from textrecog.output.records import FORMATS, RecordWriter, done_paths
+from textrecog.stdio import EXIT_BROKEN_PIPE, discard_stdout
 
 
 def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
@@ -44,6 +46,8 @@ def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
         seen: set[tuple[int, int]] = set()
         before = len(found)
         for path in _walk(root, recursive, seen, problems):
+            if is_overlay(path.name):
+                continue  # a --debug overlay an earlier run wrote here is not a scan
             if path.suffix.lower() in IMAGE_SUFFIXES and (not pattern or fnmatch.fnmatch(path.name, pattern)
                                                           or fnmatch.fnmatch(str(path.relative_to(root)), pattern)):
                 found.add(path)
@@ -192,6 +196,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail(args, f"model error: {exc}")
     except ValueError as exc:
         return _fail(args, str(exc))
+    settings, stored_at = run_settings(args, info), settings_path(args)
+    conflict = resume_conflict(stored_at, settings) if args.resume else None
+    if conflict:
+        return _fail(args, conflict)
     folders: list[tuple[str, str]] = []  # folders that could not be walked or hold no image: stderr, no record
     files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, folders)]
     for path, reason in folders:
@@ -201,6 +209,10 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(plan, str):
         return _fail(args, plan)
     todo, skipped = plan
+    try:
+        save_settings(stored_at, settings)
+    except OSError as exc:
+        return _fail(args, f"{printable(str(stored_at))}: cannot write the run's settings: {exc.strerror or exc}")
     writer = None if args.format in DOC_FORMATS else RecordWriter(args.out, args.format, append=args.resume)
     stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0, "folders": len(folders)}
     for path, reason in problems:
@@ -239,6 +251,9 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
         return 2
     except KeyboardInterrupt:  # a second Ctrl-C: the files in flight are lost, the rest is written
         interrupted = True
+    except BrokenPipeError:  # records on stdout and its reader went away (`| head`): stop the workers, quietly
+        discard_stdout()
+        return EXIT_BROKEN_PIPE
     finally:
         bar.close()
         if writer:
