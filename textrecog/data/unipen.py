@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import tarfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -156,6 +157,11 @@ def _cache_dir() -> Path:
     return Path(base) / "textrecog"
 
 
+UNIPEN_LAYOUT = ("--unipen takes the UNIPEN train_r01_v07 archive (.tar.xz) or the folder it unpacks to, "
+                 "which holds data/ (the pen strokes) and include/ (the lexicons); for your own scanned "
+                 "lines use --gt (ALTO, PAGE-XML or images with .gt.txt)")
+
+
 def find_root(path: str | os.PathLike) -> Path:
     """Locate the UNIPEN root (holding ``data/`` and ``include/``) under ``path``.
 
@@ -169,14 +175,18 @@ def find_root(path: str | os.PathLike) -> Path:
         if not (target / ".complete").exists():
             log.info("unpacking %s into %s (once)", path, target)
             target.mkdir(parents=True, exist_ok=True)
-            with tarfile.open(path) as tar:
-                tar.extractall(target, filter="data")
+            try:
+                with tarfile.open(path) as tar:
+                    tar.extractall(target, filter="data")
+            except tarfile.TarError as exc:
+                shutil.rmtree(target, ignore_errors=True)
+                raise FileNotFoundError(f"{path}: not a UNIPEN archive ({exc}); {UNIPEN_LAYOUT}") from None
             (target / ".complete").touch()
         path = target
     for cand in [path, *sorted(p for p in path.iterdir() if p.is_dir())] if path.is_dir() else []:
         if (cand / "data").is_dir() and (cand / "include").is_dir():
             return cand
-    raise FileNotFoundError(f"{path}: no UNIPEN data/ and include/ folders found")
+    raise FileNotFoundError(f"{path}: no UNIPEN data/ and include/ folders found; {UNIPEN_LAYOUT}")
 
 
 class UnipenCorpus:

@@ -30,6 +30,7 @@ from textrecog.training.line_setup import (
     val_set,
     validation,
 )
+from textrecog.training.workdir import work_folder
 
 log = logging.getLogger("textrecog.training.train")
 
@@ -272,16 +273,16 @@ def fit(args: argparse.Namespace, workdir: Path, parts: dict) -> Trainer:
 
 def train_and_export(args: argparse.Namespace, workdir: Path, out: Path) -> int:
     """Train (or resume), then export the best checkpoint into ``out`` with its manifest."""
-    workdir.mkdir(parents=True, exist_ok=True)
     try:
         parts = load_split(args)
-    except ValueError as exc:  # ground truth that gives no training or validation lines
+    except (OSError, ValueError) as exc:  # missing or malformed data, ground truth giving no lines: one line
         print(f"textrecog train: {exc}", file=sys.stderr)
         return 2
-    if args.export_only:
-        trainer = Trainer(args, workdir)
-    else:
-        trainer = fit(args, workdir, parts)
+    try:
+        with work_folder(workdir):  # made only once the data loads; kept only with a checkpoint in it
+            trainer = Trainer(args, workdir) if args.export_only else fit(args, workdir, parts)
+    except KeyboardInterrupt:
+        return 130
     if args.no_export:
         return 0
     from textrecog.training.line_export import export_model_dir

@@ -34,6 +34,7 @@ from textrecog.data.render import Augment
 from textrecog.decoding.charset import CLASS_SETS
 from textrecog.imaging.normalize import InputSpec
 from textrecog.training.char_models import ARCHS, build_model
+from textrecog.training.workdir import work_folder
 
 log = logging.getLogger("textrecog.training.train")
 # data set → (default classes, script, written with spaces between words)
@@ -317,14 +318,17 @@ def main(argv: list[str] | None = None) -> int:
     classes, spec = CLASS_SETS[args.classes], InputSpec()
     out = Path(args.out)
     workdir = Path(args.workdir or f"{out}.work")
-    workdir.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     try:
         data = prepare_data(args, spec, classes)
     except (OSError, ValueError) as exc:  # a missing or malformed data folder: one line naming it
         print(f"textrecog train: {exc}", file=sys.stderr)
         return 2
-    model = fit(data, classes, args, workdir)
+    try:
+        with work_folder(workdir):  # made only once the data loads; kept only with a checkpoint in it
+            model = fit(data, classes, args, workdir)
+    except KeyboardInterrupt:
+        return 130
     staging = workdir / "export"
     manifest = _manifest(args, spec, classes, data)
     write_model_dir(staging, export_tflite(model), list(classes), manifest)
