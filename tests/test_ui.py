@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 pytest.importorskip("PyQt6")
 pytest.importorskip("pytestqt")
 
+from PyQt6 import QtCore  # noqa: E402
 from PyQt6.QtCore import QEvent, QPointF, Qt, QTimer  # noqa: E402
 from PyQt6.QtGui import QMouseEvent  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QPlainTextEdit, QWidget  # noqa: E402
@@ -378,7 +381,7 @@ def test_a_bad_model_is_refused_at_start_in_one_line():
 
 
 def test_no_display_and_a_missing_xcb_library_are_one_line_each():
-    from textrecog.ui.app import display_problem
+    from textrecog.ui.display import display_problem
 
     found = lambda name: "lib" + name  # noqa: E731
     if sys.platform == "linux":
@@ -386,6 +389,38 @@ def test_no_display_and_a_missing_xcb_library_are_one_line_each():
         assert "libxcb-cursor0" in display_problem({"DISPLAY": ":0"}, lambda name: None)
     assert display_problem({"DISPLAY": ":0"}, found) is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, lambda name: None) is None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the X11 platform plugin is Linux's")
+def test_every_missing_xcb_library_is_named_with_its_package():
+    from textrecog.ui.display import display_problem
+
+    # a fresh Debian with libxcb-cursor0 but without the icccm and keysyms libraries (Qt blames xcb-cursor0)
+    absent = {"xcb-icccm", "xcb-keysyms"}
+    problem = display_problem({"DISPLAY": ":0"}, lambda name: None if name in absent else "lib" + name)
+    assert "\n" not in problem and "libxcb-icccm4 libxcb-keysyms1" in problem and "libxcb-cursor0" not in problem
+
+
+def test_the_libraries_checked_are_the_ones_the_plugin_links():
+    from textrecog.ui.display import XCB_LIBRARIES
+
+    plugin = Path(QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.PluginsPath)) / "platforms" / "libqxcb.so"
+    if not plugin.exists():
+        pytest.skip("no X11 platform plugin in this PyQt6")
+    bundled = Path(QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.LibrariesPath))
+    needed = set()
+    for lib in (plugin, *bundled.glob("libQt6XcbQpa.so*")):
+        needed |= set(re.findall(rb"lib((?:xcb|X11|xkbcommon)[\w-]*)\.so", lib.read_bytes()))
+    assert {n.decode() for n in needed} <= set(XCB_LIBRARIES)
+
+
+def test_without_pyqt6_the_entry_point_says_how_to_install_it(monkeypatch, capsys):
+    from textrecog.ui import launch
+
+    monkeypatch.setitem(sys.modules, "textrecog.ui.app", None)  # import fails as without PyQt6
+    assert launch.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "textrecog[ui]" in err
 
 
 def test_ctrl_c_closes_the_window(tmp_path):

@@ -30,6 +30,7 @@ from PyQt6.QtWidgets import (
 
 from .canvas import Canvas
 from .decoding import DecodingControls
+from .display import display_problem
 from .worker import Recognizer
 
 DEBOUNCE_MS = 150
@@ -332,25 +333,6 @@ def main(argv: list[str] | None = None) -> int:
     tick.timeout.connect(lambda: None)
     tick.start()
     return app.exec()
-
-
-def display_problem(env: dict | None = None, find_library=None) -> str | None:
-    """Why Qt could not open a window here (it would abort with a long plugin message), or None."""
-    import ctypes.util
-
-    env = os.environ if env is None else env
-    find_library = find_library or ctypes.util.find_library
-    platform = env.get("QT_QPA_PLATFORM", "")
-    if sys.platform != "linux" or (platform and not platform.startswith("xcb")):
-        return None  # offscreen, wayland, vnc ...: Qt's own checks suffice; macOS and Windows have a display
-    if not platform and env.get("WAYLAND_DISPLAY"):
-        return None
-    if not env.get("DISPLAY"):
-        return ("no display: run it on a desktop, set DISPLAY, or use xvfb-run textrecog-ui "
-                "(QT_QPA_PLATFORM=offscreen for tests)")
-    if not find_library("xcb-cursor"):
-        return "Qt's X11 platform needs libxcb-cursor0: install it (Debian/Ubuntu: sudo apt install libxcb-cursor0)"
-    return None
 
 
 if __name__ == "__main__":
