@@ -77,7 +77,9 @@ def test_result_structure():
     chars = [c for line in result.lines for w in line.words for c in w.chars]
     assert len(chars) == len(result.text.replace(" ", "").replace("\n", ""))
     for c in chars:
-        assert len(c.alternatives) == 4 and c.alternatives[0].char == c.text
+        assert len(c.alternatives) == 4 and c.text in [a.char for a in c.alternatives]
+        probs = [a.prob for a in c.alternatives]
+        assert probs == sorted(probs, reverse=True)  # by probability, whatever the language model chose
         assert 0.0 <= c.confidence <= 1.0 and c.geometry.rel_height > 0
     xs = [c.box.x for c in chars]
     assert xs == sorted(xs)
@@ -85,3 +87,10 @@ def test_result_structure():
 
 def test_blank_image_gives_empty_text():
     assert textrecog.recognize(np.full((50, 80), 255, np.uint8)).text == ""
+
+
+def test_the_package_lists_its_api():
+    public = [name for name in dir(textrecog) if not name.startswith("_")]
+    assert set(textrecog.__all__) - {"__version__"} <= set(public)
+    assert all(getattr(textrecog, name) is not None for name in textrecog.__all__)
+    assert callable(textrecog.recognize_many) and textrecog.recognize_many.__doc__

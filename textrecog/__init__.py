@@ -1,7 +1,8 @@
 """textrecog: handwritten text recognition that runs fast on a CPU.
 
 >>> import textrecog
->>> textrecog.recognize("samples/line.png").text  # doctest: +SKIP
+>>> textrecog.recognize("samples/cursive-word-nic.png").text  # doctest: +SKIP
+'frankfurt'
 """
 
 from __future__ import annotations
@@ -9,6 +10,11 @@ from __future__ import annotations
 from textrecog.version import __version__
 
 __all__ = ["recognize", "recognize_many", "make_options", "Result", "ImageError", "ModelError", "__version__"]
+
+
+def __dir__() -> list[str]:
+    """The public API (loaded lazily, so listed here) and the module's dunder names."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
 
 
 def __getattr__(name: str):
