@@ -256,3 +256,17 @@ def test_line_training_from_init_never_replaces_a_better_model(trained, tmp_path
     assert (out / "model.tflite").read_bytes() == before  # not replaced
     assert json.loads((cand / "state.json").read_text())["epoch"] == 2  # the checkpoint followed the run
     assert main([*args, "--out", str(out), "--workdir", str(tmp_path / "w3"), "--init", str(tmp_path / "nope")]) == 2
+
+
+def test_without_tensorflow_training_says_how_to_install_it(monkeypatch, tmp_path, capsys):
+    import importlib.util
+
+    from textrecog.training import train
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tensorflow" else real(name, *a))
+    for kind in ("char", "line"):
+        assert train.main(["--kind", kind, "--out", str(tmp_path / "m")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "textrecog[train]" in err
+    assert not list(tmp_path.iterdir())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import logging
 import os
@@ -293,6 +294,10 @@ def check_agreement(model, clf, data: CharData) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``textrecog train``."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if not {"-h", "--help"} & set(argv) and importlib.util.find_spec("tensorflow") is None:
+        print("textrecog train: training needs TensorFlow, which the light install leaves out: "
+              "pip install 'textrecog[train]'", file=sys.stderr)
+        return 2
     kind_parser = argparse.ArgumentParser(add_help=False)
     kind_parser.add_argument("--kind", default="char")
     if kind_parser.parse_known_args(argv)[0].kind == "line":
