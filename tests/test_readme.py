@@ -34,3 +34,15 @@ def test_readme_is_short_and_its_links_resolve():
     for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
             assert (doc.parent / target).exists(), f"{doc.name} links to a missing {target}"
+
+
+def test_every_sample_the_code_and_docs_name_exists():
+    texts = [README, *(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")),
+             *(p.read_text(encoding="utf-8") for p in (ROOT / "textrecog").rglob("*.py"))]
+    named = {m for text in texts for m in re.findall(r"samples/[\w.-]+\.png", text)}
+    assert named and all((ROOT / name).exists() for name in named), sorted(n for n in named if not (ROOT / n).exists())
+
+
+def test_the_licence_file_matches_the_package_metadata():
+    declared = re.search(r'^license = \{ text = "(\w+)" \}', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    assert (ROOT / "LICENSE").read_text().startswith(f"{declared} License")
