@@ -182,3 +182,74 @@ def test_decompression_bomb_header_refused(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(ImageError, match="too large"):
         load_gray(path)
+
+
+def _png_declaring(w: int, h: int, depth: int, colour: int) -> bytes:
+    """A PNG with a valid IHDR (and CRC) declaring w x h, whose data is far too short: a decode-time bomb."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, colour, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+            + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("w, h, depth, colour", [(1, 290_000_000, 8, 0), (290_000_000, 1, 16, 6),
+                                                 (290_000_000, 1, 8, 0)])
+def test_a_crafted_side_is_refused_before_decoding(tmp_path, w, h, depth, colour):
+    import resource
+
+    path = tmp_path / "side.png"
+    path.write_bytes(_png_declaring(w, h, depth, colour))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ImageError, match="a side over"):
+        load_gray(path)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 50_000  # KiB: nothing was allocated
+
+
+def test_the_decode_budget_refuses_what_would_not_fit(tmp_path):
+    path = tmp_path / "big.png"
+    path.write_bytes(_png_declaring(17000, 17000, 16, 6))  # 289 megapixels of RGBA: 1.1 GiB decoded
+    imageio.set_decode_budget(512 * 2**20)
+    try:
+        with pytest.raises(ImageError, match="memory limit"):
+            load_gray(path)
+    finally:
+        imageio.set_decode_budget(None)
+    with pytest.raises(ImageError, match="truncated"):  # without the budget: tried, and its short data found
+        load_gray(path)
+
+
+@pytest.mark.parametrize("h, w", [(1, 65000), (65000, 1)])
+def test_a_jpeg_with_a_degenerate_size_is_no_traceback(tmp_path, h, w):
+    import struct
+
+    buf = io.BytesIO()
+    Image.new("L", (16, 16), 255).save(buf, "JPEG")
+    data = bytearray(buf.getvalue())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", h, w)
+    path = tmp_path / "thin.jpg"
+    path.write_bytes(bytes(data))
+    try:
+        gray = load_gray(path)
+    except ImageError as exc:
+        assert str(exc).startswith(str(path))
+    else:
+        assert gray.ndim == 2 and gray.size > 0
+
+
+def test_memory_error_in_a_decoder_is_one_line(tmp_path, monkeypatch):
+    path = tmp_path / "a.png"
+    Image.new("RGB", (20, 20), (255, 255, 255)).save(path)
+
+    def no_memory(img):
+        raise MemoryError
+
+    monkeypatch.setattr(imageio, "_to_gray", no_memory)
+    with pytest.raises(ImageError, match="within the memory limit") as err:
+        load_gray(path)
+    assert str(err.value).startswith(str(path))

@@ -31,6 +31,13 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".g
 MAX_PIXELS = 300_000_000
 Image.MAX_IMAGE_PIXELS = None
 MAX_SIDE = 4000  # larger images are downscaled: handwriting needs far less
+# A declared side beyond this is no scan (a 2-metre scroll at 1200 dpi is 94,000 px) but a crafted header:
+# refused before a decoder allocates a row or a column of it.
+MAX_DECLARED_SIDE = 200_000
+# Bytes a decoder may allocate for one image (Pillow's own layout: 4 bytes a pixel for RGB); None: no limit.
+# Batch workers set it from their memory ceiling, so one file fails alone instead of the worker dying.
+_DECODE_BUDGET: list[int | None] = [None]
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "LA": 4, "La": 4, "PA": 4}
 _ORIENTATION = 0x0112  # EXIF tag
 
 
@@ -149,34 +156,52 @@ def _plain_png(data: bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray | None:
     if not (data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR" and data.endswith(_PNG_END)):
         return None
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[24] > 8 or data[25] != 0 or not 0 < width * height <= max_pixels or b"eXIf" in data:
+    if data[24] > 8 or data[25] != 0 or b"eXIf" in data:
         return None
+    check_declared_size("", width, height, max_pixels)  # the caller words it with the file's name
     import cv2
 
     gray = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     return gray if gray is not None and gray.ndim == 2 and gray.dtype == np.uint8 else None
 
 
-def _limit_size(img: Image.Image, name: object, max_pixels: int) -> Image.Image:
-    """Use JPEG draft decoding to shrink big photos; refuse what stays huge (before decoding it)."""
-    w, h = img.size
-    if max(w, h) > MAX_SIDE and img.format == "JPEG":
-        img.draft(img.mode, (w * MAX_SIDE // max(w, h), h * MAX_SIDE // max(w, h)))
-        w, h = img.size
+def set_decode_budget(nbytes: int | None) -> None:
+    """Refuse, before decoding, an image whose pixels would need more than ``nbytes`` (None: no limit)."""
+    _DECODE_BUDGET[0] = nbytes
+
+
+def check_declared_size(name: object, w: int, h: int, max_pixels: int, bytes_per_pixel: int = 1) -> None:
+    """Refuse a header's size before any decoding: no pixels, a crafted side, too many pixels or bytes."""
+    if w <= 0 or h <= 0:
+        raise ImageError(name, "image has no pixels")
+    if max(w, h) > MAX_DECLARED_SIDE:
+        raise ImageError(name, f"image too large: {w:,} x {h:,} pixels (a side over {MAX_DECLARED_SIDE:,})")
     if w * h > max_pixels:
         raise ImageError(name, f"image too large: {w:,} x {h:,} pixels = {w * h / 1e6:,.0f} megapixels (limit "
                                f"{max_pixels / 1e6:,.0f}; see --max-megapixels)")
-    if w == 0 or h == 0:
-        raise ImageError(name, "image has no pixels")
+    budget = _DECODE_BUDGET[0]
+    if budget is not None and w * h * bytes_per_pixel > budget:
+        raise ImageError(name, f"image too large to decode within the memory limit ({w:,} x {h:,} pixels need "
+                               f"{w * h * bytes_per_pixel / 2**20:,.0f} MiB; limit {budget / 2**20:,.0f} MiB)")
+
+
+def _limit_size(img: Image.Image, name: object, max_pixels: int) -> Image.Image:
+    """Use JPEG draft decoding to shrink big photos; refuse what stays huge (before decoding it)."""
+    w, h = img.size
+    if max(w, h) > MAX_SIDE and min(w, h) > 0 and img.format == "JPEG":
+        # never a 0-pixel target: a 1 x 65,000 header would divide by zero in Pillow
+        img.draft(img.mode, (max(1, w * MAX_SIDE // max(w, h)), max(1, h * MAX_SIDE // max(w, h))))
+        w, h = img.size
+    check_declared_size(name, w, h, max_pixels, _BYTES_PER_PIXEL.get(img.mode, 4))
     return img
 
 
 def _to_gray(img: Image.Image) -> np.ndarray:
     """Flatten any mode (alpha, palette, 16-bit, CMYK) to uint8 grayscale."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        arr = np.asarray(img, dtype=np.float64)
+        arr = np.asarray(img, dtype=np.float32)  # float32: half float64's memory, exact for 16-bit values
         lo, hi = float(arr.min()), float(arr.max())
-        arr = (arr - lo) * (255.0 / (hi - lo)) if hi > lo else np.full_like(arr, 255.0)
+        arr = (arr - lo) * np.float32(255.0 / (hi - lo)) if hi > lo else np.full_like(arr, 255.0)
         return arr.astype(np.uint8)
     if img.mode == "P":
         img = img.convert("RGBA")
@@ -270,7 +295,10 @@ def load_gray(source: ImageSource, max_bytes: int | None = None, max_pixels: int
         data = source.data if isinstance(source, Encoded) else read_file(Path(source), max_bytes)
         if not data:
             raise ImageError(name, "empty file (0 bytes)")
-        plain = _plain_png(data, pixels)
+        try:
+            plain = _plain_png(data, pixels)
+        except ImageError as exc:
+            raise ImageError(name, exc.reason) from None
         if plain is not None:
             return normalise_polarity(_downscale(plain))
         img = _open(data, name)
@@ -284,8 +312,12 @@ def load_gray(source: ImageSource, max_bytes: int | None = None, max_pixels: int
         gray = _to_gray(img)
     except ImageError:
         raise
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except MemoryError:
+        raise ImageError(name, "image too large to decode within the memory limit") from None
+    except (OSError, ValueError, SyntaxError) as exc:
         raise ImageError(name, f"corrupt or truncated image ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 - a decoder fed crafted bytes fails in any way (ZeroDivisionError, ...)
+        raise ImageError(name, f"corrupt or truncated image ({type(exc).__name__}: {exc})") from None
     return normalise_polarity(_downscale(gray))
 
 
