@@ -94,3 +94,22 @@ def test_the_package_lists_its_api():
     assert set(textrecog.__all__) - {"__version__"} <= set(public)
     assert all(getattr(textrecog, name) is not None for name in textrecog.__all__)
     assert callable(textrecog.recognize_many) and textrecog.recognize_many.__doc__
+
+
+def test_recognize_many_reads_in_bounded_groups_with_the_same_results(monkeypatch, tmp_path):
+    from textrecog import pipeline
+
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image")
+    images = [*GOLDEN[:3], bad, *GOLDEN[3:5]]
+    together = pipeline.recognize_many(images)
+    reads = []
+    engine = pipeline.get_engine(None)
+    real_read = engine.read
+    monkeypatch.setattr(engine, "read", lambda pages, *a: reads.append(len(pages)) or real_read(pages, *a))
+    monkeypatch.setattr(pipeline, "GROUP_PIXELS", 1)  # one page a group
+    apart = pipeline.recognize_many(images)
+    assert reads == [1, 1, 1, 1, 1]  # never more than the budget's pages held at once
+    assert [r.text if isinstance(r, textrecog.Result) else None for r in apart] == \
+           [r.text if isinstance(r, textrecog.Result) else None for r in together]
+    assert isinstance(apart[3], textrecog.ImageError) and apart[3].__traceback__ is None

@@ -65,6 +65,12 @@ def analyze(image: ImageSource, model: str | os.PathLike | None = None, top_k: i
                     page.rules.mask if page.rules is not None and any(page.rules.count) else None)
 
 
+# Decoded pixels a recognize_many() call holds at once (pages over 4000 px on a side are read downscaled,
+# so a group is a few full pages or dozens of line images): memory is bounded by this, not by how many
+# images a batch chunk holds. Lines read the same alone or together, so grouping changes no result.
+GROUP_PIXELS = 24_000_000
+
+
 def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | None = None,
                    top_k: int = 3, max_bytes: int | None = None, direction: str = "ltr",
                    options: DecodeOptions | None = None, *, max_pixels: int | None = None) -> list[Result | ImageError]:
@@ -74,14 +80,20 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
     """
     engine = get_engine(None if model is None else str(model))
     check_direction(engine.info, direction)
-    prepared: list[Page | ImageError] = []
-    for image in images:
+    out: list[Result | ImageError | None] = [None] * len(images)
+    group: list[tuple[int, Page]] = []
+    for i, image in enumerate(images):
         try:
-            prepared.append(prepare(image, max_bytes, direction, max_pixels))
+            group.append((i, prepare(image, max_bytes, direction, max_pixels)))
         except ImageError as exc:
-            prepared.append(exc)
-    results = iter(engine.read([p for p in prepared if isinstance(p, Page)], top_k, options or DecodeOptions()))
-    return [p if isinstance(p, ImageError) else _on_page(next(results), p) for p in prepared]
+            out[i] = exc.with_traceback(None)  # its frames would keep the half-decoded image alive
+            exc.__context__ = None
+        if sum(page.gray.size for _, page in group) >= GROUP_PIXELS or i == len(images) - 1:
+            results = engine.read([page for _, page in group], top_k, options or DecodeOptions())
+            for (j, page), result in zip(group, results):
+                out[j] = _on_page(result, page)
+            group = []
+    return out
 
 
 def prepare(image: ImageSource, max_bytes: int | None = None, direction: str = "ltr",
