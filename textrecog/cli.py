@@ -139,7 +139,12 @@ def _recognize_one(path: str, args: argparse.Namespace, options) -> int:
     if args.debug:
         from textrecog.output.debug import write_overlay
 
-        _err(f"debug overlay: {write_overlay(analysis, path, args.debug)}")
+        try:
+            _err(f"debug overlay: {write_overlay(analysis, path, args.debug)}")
+        except OSError as exc:  # a read-only or full disk: the text is out, the overlay is not
+            _err(f"cannot write the debug overlay of {printable(path)} in {printable(str(args.debug))}: "
+                 f"{exc.strerror or exc}")
+            return 1
     return 0
 
 

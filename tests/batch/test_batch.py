@@ -274,3 +274,30 @@ def test_the_eta_counts_from_the_first_result_and_the_last_frame_is_drawn():
     _restart_clock(bar)
     bar.close()
     assert out.getvalue().count("5/5") >= 2
+
+
+def test_other_file_types_are_counted_in_one_line_and_ico_is_read(tmp_path, tiny_model, capsys):
+    from PIL import Image
+
+    root = tmp_path / "mixed"
+    digits_image(root / "a.png")
+    Image.open(root / "a.png").save(root / "b.ico")  # what the plain command reads, batch reads
+    (root / "c.pdf").write_bytes(b"%PDF-1.4")
+    (root / "d.svg").write_text("<svg/>")
+    (root / "notes.txt").write_text("mine")  # text beside scans (sidecars, notes) is not worth a word
+    (root / "x.png").mkdir()  # a folder with an image's name is walked, not read
+    out = tmp_path / "r.jsonl"
+    assert main([str(root), "--out", str(out), "--model", str(tiny_model), "--jobs", "1"]) == 0
+    assert sorted(Path(r["path"]).name for r in records(out)) == ["a.png", "b.ico"]
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "textrecog batch: 2 file(s) skipped: not an image type this reads (.pdf, .svg)"
+
+
+def test_every_suffix_a_walk_reads_is_one_pillow_opens():
+    from PIL import Image
+
+    from textrecog.imaging.imageio import IMAGE_SUFFIXES
+
+    Image.init()
+    opened = {ext for ext, fmt in Image.registered_extensions().items() if fmt in Image.OPEN}
+    assert IMAGE_SUFFIXES <= opened

@@ -1,93 +1,139 @@
-"""Chunk planning of the local pool: small first and last chunks, in order, bounded bytes."""
+"""The worker pool: a dead worker is noticed and its files retried; memory is bounded per worker."""
 
 from __future__ import annotations
 
-from textrecog.batch.pool import chunk_plan
-from textrecog.batch.worker import Job
+import json
+import os
+import resource
+import signal
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import cv2
+import pytest
+from conftest import blank, draw_word
+
+from textrecog.batch import worker
+from textrecog.batch.command import main
 
 
-def jobs(tmp_path, n: int, size: int = 10) -> list[Job]:
-    out = []
-    for i in range(n):
-        p = tmp_path / f"{i:04d}.png"
-        p.write_bytes(b"x" * size)
-        out.append(Job(str(p)))
-    return out
+def digits(path: Path, text: str = "42") -> None:
+    img = blank(100, 300)
+    draw_word(img, text, 20, 70, scale=2.0, gap=10)
+    cv2.imwrite(str(path), img)
 
 
-def test_chunks_start_at_one_file_a_worker_and_double_up_to_the_cap(tmp_path):
-    sizes = [len(c) for c in chunk_plan(jobs(tmp_path, 1000), workers=2, cap=32)]
-    assert sizes[:8] == [1, 1, 2, 2, 4, 4, 8, 8]
-    assert max(sizes) == 32
+def records(path: Path) -> dict[str, dict]:
+    return {Path(r["path"]).name: r for r in map(json.loads, path.read_text().splitlines())}
 
 
-def test_chunks_shrink_at_the_end_and_keep_every_job_in_order(tmp_path):
-    todo = jobs(tmp_path, 1000)
-    chunks = chunk_plan(todo, workers=2, cap=32)
-    assert [j for c in chunks for j in c] == todo
-    tail = [len(c) for c in chunks][-10:]
-    assert tail == sorted(tail, reverse=True) and tail[-1] == 1  # the last chunks get smaller, down to one file
+@pytest.fixture()
+def folder(tmp_path):
+    root = tmp_path / "scans"
+    root.mkdir()
+    for i in range(24):
+        digits(root / f"f{i:02}.png", str(i))
+    return root
 
 
-def test_chunks_hold_bounded_bytes_but_never_nothing(tmp_path):
-    chunks = chunk_plan(jobs(tmp_path, 40, size=100), workers=1, cap=32, max_bytes=250)
-    assert all(1 <= len(c) <= 3 for c in chunks)
-    (tmp_path / "big").mkdir()
-    big = chunk_plan(jobs(tmp_path / "big", 3, size=1000), workers=1, cap=32, max_bytes=10)
-    assert [len(c) for c in big] == [1, 1, 1]  # a file larger than the limit still goes, alone
+# A batch in a fresh process whose forked workers die (SIGKILL, as the OOM killer sends) on one file.
+# (Forking the test process itself, which has run recognition, could deadlock the children instead.)
+DEADLY = """
+import os, signal, sys
+from pathlib import Path
+from textrecog.batch import worker
+from textrecog.batch.command import main
+real = worker._records
+def deadly(paths):
+    if any(Path(p).name == "f07-dies.png" for p in paths):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(paths)
+worker._records = deadly
+sys.exit(main(sys.argv[1:]))
+"""
 
 
-def test_no_jobs_no_chunks():
-    assert chunk_plan([], workers=4) == []
+def test_a_worker_that_dies_is_replaced_and_only_its_culprit_fails(folder, tmp_path, tiny_model):
+    digits(folder / "f07-dies.png")
+    out = tmp_path / "r.jsonl"
+    proc = subprocess.run([sys.executable, "-c", DEADLY, str(folder), "--out", str(out), "--model", str(tiny_model),
+                           "--jobs", "2"], capture_output=True, text=True, timeout=300)
+    found = records(out)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(found) == 25  # one record per file, no hang
+    assert "died twice" in found["f07-dies.png"]["error"]
+    assert all("error" not in r for name, r in found.items() if name != "f07-dies.png")
 
 
-def _args(model, jobs: int):
-    from textrecog.batch.command import parse_args
-    from textrecog.decoding.flags import options_from_args
+def _png_declaring(w: int, h: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
-    args = parse_args(["x", "--model", str(model), "--jobs", str(jobs), "--format", "jsonl"])
-    args.options = options_from_args(args)
-    return args
-
-
-def _images(tmp_path, n: int) -> list[Job]:
-    import cv2
-    from conftest import blank, draw_word
-
-    out = []
-    for i in range(n):
-        img = blank(100, 300)
-        draw_word(img, str(i), 20, 70, scale=2.0, gap=10)
-        cv2.imwrite(str(tmp_path / f"{i:03d}.png"), img)
-        out.append(Job(str(tmp_path / f"{i:03d}.png")))
-    return out
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB: 4 bytes a pixel once decoded
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+            + chunk(b"IEND", b""))
 
 
-def test_results_come_chunk_by_chunk_in_order_and_stop_after_the_one_in_flight(tmp_path, tiny_model):
-    from textrecog.batch.pool import local_results
+def test_declared_size_bombs_fail_alone_under_a_memory_limit(folder, tmp_path, tiny_model):
+    for i in range(12):  # 17,000 x 17,000 RGB each: 1.1 GB decoded, under the pixel limit
+        (folder / f"bomb{i:02}.png").write_bytes(_png_declaring(17000, 17000))
+    out = tmp_path / "r.jsonl"
+    cap = 3 * 2**30  # the whole batch (parent and two workers) would be killed far above this without the fix
 
-    todo = _images(tmp_path, 12)
-    chunks = chunk_plan(todo, workers=1)
-    seen = [[o.path for o in outcomes] for outcomes in local_results(chunks, _args(tiny_model, 1), lambda: False,
-                                                                    "fork")]
-    assert seen == [[j.path for j in c] for c in chunks] and len(seen[0]) == 1
-    calls = []
-    stopped = list(local_results(chunks, _args(tiny_model, 1), lambda: calls.append(1) or len(calls) > 2, "fork"))
-    assert [len(o) for o in stopped] == [len(c) for c in chunks[:2]]
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    proc = subprocess.run([sys.executable, "-m", "textrecog", "batch", str(folder), "--out", str(out), "--model",
+                           str(tiny_model), "--jobs", "2"], capture_output=True, text=True, timeout=300,
+                          preexec_fn=limit)
+    found = records(out)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(found) == 36
+    assert all("memory limit" in found[f"bomb{i:02}.png"]["error"] for i in range(12))
+    assert all("error" not in found[f"f{i:02}.png"] for i in range(24))
 
 
-def test_a_pool_stops_sending_but_delivers_what_it_sent(tmp_path, tiny_model):
-    from textrecog.batch.pool import local_results
+def test_a_full_disk_stops_the_run_cleanly_and_resume_finishes(folder, tmp_path, tiny_model, monkeypatch, capsys):
+    from textrecog.output.records import output_error
 
-    todo = _images(tmp_path, 30)
-    chunks = chunk_plan(todo, workers=2)
-    flag = []
-    got = []
-    from textrecog.batch.command import _start_method
+    real, written = worker.write_new, []
 
-    # as the command does: a process that has run recognition (earlier tests) starts workers from a forkserver
-    for outcomes in local_results(chunks, _args(tiny_model, 2), lambda: bool(flag), _start_method()):
-        got.append([o.path for o in outcomes])
-        flag.append(1)  # stop asked once the first chunk is in
-    assert got == [[j.path for j in c] for c in chunks[: len(got)]]
-    assert 1 < len(got) <= 2 * 2 + 1 < len(chunks)  # the chunks already sent (two a worker), nothing after
+    def filling(target, data, overwrite):
+        if len(written) == 5:
+            raise output_error(target, OSError(28, "No space left on device"))
+        written.append(target)
+        return real(target, data, overwrite)
+
+    monkeypatch.setattr(worker, "write_new", filling)
+    docs = tmp_path / "alto"
+    argv = [str(folder), "--format", "alto", "--out-dir", str(docs), "--model", str(tiny_model), "--jobs", "1"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2].startswith("textrecog batch: ") and " files, " in err[-2]  # the summary
+    assert "No space left on device; stopped after" in err[-1] and "--resume" in err[-1]
+    assert len(list(docs.glob("*.alto.xml"))) == 5 and not list(docs.glob(".*.tmp*"))
+    monkeypatch.setattr(worker, "write_new", real)  # space freed
+    assert main(argv + ["--resume"]) == 0
+    assert len(list(docs.glob("*.alto.xml"))) == 24
+
+
+def test_sigterm_stops_like_ctrl_c_with_a_summary(folder, tmp_path, tiny_model):
+    import time
+
+    for i in range(24, 400):
+        digits(folder / f"f{i:03}.png", str(i))
+    out = tmp_path / "r.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "textrecog", "batch", str(folder), "--out", str(out), "--model",
+                             str(tiny_model), "--jobs", "2"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while (not out.exists() or out.stat().st_size == 0) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate(timeout=60)[1]
+    kept = out.read_text().splitlines()
+    assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in err
+    assert " files, " in err and f"interrupted after {len(kept)} of 400 files; rerun with --resume" in err
+    assert all(json.loads(line) for line in kept)  # whole records only

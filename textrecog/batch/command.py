@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from textrecog.argtypes import positive_int
+from textrecog.argtypes import parse_size, positive_int
 from textrecog.batch.pool import CHUNK_BYTES, StopRequest, chunk_plan, local_results
 from textrecog.batch.settings import resume_conflict, run_settings, save_settings, settings_path
 from textrecog.batch.worker import Job, Outcome, failed_outcome
@@ -27,17 +28,24 @@ from textrecog.imaging.flags import add_input_args
 from textrecog.imaging.imageio import IMAGE_SUFFIXES
 from textrecog.names import is_overlay, printable
 from textrecog.output.documents import FORMATS as DOC_FORMATS
-from textrecog.output.records import FORMATS, RecordWriter, done_paths
+from textrecog.output.records import FORMATS, OutputError, RecordWriter, done_paths
 from textrecog.stdio import EXIT_BROKEN_PIPE, discard_stdout
 
 
+# files a folder holds beside its scans that are not worth a "skipped" word: textrecog's own outputs
+# (sidecars, documents, records, settings) and notes
+QUIET_SUFFIXES = {".txt", ".xml", ".hocr", ".jsonl", ".csv", ".json", ".md"}
+
+
 def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
-                problems: list[tuple[str, str]]) -> list[Path]:
+                problems: list[tuple[str, str]], skipped: list[Path] | None = None) -> list[Path]:
     """Image files under ``roots`` (files given directly are kept), sorted.
 
     Follows symbolic links but visits each real folder once (no loops);
-    unreadable folders, and folders with no image, are reported in ``problems``.
+    unreadable folders, and folders with no image, are reported in ``problems``;
+    other files (a PDF, an SVG) go into ``skipped``.
     """
+    skipped = [] if skipped is None else skipped
     found: set[Path] = set()
     for root in roots:
         if not root.is_dir():
@@ -48,9 +56,13 @@ def walk_images(roots: list[Path], pattern: str | None, recursive: bool,
         for path in _walk(root, recursive, seen, problems):
             if is_overlay(path.name):
                 continue  # a --debug overlay an earlier run wrote here is not a scan
-            if path.suffix.lower() in IMAGE_SUFFIXES and (not pattern or fnmatch.fnmatch(path.name, pattern)
-                                                          or fnmatch.fnmatch(str(path.relative_to(root)), pattern)):
+            if pattern and not (fnmatch.fnmatch(path.name, pattern)
+                                or fnmatch.fnmatch(str(path.relative_to(root)), pattern)):
+                continue
+            if path.suffix.lower() in IMAGE_SUFFIXES:
                 found.add(path)
+            elif not path.name.startswith(".") and path.suffix.lower() not in QUIET_SUFFIXES:
+                skipped.append(path)
         if len(found) == before:
             problems.append((str(root), "no image files found in this folder"
                              + (f" matching {pattern!r}" if pattern else "")))
@@ -96,6 +108,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--resume", action="store_true", help="skip files already in --out (or with a document) and go on")
     p.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1,
                    help="worker processes (default: the number of cores)")
+    p.add_argument("--worker-memory", type=parse_size, default=None, metavar="N",
+                   help="what each worker may allocate beyond its loaded model (default 1G; K, M, G): a file "
+                        "that needs more fails alone with an error record")
     p.add_argument("--glob", help="only files whose relative path or name matches, e.g. '*.png'")
     p.add_argument("--no-recursive", dest="recursive", action="store_false", help="do not enter subfolders")
     p.add_argument("--model", default=None, help="model name or directory (default: the bundled default model)")
@@ -201,19 +216,24 @@ def run(args: argparse.Namespace) -> int:
     if conflict:
         return _fail(args, conflict)
     folders: list[tuple[str, str]] = []  # folders that could not be walked or hold no image: stderr, no record
-    files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, folders)]
+    unread: list[Path] = []  # files of other types (a PDF, an SVG): one line at the end
+    files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, folders, unread)]
     for path, reason in folders:
         print(f"{args.prog}: {printable(path)}: {reason}", file=sys.stderr)
+    args.unread = unread
     problems: list[tuple[str, str]] = []  # images that cannot be done (a document clash): a failed record each
     plan = _plan(files, args, problems)
     if isinstance(plan, str):
         return _fail(args, plan)
     todo, skipped = plan
     try:
+        writer = None if args.format in DOC_FORMATS else RecordWriter(args.out, args.format, append=args.resume)
+    except OutputError as exc:
+        return _fail(args, str(exc.strerror))
+    try:
         save_settings(stored_at, settings)
     except OSError as exc:
-        return _fail(args, f"{printable(str(stored_at))}: cannot write the run's settings: {exc.strerror or exc}")
-    writer = None if args.format in DOC_FORMATS else RecordWriter(args.out, args.format, append=args.resume)
+        return _fail(args, f"cannot write {printable(str(stored_at))}: {exc.strerror or exc}")
     stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0, "folders": len(folders)}
     for path, reason in problems:
         _finish(failed_outcome(path, reason, args.format), args, writer, stats, None)
@@ -237,9 +257,9 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
         from textrecog.batch.cluster import ClusterError
 
         cluster_errors = (ClusterError,)
-    t0, interrupted = time.monotonic(), False
+    t0, interrupted, stop, failed = time.monotonic(), False, StopRequest(args.prog), None
     try:
-        with StopRequest(args.prog) as stop:
+        with stop:
             for outcomes in _results(todo, args, stop):
                 for done_file in outcomes:
                     _finish(done_file, args, writer, stats, bar)
@@ -254,16 +274,32 @@ def _drive(todo: list[Job], args: argparse.Namespace, writer: RecordWriter | Non
     except BrokenPipeError:  # records on stdout and its reader went away (`| head`): stop the workers, quietly
         discard_stdout()
         return EXIT_BROKEN_PIPE
+    except OutputError as exc:  # a full or read-only disk: nothing later could be written either
+        failed = exc
     finally:
         bar.close()
         if writer:
             writer.close()
     _summary(args.prog, stats, skipped, time.monotonic() - t0)
+    return _ending(args, stats, len(todo), failed, 128 + (stop.signal or signal.SIGINT) if interrupted else 0)
+
+
+def _ending(args: argparse.Namespace, stats: dict, todo: int, failed: OSError | None, interrupted: int) -> int:
+    """The lines after the summary (files skipped, why the run stopped) and the exit status."""
+    unread = getattr(args, "unread", [])
+    if unread:
+        kinds = sorted({p.suffix.lower() or "(no suffix)" for p in unread})
+        print(f"{args.prog}: {len(unread)} file(s) skipped: not an image type this reads "
+              f"({', '.join(kinds[:8])}{', ...' if len(kinds) > 8 else ''})", file=sys.stderr)
+    if failed is not None:
+        print(f"{args.prog}: {failed.strerror}; stopped after {stats['files']} of {todo} files (each "
+              f"written whole); make room or pick another output, then rerun with --resume", file=sys.stderr)
+        return 1
     if interrupted:
         resumable = args.out or args.format in DOC_FORMATS
-        print(f"{args.prog}: interrupted after {stats['files']} of {len(todo)} files"
+        print(f"{args.prog}: interrupted after {stats['files']} of {todo} files"
               + ("; rerun with --resume to finish" if resumable else ""), file=sys.stderr)
-        return 130
+        return interrupted
     if args.format in DOC_FORMATS:
         print(f"{args.prog}: {args.format} documents: {args.out_dir or 'beside each image'}", file=sys.stderr)
     return 1 if stats["failed"] or stats["folders"] else 0

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textrecog.output.documents import FORMATS as DOC_FORMATS
-from textrecog.output.records import char_count, error_record, format_record, result_record, write_new, write_sidecar
+from textrecog.output.records import (
+    FATAL_ERRNOS,
+    char_count,
+    error_record,
+    format_record,
+    output_error,
+    result_record,
+    write_new,
+    write_sidecar,
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +50,13 @@ class Outcome:
 _WORKER: dict = {}
 
 
-def init_worker(args: argparse.Namespace, threads: int = 0, ignore_interrupt: bool = False) -> None:
-    """Set up a worker: its threads, the run's options, the model loaded once."""
+def init_worker(args: argparse.Namespace, threads: int = 0, ignore_interrupt: bool = False,
+                limit_memory: bool = False) -> None:
+    """Set up a worker: its threads, the run's options, the model loaded once, and (a pool process) a
+    memory ceiling."""
     if ignore_interrupt:  # a pool process: Ctrl-C is the parent's to handle (it lets the chunk in flight finish)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's graceful handler a fork inherits
     if threads:  # one thread per worker process: N workers fill N cores
         os.environ["TEXTRECOG_THREADS"] = str(threads)
         import cv2
@@ -56,6 +68,31 @@ def init_worker(args: argparse.Namespace, threads: int = 0, ignore_interrupt: bo
                    overwrite=args.overwrite, max_bytes=args.max_bytes, max_pixels=args.max_pixels, direction=args.direction,
                    options=args.options)
     get_engine(args.model)  # load the model once per worker
+    if limit_memory:
+        memory_ceiling(getattr(args, "worker_memory", None) or WORKER_MEMORY)
+
+
+# What a pool worker may allocate beyond itself once its model is loaded. Decoding gets half: a
+# 300-megapixel grey scan (300 MB) or a 100-megapixel colour one (400 MB) fit, a crafted header does not.
+WORKER_MEMORY = 1024 * 2**20
+
+
+def memory_ceiling(extra: int) -> None:
+    """Cap this process's address space at its present size plus ``extra`` bytes, so that a file too big
+    to decode raises MemoryError (one error record) instead of the kernel killing the worker."""
+    from textrecog.imaging.imageio import set_decode_budget
+
+    set_decode_budget(extra // 2)
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):  # not Linux: the decode budget alone guards
+        pass
 
 
 def run_chunk(jobs: list[Job]) -> list[Outcome]:
@@ -109,6 +146,8 @@ def _write_document(job: Job, result, fmt: str) -> str | None:
         data = render(fmt, result, source_for(Path(job.path), target, result.model))
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if exc.errno in FATAL_ERRNOS:  # the output is full or read-only: the run stops, not just this file
+            raise output_error(target, exc) from None
         return f"cannot write {target} ({exc.strerror or exc})"
     return write_new(target, data, _WORKER.get("overwrite", False))
 

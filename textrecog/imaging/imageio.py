@@ -21,9 +21,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from textrecog.names import printable
 
-# what a folder walk reads (a file given by name is tried whatever its suffix)
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".jp2",
-                  ".pgm", ".pbm", ".ppm", ".pnm"}
+# What a folder walk reads: the raster formats Pillow opens (a file given by name is tried whatever its
+# suffix, so what the plain command reads, batch reads). Vector and document formats (PDF, SVG, EPS) are not.
+IMAGE_SUFFIXES = {".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".bmp", ".dib", ".tif", ".tiff", ".webp",
+                  ".gif", ".jp2", ".j2k", ".jpx", ".jpf", ".pgm", ".pbm", ".ppm", ".pnm", ".ico", ".cur", ".tga",
+                  ".pcx", ".psd", ".sgi", ".rgb", ".ras", ".qoi", ".xbm", ".icns", ".dcx", ".msp", ".im"}
 
 # Refuse to decode more than this: far above real scans (A3 at 1200 dpi is 278 megapixels, A4 at 600 dpi 35),
 # where decompression bombs claim gigapixels. --max-pixels raises it. It replaces Pillow's own global

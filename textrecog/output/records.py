@@ -8,11 +8,11 @@ file again for ``--resume`` cuts that line off before appending.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
 
 import orjson
 
@@ -95,26 +95,53 @@ def done_paths(path: Path, fmt: str, candidates: set[str]) -> set[str]:
     return done
 
 
+class OutputError(OSError):
+    """The run's output cannot be written (a full or read-only disk): the run must stop, not each file fail."""
+
+
+# errors that no later file would escape: the whole output is full or read-only
+FATAL_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+
+
+def output_error(target: Path, exc: OSError) -> OutputError:
+    """One line naming the output and the reason (``cannot write r.jsonl: No space left on device``)."""
+    return OutputError(exc.errno, f"cannot write {printable(str(target))}: {exc.strerror or exc}")
+
+
 class RecordWriter:
-    """Appends formatted records to a file (or stdout), flushing each one."""
+    """Appends formatted records to a file (or stdout), each whole or not at all."""
 
     def __init__(self, out: Path | None, fmt: str, append: bool):
-        self.fmt = fmt
-        self._fh: TextIO
-        if out is None:
-            self._fh, self._close = sys.stdout, False
-        else:
+        self.fmt, self.out = fmt, out
+        self._fd: int | None = None
+        if out is not None:
             new = not (append and out.exists() and out.stat().st_size > 0)
-            if not new:
-                _cut_partial_line(out)
-            self._fh, self._close = open(out, "a" if append else "w", encoding="utf-8", newline=""), True
+            try:
+                if not new:
+                    _cut_partial_line(out)
+                self._fd = os.open(out, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o666)
+            except OSError as exc:
+                raise output_error(out, exc) from None
             if new and fmt == "csv":
                 self.write_text(",".join(CSV_FIELDS) + "\n")
 
     def write_text(self, text: str) -> None:
-        """Write one formatted record completely, then flush it to the OS."""
-        self._fh.write(text)
-        self._fh.flush()
+        """Write one formatted record completely, or (a full disk) not at all: OutputError."""
+        if self._fd is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        data = text.encode("utf-8")
+        start = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            while data:
+                data = data[os.write(self._fd, data):]
+        except OSError as exc:
+            try:
+                os.ftruncate(self._fd, start)  # no partial last record
+            except OSError:
+                pass  # --resume cuts a partial last line too
+            raise output_error(self.out, exc) from None
 
     def write(self, record: dict) -> None:
         """Format and write one record."""
@@ -122,8 +149,9 @@ class RecordWriter:
 
     def close(self) -> None:
         """Close the file (stdout stays open)."""
-        if self._close:
-            self._fh.close()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def sidecar_path(image: Path) -> Path:
@@ -154,9 +182,14 @@ def write_new(target: Path, data: bytes, overwrite: bool) -> str | None:
     except FileExistsError:
         return f"{target} exists (use --overwrite to replace it)"
     except OSError as exc:
+        if exc.errno in FATAL_ERRNOS:
+            raise output_error(target, exc) from None
         return f"cannot write {target} ({exc.strerror or exc})"
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # a read-only file system refuses even that (nothing was written there)
+            pass
     return None
 
 
