@@ -20,7 +20,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from textrecog.batch.worker import Job, Outcome, failed_outcome, init_worker, run_chunk
+from textrecog.batch.worker import WORKER_MEMORY, Job, Outcome, failed_outcome, init_worker, run_chunk
+from textrecog.imaging.imageio import set_decode_budget
 
 IN_FLIGHT_PER_ACTOR = 2  # one chunk running, one queued: workers never wait, the driver holds little
 ATTEMPTS = 2  # runs of one chunk (then of each of its files) before a file is given up
@@ -98,6 +99,9 @@ def _reader_class(ray):
 
         def __init__(self, args: argparse.Namespace):
             init_worker(args, threads=1)
+            # the decode budget of a local worker, not its address-space ceiling (Ray's own threads
+            # reserve address space as they please); a crafted header is an error record here too
+            set_decode_budget((getattr(args, "worker_memory", None) or WORKER_MEMORY) // 2)
 
         def run(self, jobs: list[Job]) -> list[Outcome]:
             return run_chunk(jobs)
