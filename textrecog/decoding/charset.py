@@ -64,4 +64,18 @@ def parse_charset(spec: str) -> frozenset[str]:
     chars = FIELD_CHARSETS.get(spec, spec)
     if not chars:
         raise ValueError("--charset is empty")
+    near = _near_name(spec)
+    if near:  # "digit" meant digits, not the letters d, i, g, t (which read as empty text)
+        raise ValueError(f"--charset {spec!r} is not a named set: did you mean {near}? "
+                         f"(names: {', '.join(FIELD_CHARSETS)}; any other value is the characters allowed)")
     return frozenset(chars)
+
+
+def _near_name(spec: str) -> str | None:
+    """The named set a lower-case word of 4 letters or more misspells (2 edits at most), if any."""
+    if spec in FIELD_CHARSETS or len(spec) < 4 or not (spec.isalpha() and spec.islower()):
+        return None
+    from rapidfuzz.distance import Levenshtein
+
+    near = min(FIELD_CHARSETS, key=lambda name: Levenshtein.distance(spec, name))
+    return near if Levenshtein.distance(spec, near) <= 2 else None
