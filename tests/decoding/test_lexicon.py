@@ -57,3 +57,27 @@ def test_variants_and_folding():
     assert variants("McDonald") == {"McDonald", "mcdonald", "Mcdonald", "MCDONALD"}
     lexicon = make_lexicon(["(Zoë)", "zoë", "O'Brien,"])
     assert lexicon.surface == ("O'Brien", "Zoë", "zoë") and lexicon.folded == {"o'brien", "zoë"}
+
+
+def test_a_long_list_scores_only_the_forms_near_the_reading_with_the_same_answer():
+    import string
+
+    from textrecog.decoding import lexicon as lex
+
+    rng = np.random.default_rng(3)
+    letters = string.ascii_lowercase
+    names = {"".join(rng.choice(list(letters), size=rng.integers(3, 10))).capitalize() for _ in range(3000)}
+    names |= {"Morley", "Morlen", "Marley"}
+    labels = tuple(string.ascii_letters)
+    matcher = LexiconMatcher(make_lexicon(sorted(names)), labels)
+    assert len(matcher.words) > lex.SHORTLIST
+    word = "Morley"
+    probs = np.full((2 * len(word), len(labels) + 1), 0.01)
+    for k, c in enumerate(word):
+        probs[2 * k, labels.index(c)] = 0.5 if c != "y" else 0.25  # the y smudged: half a v
+        probs[2 * k, labels.index("v")] += 0.25 if c == "y" else 0.0
+        probs[2 * k + 1, -1] = 0.9
+    probs /= probs.sum(axis=1, keepdims=True)
+    everything = matcher.best(probs)
+    shortlisted = matcher.best(probs, "Morlev")  # the reading the beam made of it
+    assert shortlisted == everything and shortlisted[0] == "Morley"

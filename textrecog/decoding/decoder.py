@@ -155,7 +155,7 @@ class LineDecoder:
             hi = hyp.frames[end] if end < len(hyp.frames) else len(probs)  # up to the space after it
             own = hyp.frames[s:end]
             seg = probs[lo:hi]
-            found = self.matcher.best(seg) if word and len(seg) else None
+            found = self.matcher.best(seg, word) if word and len(seg) else None
             if found is not None and found[0] != word:
                 free = ctc_log_likelihood(seg, np.array([[index[c] for c in word]]), np.array([len(word)]),
                                           len(self.labels))[0]

@@ -63,6 +63,9 @@ def variants(word: str) -> set[str]:
     return {word, word.lower(), word[:1].upper() + word[1:].lower(), word.upper()}
 
 
+SHORTLIST = 256  # forms scored by CTC for a word, the nearest in spelling, when the list is longer
+
+
 class LexiconMatcher:
     """Scores frame ranges against every (cased) listed word the model can spell."""
 
@@ -79,18 +82,38 @@ class LexiconMatcher:
         for n, w in enumerate(forms):
             self.ids[n, : len(w)] = [index[c] for c in w]
         self.lengths = np.array([len(w) for w in forms])
+        self._folded: list[str] | None = None  # the forms in lower case, for the shortlist
 
     def scores(self, probs: np.ndarray) -> np.ndarray:
         """log P(word | frames) under CTC for every listed form (-inf where it cannot fit)."""
         return ctc_log_likelihood(probs, self.ids, self.lengths, self.blank)
 
-    def best(self, probs: np.ndarray) -> tuple[str, float] | None:
-        """The best listed form for these frames and its log-likelihood."""
+    def best(self, probs: np.ndarray, read: str | None = None) -> tuple[str, float] | None:
+        """The best listed form for these frames and its log-likelihood.
+
+        With ``read`` (the word as decoded) and a long list, only the SHORTLIST forms nearest to it in
+        spelling are scored: a form far from the reading cannot explain the frames almost as well, and
+        scoring 80,000 forms by CTC took seconds a word.
+        """
         if not self.words or not len(probs):
             return None
-        s = self.scores(probs)
-        k = int(np.argmax(s + self.prior))
-        return (self.words[k], float(s[k])) if np.isfinite(s[k]) else None
+        rows = self._near(read) if read is not None and len(self.words) > SHORTLIST else None
+        ids, lengths, prior = (self.ids, self.lengths, self.prior) if rows is None else \
+            (self.ids[rows], self.lengths[rows], self.prior[rows])
+        s = ctc_log_likelihood(probs, ids, lengths, self.blank)
+        k = int(np.argmax(s + prior))
+        word = self.words[k if rows is None else int(rows[k])]
+        return (word, float(s[k])) if np.isfinite(s[k]) else None
+
+    def _near(self, read: str) -> np.ndarray:
+        """Rows of the SHORTLIST forms nearest to ``read`` (edit distance, any case)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if self._folded is None:
+            self._folded = [w.lower() for w in self.words]
+        found = process.extract(read.lower(), self._folded, scorer=Levenshtein.distance, limit=SHORTLIST)
+        return np.array(sorted(index for _, _, index in found), np.int64)
 
 
 def ctc_log_likelihood(probs: np.ndarray, ids: np.ndarray, lengths: np.ndarray, blank: int) -> np.ndarray:
