@@ -219,3 +219,34 @@ def test_the_baseline_path_of_a_few_cursive_words_follows_their_turn(degrees):
     (line,) = seg_of(turned).lines
     assert len(line.glyphs) <= 4
     assert line_slope(line) == pytest.approx(-np.tan(np.radians(degrees)), abs=0.015)
+
+
+def _mask(img):
+    from textrecog.imaging.binarize import binarize
+
+    return binarize(img)
+
+
+def test_slivers_cut_by_the_crop_edges_are_not_lines():
+    """A form field's crop: the name in the middle, the feet of the field above at the top edge and
+    the tops of the field below at the bottom edge."""
+    from textrecog.segmentation.segment import segment
+
+    img = blank(90, 420)
+    draw_word(img, "DANIEL", 20, 62, scale=1.4, gap=8)
+    for x in (30, 90, 150, 260):  # descenders of the line above, cut by the top edge
+        cv2.line(img, (x, 0), (x + 6, 7), 0, 3)
+    for x in (60, 200, 330):  # tops of the line below, cut by the bottom edge
+        cv2.line(img, (x, 84), (x + 12, 89), 0, 3)
+    lines = segment(_mask(img)).lines
+    assert len(lines) == 1 and len(lines[0].glyphs) == 6
+
+
+def test_a_crop_whose_lines_all_touch_an_edge_keeps_them():
+    from textrecog.segmentation.segment import segment
+
+    img = blank(40, 300)
+    draw_word(img, "abc", 10, 30, scale=1.0, gap=8)
+    img[:3, :] = 255
+    cv2.line(img, (5, 0), (5, 39), 0, 2)  # a tall stroke from edge to edge, the crop's only writing
+    assert segment(_mask(img)).lines  # nothing dropped when nothing lies inside

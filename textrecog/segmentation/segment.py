@@ -144,9 +144,25 @@ def segment(mask: np.ndarray) -> Segmentation:
     _, labels, glyphs = cut_touching(mask, lambda m: find_components(m, specks), typical_height)
     if not glyphs:
         return Segmentation(labels, ())
+    glyphs = drop_edge_slivers(glyphs, mask.shape[0])
     char_h = typical_height(glyphs)
     groups = group_lines([g.box for g in glyphs], char_h)
     # how close two pieces' inks must come to be one letter after a pen lift
     reach = max(2, int(round(0.12 * char_h)))
     lines = tuple(_line_seg([glyphs[i] for i in members], labels, reach) for members in groups)
     return Segmentation(labels, lines)
+
+
+
+SLIVER = 0.5  # of the writing's letter height: ink cut by the top or bottom edge and lower than this is a sliver
+
+
+def drop_edge_slivers(glyphs: list[Glyph], height: int) -> list[Glyph]:
+    """The glyphs without slivers: ink cut off by the image's top or bottom edge and far lower than the
+    writing inside (a form field's crop holds the feet of the field above and the tops of the one below).
+    An image whose ink all touches an edge keeps it."""
+    inside = [g for g in glyphs if g.box.y > 0 and g.box.bottom < height]
+    if not inside or len(inside) == len(glyphs):
+        return glyphs
+    low = SLIVER * typical_height(inside)
+    return [g for g in glyphs if (g.box.y > 0 and g.box.bottom < height) or g.box.h >= low]
