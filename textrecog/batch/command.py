@@ -195,26 +195,9 @@ def _plan(files: list[str], args: argparse.Namespace, problems: list) -> tuple[l
 
 def run(args: argparse.Namespace) -> int:
     """Recognise every image found; write records as they come; summarise."""
-    from textrecog.decoding.decoder import check_options
-    from textrecog.decoding.lm import LMError
-    from textrecog.engines.model import ModelError, check_direction, load_info
-
-    problem = _check_output(args) or _check_cluster(args)
+    problem = _check_output(args) or _check_cluster(args) or _check_model(args)
     if problem:
         return _fail(args, problem)
-    try:
-        info = load_info(args.model)
-        check_direction(info, args.direction)
-        args.options = options_from_args(args)  # read the lexicon once, here, not in every worker
-        check_options(info, args.options)
-    except (ModelError, LMError) as exc:
-        return _fail(args, f"model error: {exc}")
-    except ValueError as exc:
-        return _fail(args, str(exc))
-    settings, stored_at = run_settings(args, info), settings_path(args)
-    conflict = resume_conflict(stored_at, settings) if args.resume else None
-    if conflict:
-        return _fail(args, conflict)
     folders: list[tuple[str, str]] = []  # folders that could not be walked or hold no image: stderr, no record
     unread: list[Path] = []  # files of other types (a PDF, an SVG): one line at the end
     files = [str(p) for p in walk_images(args.inputs, args.glob, args.recursive, folders, unread)]
@@ -226,18 +209,48 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(plan, str):
         return _fail(args, plan)
     todo, skipped = plan
-    try:
-        writer = None if args.format in DOC_FORMATS else RecordWriter(args.out, args.format, append=args.resume)
-    except OutputError as exc:
-        return _fail(args, str(exc.strerror))
-    try:
-        save_settings(stored_at, settings)
-    except OSError as exc:
-        return _fail(args, f"cannot write {printable(str(stored_at))}: {exc.strerror or exc}")
+    writer = _open_output(args)
+    if isinstance(writer, str):
+        return _fail(args, writer)
     stats = {"files": 0, "failed": 0, "lines": 0, "chars": 0, "folders": len(folders)}
     for path, reason in problems:
         _finish(failed_outcome(path, reason, args.format), args, writer, stats, None)
     return _drive(todo, args, writer, stats, skipped)
+
+
+def _check_model(args: argparse.Namespace) -> str | None:
+    """Load the model's description and the decoding options once; refuse a --resume with other settings."""
+    from textrecog.decoding.decoder import check_options
+    from textrecog.decoding.lm import LMError
+    from textrecog.engines.model import ModelError, check_direction, load_info
+
+    try:
+        info = load_info(args.model)
+        check_direction(info, args.direction)
+        args.options = options_from_args(args)  # read the lexicon once, here, not in every worker
+        check_options(info, args.options)
+    except (ModelError, LMError) as exc:
+        return f"model error: {exc}"
+    except ValueError as exc:
+        return str(exc)
+    args.settings = run_settings(args, info)
+    return resume_conflict(settings_path(args), args.settings) if args.resume else None
+
+
+def _open_output(args: argparse.Namespace) -> RecordWriter | None | str:
+    """The record writer (None for documents) with the run's settings stored beside it, or why not."""
+    try:
+        writer = None if args.format in DOC_FORMATS else RecordWriter(args.out, args.format, append=args.resume)
+    except OutputError as exc:
+        return str(exc.strerror)
+    stored_at = settings_path(args)
+    try:
+        save_settings(stored_at, args.settings)
+    except OSError as exc:
+        if writer:
+            writer.close()
+        return f"cannot write {printable(str(stored_at))}: {exc.strerror or exc}"
+    return writer
 
 
 def _fail(args: argparse.Namespace, message: str) -> int:
