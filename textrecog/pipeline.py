@@ -82,17 +82,19 @@ def recognize_many(images: Sequence[ImageSource], model: str | os.PathLike | Non
     check_direction(engine.info, direction)
     out: list[Result | ImageError | None] = [None] * len(images)
     group: list[tuple[int, Page]] = []
+    held = 0  # decoded pixels in the group
     for i, image in enumerate(images):
         try:
             group.append((i, prepare(image, max_bytes, direction, max_pixels)))
+            held += group[-1][1].gray.size
         except ImageError as exc:
             out[i] = exc.with_traceback(None)  # its frames would keep the half-decoded image alive
             exc.__context__ = None
-        if sum(page.gray.size for _, page in group) >= GROUP_PIXELS or i == len(images) - 1:
+        if held >= GROUP_PIXELS or i == len(images) - 1:
             results = engine.read([page for _, page in group], top_k, options or DecodeOptions())
             for (j, page), result in zip(group, results):
                 out[j] = _on_page(result, page)
-            group = []
+            group, held = [], 0
     return out
 
 

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from textrecog.batch.worker import WORKER_MEMORY, Job, Outcome, failed_outcome, init_worker, run_chunk
+from textrecog.batch.worker import Job, Outcome, decode_budget, failed_outcome, init_worker, run_chunk, worker_memory
 from textrecog.imaging.imageio import set_decode_budget
 
 IN_FLIGHT_PER_ACTOR = 2  # one chunk running, one queued: workers never wait, the driver holds little
@@ -101,7 +101,7 @@ def _reader_class(ray):
             init_worker(args, threads=1)
             # the decode budget of a local worker, not its address-space ceiling (Ray's own threads
             # reserve address space as they please); a crafted header is an error record here too
-            set_decode_budget((getattr(args, "worker_memory", None) or WORKER_MEMORY) // 2)
+            set_decode_budget(decode_budget(worker_memory(args)))
 
         def run(self, jobs: list[Job]) -> list[Outcome]:
             return run_chunk(jobs)

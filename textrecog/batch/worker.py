@@ -69,7 +69,7 @@ def init_worker(args: argparse.Namespace, threads: int = 0, ignore_interrupt: bo
                    options=args.options)
     get_engine(args.model)  # load the model once per worker
     if limit_memory:
-        memory_ceiling(getattr(args, "worker_memory", None) or WORKER_MEMORY)
+        memory_ceiling(worker_memory(args))
 
 
 # What a pool worker may allocate beyond itself once its model is loaded. Decoding gets half: a
@@ -77,12 +77,22 @@ def init_worker(args: argparse.Namespace, threads: int = 0, ignore_interrupt: bo
 WORKER_MEMORY = 1024 * 2**20
 
 
+def worker_memory(args: argparse.Namespace) -> int:
+    """What a worker may allocate beyond its loaded model: --worker-memory, else WORKER_MEMORY."""
+    return getattr(args, "worker_memory", None) or WORKER_MEMORY
+
+
+def decode_budget(extra: int) -> int:
+    """The bytes one image's decoding may take of a worker's ``extra``: half, the rest for reading it."""
+    return extra // 2
+
+
 def memory_ceiling(extra: int) -> None:
     """Cap this process's address space at its present size plus ``extra`` bytes, so that a file too big
     to decode raises MemoryError (one error record) instead of the kernel killing the worker."""
     from textrecog.imaging.imageio import set_decode_budget
 
-    set_decode_budget(extra // 2)
+    set_decode_budget(decode_budget(extra))
     try:
         import resource
 

@@ -147,7 +147,7 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
 
-def _plain_png(data: bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray | None:
+def _plain_png(data: bytes, max_pixels: int = MAX_PIXELS, name: object = "<image>") -> np.ndarray | None:
     """Decode a complete 8-bit grayscale PNG without EXIF straight into an array, else None.
 
     Scans and renders of handwriting are mostly such files; OpenCV decodes
@@ -160,7 +160,7 @@ def _plain_png(data: bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray | None:
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     if data[24] > 8 or data[25] != 0 or b"eXIf" in data:
         return None
-    check_declared_size("", width, height, max_pixels)  # the caller words it with the file's name
+    check_declared_size(name, width, height, max_pixels)
     import cv2
 
     gray = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
@@ -297,10 +297,7 @@ def load_gray(source: ImageSource, max_bytes: int | None = None, max_pixels: int
         data = source.data if isinstance(source, Encoded) else read_file(Path(source), max_bytes)
         if not data:
             raise ImageError(name, "empty file (0 bytes)")
-        try:
-            plain = _plain_png(data, pixels)
-        except ImageError as exc:
-            raise ImageError(name, exc.reason) from None
+        plain = _plain_png(data, pixels, name)
         if plain is not None:
             return normalise_polarity(_downscale(plain))
         img = _open(data, name)
