@@ -74,7 +74,8 @@ def main() -> None:
             cuts = timed("line ink+normalise", lambda: [cut_line(Page(gray, seg), ln, engine.info.spec) for ln in seg.lines])
             probs = timed("line model", engine.probabilities, [c.fitted.image for c in cuts])
             decoder = engine.decoder(DecodeOptions())  # the default decoding: beam search with the LM
-            lines = timed("decode+assemble", lambda: [engine.read_line(c, p, 3, decoder) for c, p in zip(cuts, probs)])
+            found = timed("decode", decoder.decode_many, probs)
+            lines = timed("assemble", lambda: [engine.read_line(c, p, d, 3, decoder) for c, p, d in zip(cuts, probs, found)])
             result = Result(tuple(lines), gray.shape[1], gray.shape[0], engine.info.name)
             chars += sum(len(w.chars) for ln in lines for w in ln.words)
             timed("json record", lambda: format_record(result_record(str(f), result, 0.0), "jsonl"))

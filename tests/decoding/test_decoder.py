@@ -123,9 +123,10 @@ def test_line_decoder_rereads_words_against_the_users_list(tiny_lm):
         rows += [row / row.sum(), np.eye(len(labels) + 1)[-1] * 0.95 + 0.05 / (len(labels) + 1)]
     probs = np.array(rows)
     plain = LineDecoder(labels, make_options(lm=str(tiny_lm)))
-    assert plain.decode(probs)[1][0].text == "Dosh cat"
+    assert plain.decode(probs).hyps[0].text == "Dosh cat"
     listed = LineDecoder(labels, make_options(lm=str(tiny_lm), lexicon=["Dash"]))
-    spans, hyps, post = listed.decode(probs)
+    found = listed.decode(probs)
+    spans, hyps, post = found.spans, found.hyps, found.post
     assert hyps[0].text == "Dash cat" and len(spans) == len("Dash cat")
 
 

@@ -60,8 +60,8 @@ def prefix_beam_search(probs: np.ndarray, labels: tuple[str, ...], scorer: LMSco
     index = {c: i for i, c in enumerate(labels)}
     beams = {"": _Beam(1.0, 0.0, 0.0, ())}
     active = probs[:, blank] < config.blank_skip
-    for t, row, cands in zip(np.flatnonzero(active).tolist(), probs[active].tolist(),
-                             _candidates(probs[active], blank, config)):
+    tried = [[c for c in r if c >= 0] for r in candidates(probs[active], blank, config).tolist()]
+    for t, row, cands in zip(np.flatnonzero(active).tolist(), probs[active].tolist(), tried):
         if t and not active[t - 1]:
             for b in beams.values():  # the frames passed over were blanks
                 b.pb, b.pnb = b.pb + b.pnb, 0.0
@@ -72,14 +72,16 @@ def prefix_beam_search(probs: np.ndarray, labels: tuple[str, ...], scorer: LMSco
     return _finish(beams, scorer, config.width)
 
 
-def _candidates(probs: np.ndarray, blank: int, config: BeamConfig) -> list[list[int]]:
-    """Per frame, the labels worth trying: above ``prune``, the most probable first, at most a few."""
-    if not len(probs):
-        return []
+def candidates(probs: np.ndarray, blank: int, config: BeamConfig) -> np.ndarray:
+    """Per frame, the labels worth trying (above ``prune``, at most a few, in the order found), then -1s."""
     k = min(config.max_candidates, blank)
-    top = np.argpartition(-probs[:, :blank], k - 1, axis=1)[:, :k] if k < blank else np.tile(np.arange(blank), (len(probs), 1))
+    if k < blank:
+        top = np.argpartition(-probs[:, :blank], k - 1, axis=1)[:, :k] if len(probs) else np.zeros((0, k), int)
+    else:
+        top = np.tile(np.arange(blank), (len(probs), 1))
     keep = np.take_along_axis(probs, top, axis=1) > config.prune
-    return [r[m].tolist() for r, m in zip(top, keep)]
+    first = np.argsort(~keep, axis=1, kind="stable")  # the kept ones first
+    return np.where(np.take_along_axis(keep, first, axis=1), np.take_along_axis(top, first, axis=1), -1)
 
 
 def _step(beams: dict[str, _Beam], p: list[float], cands: list[int], t: int, labels: tuple[str, ...],

@@ -18,6 +18,8 @@ import numpy as np
 from textrecog.decoding.lm import CharLM, fold
 
 PUNCT_STRIP = " .,'\"-!?:;()/&+=%#*@$°"
+TABLE_ROWS = 50_000  # contexts kept between searches (a row of ~100 float64 each: 40 MB at most)
+LIST_CONTEXTS = 20_000  # contexts kept as lists (~3 kB each as Python floats)
 # P(upper | previous character's class); the builder measures them on UNIPEN training labels
 DEFAULT_CASE = {"start": 0.2, "upper": 0.6, "lower": 0.02, "other": 0.2}
 
@@ -55,7 +57,8 @@ class LMScorer:
     labels: tuple[str, ...]
     weights: Weights = Weights()
     user_words: frozenset[str] = frozenset()
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)  # context -> vector() (contexts repeat a lot)
+    _rows: dict = field(default_factory=dict, repr=False)  # context -> row of ``table``
     _words: dict = field(default_factory=dict, repr=False)  # the beam ends the same words over and over
 
     def __post_init__(self) -> None:
@@ -71,19 +74,43 @@ class LMScorer:
         self._fixed = np.where(known, 0.0, -30.0) + np.where(digit, np.log(0.1), 0.0)
         upper = np.array([c.isalpha() and c.isupper() for c in labels])
         lower = np.array([c.isalpha() and c.islower() for c in labels])
+        self.table = np.empty((64, len(labels)))  # contexts' score vectors, one a row
         self._case = {k: self.weights.case * (np.where(upper, np.log(p), 0.0) + np.where(lower, np.log(1 - p), 0.0))
                       for k, p in case.items()}
 
-    def vector(self, context: str) -> np.ndarray:
-        """Weighted LM score of every label (and the space) after ``context`` (raw text; the line starts as after a space)."""
+    def vector(self, context: str) -> list[float]:
+        """Weighted LM score of every label (and the space) after ``context`` (raw text; the line starts as after
+        a space), as a list: the one-line search indexes it per candidate, faster than an array."""
         ctx = (" " + context)[-self.context_len:]
         vec = self._cache.get(ctx)
         if vec is None:
-            if len(self._cache) > 100_000:
+            if len(self._cache) > LIST_CONTEXTS:
                 self._cache.clear()
-            lp = self.lm.logprobs(fold(ctx))[self._sym] + self._fixed + self._case[char_class(ctx[-1])]
-            vec = self._cache[ctx] = (self.weights.lm * lp + self.weights.insertion).tolist()
+            vec = self._cache[ctx] = self._scores(ctx).tolist()
         return vec
+
+    def row(self, context: str) -> int:
+        """The row of :attr:`table` that holds :meth:`vector` of ``context`` (computed on first use)."""
+        ctx = (" " + context)[-self.context_len:]
+        row = self._rows.get(ctx)
+        if row is None:
+            row = self._rows[ctx] = len(self._rows)
+            if row == len(self.table):  # grown by doubling: rows already handed out keep their numbers
+                self.table = np.concatenate([self.table, np.empty_like(self.table)])
+            self.table[row] = self._scores(ctx)
+        return row
+
+    def _scores(self, ctx: str) -> np.ndarray:
+        lp = self.lm.logprobs(fold(ctx))[self._sym] + self._fixed + self._case[char_class(ctx[-1])]
+        return self.weights.lm * lp + self.weights.insertion
+
+    def trim(self) -> bool:
+        """Forget the contexts once there are many (between searches: rows in use stay valid within one);
+        True if they were forgotten (row numbers handed out before mean nothing now)."""
+        if len(self._rows) <= TABLE_ROWS:
+            return False
+        self._rows.clear()
+        return True
 
     def word_bonus(self, word: str) -> float:
         """Score of a finished word: a bonus from the user's list, a penalty outside the lexicon; 0 for numbers."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from textrecog.decoding.ctc import Span, span_probs
-from textrecog.decoding.decoder import DecodeOptions, DecoderCache, LineDecoder, flag_words, word_readings
+from textrecog.decoding.decoder import DecodeOptions, Decoded, DecoderCache, LineDecoder, flag_words, word_readings
 from textrecog.engines.alternatives import ranked_alternatives
 from textrecog.engines.line_runtime import LineModel
 from textrecog.engines.model import ModelInfo
@@ -89,8 +89,8 @@ class LineEngine:
         cuts = [[cut_line(p, line, self.info.spec) for line in p.segmentation.lines] for p in pages]
         flat = [c for page_cuts in cuts for c in page_cuts]
         probs = self.probabilities([c.fitted.image for c in flat])
-        it = iter(probs)
-        return [flag_words(Result(tuple(self.read_line(c, next(it), top_k, decoder) for c in page_cuts),
+        it = iter(zip(probs, decoder.decode_many(probs)))  # all lines of all pages searched together
+        return [flag_words(Result(tuple(self.read_line(c, *next(it), top_k, decoder) for c in page_cuts),
                                   int(p.gray.shape[1]), int(p.gray.shape[0]), self.info.name), options.flag_below)
                 for p, page_cuts in zip(pages, cuts)]
 
@@ -98,9 +98,9 @@ class LineEngine:
         """Per-frame probabilities of each line image (frames cut to its own width)."""
         return self.model.read(images)
 
-    def read_line(self, cut: LineCut, probs: np.ndarray, top_k: int, decoder: LineDecoder) -> Line:
-        """Decode → characters with boxes from the alignment → words split at spaces, with their readings."""
-        spans, hyps, post = decoder.decode(probs)
+    def read_line(self, cut: LineCut, probs: np.ndarray, found: Decoded, top_k: int, decoder: LineDecoder) -> Line:
+        """Characters with boxes from the decoded alignment → words split at spaces, with their readings."""
+        spans, hyps, post = found.spans, found.hyps, found.post
         boxes = char_boxes(cut, spans, self.model.spec.downsample)
         groups: list[list[Char]] = [[]]
         for span, box in zip(spans, boxes):

@@ -57,9 +57,8 @@ def read_lines(info, lines: list, options) -> list[LineRead]:
     for k in tqdm(range(0, len(lines), 64), desc="reading lines", unit="batch", disable=None, mininterval=1.0):
         chunk = lines[k : k + 64]
         probs = engine.probabilities([real_image(r, info.spec, None) for r in chunk])
-        for r, p in zip(chunk, probs):
-            spans, _, _ = decoder.decode(p)
-            decoded = "".join(labels[s.index] for s in spans).strip()
+        for r, p, found in zip(chunk, probs, decoder.decode_many(probs)):
+            decoded = "".join(labels[s.index] for s in found.spans).strip()
             out.append(LineRead(r.set_name, r.text, best_path(p.argmax(axis=1), labels).strip(), decoded))
     return out
 
