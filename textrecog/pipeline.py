@@ -20,7 +20,7 @@ from textrecog.imaging.imageio import ImageError, ImageSource, load_gray
 from textrecog.output.debug import Analysis
 from textrecog.segmentation.deskew import level, skew_angle, turn_back
 from textrecog.segmentation.direction import from_reading, to_reading
-from textrecog.segmentation.rules import remove_rules
+from textrecog.segmentation.rules import label_ink, remove_rules
 from textrecog.segmentation.segment import Page, segment
 from textrecog.types import Result
 
@@ -108,8 +108,9 @@ def prepare(image: ImageSource, max_bytes: int | None = None, direction: str = "
     if direction == "ltr":  # columns (ttb) are read as written
         gray, turn = level(gray, skew_angle(mask))
         mask = binarize(gray) if turn else mask
-    mask, rules = remove_rules(mask)
-    return Page(gray, segment(mask), direction, turn, rules)
+    labelled = label_ink(mask)  # once for both: rule removal mostly hands the same mask on
+    ink, rules = remove_rules(mask, labelled)
+    return Page(gray, segment(ink, labelled if ink is mask else None), direction, turn, rules)
 
 
 def _on_page(result: Result, page: Page) -> Result:

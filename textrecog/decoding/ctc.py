@@ -37,6 +37,16 @@ def best_path(best: np.ndarray, alphabet: str) -> str:
     return "".join(alphabet[s.index] for s in best_path_spans(best, len(alphabet)))
 
 
+def spans_probs(probs: np.ndarray, spans: list[Span]) -> np.ndarray:
+    """:func:`span_probs` of every span, a row each (spans of one frame, as the beam gives, in one pass)."""
+    if not spans:
+        return np.zeros((0, probs.shape[1] - 1), probs.dtype)
+    if any(s.end != s.start + 1 for s in spans):
+        return np.array([span_probs(probs, s) for s in spans])
+    p = probs[[s.start for s in spans], :-1]
+    return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-9)
+
+
 def span_probs(probs: np.ndarray, span: Span) -> np.ndarray:
     """A character's class distribution: the frame posteriors averaged over its span, blank left out."""
     p = probs[span.start : span.end, :-1].mean(axis=0)

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
-from textrecog.decoding.ctc import Span, span_probs
+from textrecog.decoding.ctc import Span, spans_probs
 from textrecog.decoding.decoder import DecodeOptions, Decoded, DecoderCache, LineDecoder, flag_words, word_readings
-from textrecog.engines.alternatives import ranked_alternatives
+from textrecog.engines.alternatives import alternatives_of_rows
 from textrecog.engines.line_runtime import LineModel
 from textrecog.engines.model import ModelInfo
 from textrecog.imaging.binarize import component_mask
@@ -25,7 +26,7 @@ from textrecog.imaging.ink import masked_ink
 from textrecog.imaging.normalize import FittedLine, LineSpec, fit_line
 from textrecog.segmentation.rules import rule_ink_near
 from textrecog.segmentation.segment import LineSeg, Page
-from textrecog.types import Box, Char, Geometry, Line, Result, Word, bounding_box
+from textrecog.types import Alternative, Box, Char, Geometry, Line, Result, Word, bounding_box
 
 FEET = 0.1  # of the letter height: how far from a line's ink the rule pixels it lost are given back
 
@@ -102,12 +103,14 @@ class LineEngine:
         """Characters with boxes from the decoded alignment → words split at spaces, with their readings."""
         spans, hyps, post = found.spans, found.hyps, found.post
         boxes = char_boxes(cut, spans, self.model.spec.downsample)
+        dists = spans_probs(probs, spans)
+        alts = alternatives_of_rows(dists, self.labels, [s.index for s in spans], top_k)
         groups: list[list[Char]] = [[]]
-        for span, box in zip(spans, boxes):
+        for span, box, p, alt in zip(spans, boxes, dists, alts):
             if self.labels[span.index] == " ":
                 groups.append([])
             else:
-                groups[-1].append(self._char(cut.seg, box, span.index, span_probs(probs, span), top_k))
+                groups[-1].append(self._char(cut.seg, box, span.index, float(p[span.index]), alt))
         groups = [g for g in groups if g]
         lm = decoder.options.decoder == "beam"
         readings = word_readings(hyps, post) if lm else [()] * len(groups)
@@ -118,12 +121,11 @@ class LineEngine:
         line_conf = decoder.calibration.line(float(post[0])) if lm else None
         return Line(cut.seg.box, tuple(words), float(cut.seg.baseline), line_conf, cut.seg.baseline_path)
 
-    def _char(self, line: LineSeg, box: Box, chosen: int, p: np.ndarray, top_k: int) -> Char:
+    def _char(self, line: LineSeg, box: Box, chosen: int, prob: float, alts: tuple[Alternative, ...]) -> Char:
         """The decoded character (the language model may have chosen it) with the frames' alternatives."""
-        alts = ranked_alternatives(p, self.labels, chosen, top_k)
         geom = Geometry(rel_height=box.h / line.char_height,
                         baseline_offset=(line.baseline - box.bottom) / line.char_height)
-        return Char(box, self.labels[chosen], float(p[chosen]), alts, geom)
+        return Char(box, self.labels[chosen], prob, alts, geom)
 
 
 def char_boxes(cut: LineCut, spans: Sequence[Span], downsample: int) -> list[Box]:
@@ -133,9 +135,9 @@ def char_boxes(cut: LineCut, spans: Sequence[Span], downsample: int) -> list[Box
     columns reach halfway to the spikes on either side (to the ink's edge
     at the ends); the box is the ink found in those columns.
     """
-    crop, fitted = cut.box, cut.fitted
+    crop, fitted, mask = cut.box, cut.fitted, cut.mask
     centres = [fitted.to_source_x((s.start + s.end) / 2 * downsample) for s in spans]
-    cols = np.flatnonzero(cut.mask.any(axis=0))
+    cols = np.flatnonzero(mask.any(axis=0))
     lo_ink, hi_ink = (int(cols[0]), int(cols[-1]) + 1) if cols.size else (0, crop.w)
     edges = [lo_ink] + [int(round((a + b) / 2)) for a, b in zip(centres, centres[1:])] + [hi_ink]
     boxes = []
@@ -143,11 +145,9 @@ def char_boxes(cut: LineCut, spans: Sequence[Span], downsample: int) -> list[Box
         # an alignment spike may fall just off the ink (past a line's end): the box keeps to the ink
         x1 = min(hi_ink, max(edges[k + 1], edges[k] + 1))
         x0 = min(max(lo_ink, edges[k]), x1 - 1)
-        rows = np.flatnonzero(cut.mask[:, x0:x1].any(axis=1))
-        inked = np.flatnonzero(cut.mask[:, x0:x1].any(axis=0))
-        if rows.size:
-            boxes.append(Box(crop.x + x0 + int(inked[0]), crop.y + int(rows[0]),
-                             int(inked[-1] - inked[0]) + 1, int(rows[-1] - rows[0]) + 1))
+        x, y, w, h = cv2.boundingRect(mask[:, x0:x1])  # the ink in those columns (one call, not four)
+        if w:
+            boxes.append(Box(crop.x + x0 + x, crop.y + y, w, h))
         else:  # no ink there (a space, or an alignment off the ink): the column range, full height
             boxes.append(Box(crop.x + x0, crop.y, max(1, x1 - x0), crop.h))
     return boxes

@@ -48,6 +48,20 @@ class Rules:
         return self.horizontal | self.vertical
 
 
+@dataclass(frozen=True)
+class Labelled:
+    """An ink mask's pieces, labelled once for rule removal and segmentation (OpenCV's count, labels, stats)."""
+
+    n: int
+    labels: np.ndarray
+    stats: np.ndarray
+
+
+def label_ink(mask: np.ndarray) -> Labelled:
+    """The 8-connected pieces of an ink mask: 16-bit labels unless there are more pieces than they hold."""
+    return Labelled(*_label(mask))
+
+
 def _label(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     """Connected components (8-connected): count, labels, stats; 16-bit labels (half the cost) unless there
     are more pieces than they hold."""
@@ -296,11 +310,11 @@ def _level_runs(mask: np.ndarray) -> np.ndarray:
     return long_runs(mask, max(MIN_RULE, w // 8), True) | long_runs(mask, max(MIN_RULE, h // 8), False)
 
 
-def _drop_hairlines(mask: np.ndarray, stroke: float) -> tuple[np.ndarray, float]:
+def _drop_hairlines(mask: np.ndarray, stroke: float, labelled: Labelled | None) -> tuple[np.ndarray, float]:
     """``mask`` without hairline pieces: long, and far thinner than the writing's strokes (what is left of a
     faint rule or margin line in dashes), the mask itself when there are none; and the :func:`ink_height`
-    of the pieces kept (one labelling for both)."""
-    parts = _label(mask)
+    of the pieces kept (one labelling for both, the caller's where it has one)."""
+    parts = (labelled.n, labelled.labels, labelled.stats) if labelled is not None else _label(mask)
     hair = _thin(parts[2], stroke, 3 * stroke)
     tall = _median_height(parts[2][1:, cv2.CC_STAT_HEIGHT][~hair], stroke)
     if tall > NETWORK * mask.shape[0]:  # one line written on its rules, a margin across them: one piece
@@ -325,11 +339,12 @@ def _without(mask: np.ndarray, parts: tuple, drop: np.ndarray) -> np.ndarray:
     return keep[labels]
 
 
-def remove_rules(mask: np.ndarray) -> tuple[np.ndarray, Rules]:
-    """The ink mask without its rules, strokes that crossed them mended; and the rules found."""
+def remove_rules(mask: np.ndarray, labelled: Labelled | None = None) -> tuple[np.ndarray, Rules]:
+    """The ink mask without its rules, strokes that crossed them mended; and the rules found. ``labelled``:
+    the mask's pieces, where the caller has them. Without hairlines or rules the mask itself comes back."""
     stroke = stroke_width(mask)
     whole = mask
-    mask, tall = _drop_hairlines(mask, stroke)
+    mask, tall = _drop_hairlines(mask, stroke, labelled)
     rules = find_rules(mask, stroke, tall, whole)
     if not any(rules.count):
         return mask, rules

@@ -22,7 +22,7 @@ from textrecog.imaging.binarize import speck_area
 from textrecog.segmentation.deskew import Turn
 from textrecog.segmentation.charparts import merge_parts
 from textrecog.segmentation.lines import group_lines
-from textrecog.segmentation.rules import Rules
+from textrecog.segmentation.rules import Labelled, Rules, label_ink
 from textrecog.segmentation.spacing import word_spaces
 from textrecog.segmentation.touching import cut_touching
 from textrecog.types import Box, Point, bounding_box
@@ -69,16 +69,17 @@ class Page:
     rules: Rules | None = None  # ruled lines taken out of the ink before segmentation
 
 
-def find_components(mask: np.ndarray, min_area: float = 1.0) -> tuple[np.ndarray, list[Glyph]]:
-    """Label the ink components; one glyph per component of at least ``min_area`` pixels.
+def find_components(mask: np.ndarray, min_area: float = 1.0,
+                    labelled: Labelled | None = None) -> tuple[np.ndarray, list[Glyph]]:
+    """Label the ink components (or take ``labelled``, the mask's own); one glyph per component of at least
+    ``min_area`` pixels.
 
     Returns the uint16 label image and the glyphs, in label order.
     """
-    try:
-        # 16-bit labels: the same labelling at under half the cost of 32-bit ones
-        _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
-    except cv2.error:  # more than 65,535 components: noise or texture, not writing
+    found = labelled if labelled is not None else label_ink(mask)
+    if found.labels.dtype != np.uint16:  # more than 65,535 components: noise or texture, not writing
         return np.zeros(mask.shape, np.uint16), []
+    labels, stats = found.labels, found.stats
     keep = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area) + 1
     if len(keep) > MAX_COMPONENTS:
         return labels, []
@@ -137,11 +138,13 @@ def baseline_path(glyphs: list[Glyph], box: Box, char_h: float, labels: np.ndarr
     return (Point(float(box.x), points[0].y), *points, Point(float(box.right), points[-1].y))
 
 
-def segment(mask: np.ndarray) -> Segmentation:
-    """Segment an ink mask (uint8, 1 = ink) into lines of character glyphs."""
+def segment(mask: np.ndarray, labelled: Labelled | None = None) -> Segmentation:
+    """Segment an ink mask (uint8, 1 = ink) into lines of character glyphs; ``labelled``: its pieces, where
+    the caller has them (rule removal labels the same mask)."""
     mask = np.ascontiguousarray(mask, dtype=np.uint8)
     specks = speck_area(mask)
-    _, labels, glyphs = cut_touching(mask, lambda m: find_components(m, specks), typical_height)
+    first = find_components(mask, specks, labelled)
+    _, labels, glyphs = cut_touching(mask, lambda m: find_components(m, specks), typical_height, first)
     if not glyphs:
         return Segmentation(labels, ())
     glyphs = drop_edge_slivers(glyphs, mask.shape[0])

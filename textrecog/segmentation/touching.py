@@ -62,9 +62,11 @@ def _between_bands(rows: np.ndarray, char_h: float) -> list[int]:
 
 
 def cut_touching(mask: np.ndarray, find: Callable[[np.ndarray], tuple[np.ndarray, list]],
-                 char_height: Callable[[list], float]) -> tuple[np.ndarray, np.ndarray, list]:
-    """Label the ink (``find(mask) -> (labels, glyphs)``), cutting apart lines that touch, until none do."""
-    labels, glyphs = find(mask)
+                 char_height: Callable[[list], float],
+                 first: tuple[np.ndarray, list] | None = None) -> tuple[np.ndarray, np.ndarray, list]:
+    """Label the ink (``find(mask) -> (labels, glyphs)``; ``first``: that of ``mask`` where the caller has
+    it), cutting apart lines that touch, until none do."""
+    labels, glyphs = first if first is not None else find(mask)
     for _ in range(ROUNDS):
         if not glyphs:
             break
