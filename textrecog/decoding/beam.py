@@ -41,10 +41,12 @@ class Hypothesis:
 
 
 class _Beam:
-    __slots__ = ("pb", "pnb", "lm", "frames")
+    # frames: the frame each character was emitted at, as nested pairs (earlier frames, frame): growing a
+    # prefix costs one pair, not a copy of its frames; vec: the LM scores after it (looked up once)
+    __slots__ = ("pb", "pnb", "lm", "frames", "vec")
 
-    def __init__(self, pb: float, pnb: float, lm: float, frames: tuple[int, ...]):
-        self.pb, self.pnb, self.lm, self.frames = pb, pnb, lm, frames
+    def __init__(self, pb: float, pnb: float, lm: float, frames: tuple, vec: list[float] | None = None):
+        self.pb, self.pnb, self.lm, self.frames, self.vec = pb, pnb, lm, frames, vec
 
 
 def prefix_beam_search(probs: np.ndarray, labels: tuple[str, ...], scorer: LMScorer | None = None,
@@ -58,7 +60,7 @@ def prefix_beam_search(probs: np.ndarray, labels: tuple[str, ...], scorer: LMSco
     if allowed is not None:
         probs = probs * np.append(allowed, True)
     index = {c: i for i, c in enumerate(labels)}
-    beams = {"": _Beam(1.0, 0.0, 0.0, ())}
+    beams = {"": _Beam(1.0, 0.0, 0.0, None)}
     active = probs[:, blank] < config.blank_skip
     tried = [[c for c in r if c >= 0] for r in candidates(probs[active], blank, config).tolist()]
     for t, row, cands in zip(np.flatnonzero(active).tolist(), probs[active].tolist(), tried):
@@ -95,13 +97,15 @@ def _step(beams: dict[str, _Beam], p: list[float], cands: list[int], t: int, lab
         total = b.pb + pnb
         last = text[-1] if text else None
         again = pnb * p[index[last]] if last is not None else 0.0
+        vec = b.vec
+        if vec is None and scorer is not None and tried:
+            vec = b.vec = scorer.vector(text)
         stay = nxt.get(text)
         if stay is None:
-            nxt[text] = _Beam(total * pblank, again, b.lm, b.frames)
+            nxt[text] = _Beam(total * pblank, again, b.lm, b.frames, vec)
         else:  # a shorter prefix grew into this one earlier in the frame
             stay.pb += total * pblank
             stay.pnb += again
-        vec = scorer.vector(text) if scorer is not None and tried else None
         for c, ch, pc in tried:
             if ch == " " and (not text or last == " "):
                 continue  # no leading or double spaces
@@ -114,7 +118,7 @@ def _step(beams: dict[str, _Beam], p: list[float], cands: list[int], t: int, lab
                     lm += vec[c]
                     if ch == " ":
                         lm += scorer.word_bonus(text.rsplit(" ", 1)[-1])
-                nxt[new] = _Beam(0.0, mass, lm, b.frames + (t,))
+                nxt[new] = _Beam(0.0, mass, lm, (b.frames, t))
             else:
                 ext.pnb += mass
     return _prune(nxt, width)
@@ -126,7 +130,7 @@ def _prune(beams: dict[str, _Beam], width: int) -> dict[str, _Beam]:
     # scores computed once in a list (a key function is called over and over: a third of the step's time)
     scored = [((log(m) if (m := b.pb + b.pnb) > 0 else inf) + b.lm, m, text, b) for text, b in beams.items()]
     if len(scored) > width:
-        scored = heapq.nlargest(width, scored, key=itemgetter(0))
+        scored = sorted(scored, key=itemgetter(0), reverse=True)[:width]  # = heapq.nlargest, stable; faster here
     top = max(m for _, m, _, _ in scored) or 1.0
     for _, _, _, b in scored:
         b.pb /= top
@@ -142,9 +146,18 @@ def _finish(beams: dict[str, _Beam], scorer: LMScorer | None, width: int) -> lis
             continue
         score = math.log(total) + b.lm + (scorer.end(text) if scorer is not None else 0.0)
         stripped = text.rstrip(" ")
-        out.append(Hypothesis(stripped, b.frames[: len(stripped)], score))
+        out.append(Hypothesis(stripped, _flat(b.frames)[: len(stripped)], score))
     out.sort(key=lambda h: -h.score)
     return out[:width] or [Hypothesis("", (), 0.0)]
+
+
+def _flat(frames: tuple | None) -> tuple[int, ...]:
+    """Nested (earlier, frame) pairs as a flat tuple of frames."""
+    out = []
+    while frames is not None:
+        frames, t = frames
+        out.append(t)
+    return tuple(out[::-1])
 
 
 def posteriors(hyps: list[Hypothesis], temperature: float = 1.0) -> np.ndarray:
