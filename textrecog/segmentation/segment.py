@@ -18,7 +18,7 @@ from statistics import median
 import cv2
 import numpy as np
 
-from textrecog.imaging.binarize import speck_area
+from textrecog.imaging.binarize import component_mask, speck_area
 from textrecog.segmentation.deskew import Turn
 from textrecog.segmentation.charparts import merge_parts
 from textrecog.segmentation.lines import group_lines
@@ -123,8 +123,8 @@ def baseline_path(glyphs: list[Glyph], box: Box, char_h: float, labels: np.ndarr
     letters' dense middle band (descenders, dots and commas are sparse rows), at the stretch's middle;
     carried out flat to both ends of the line. Read from the ink, not the pieces' boxes: a cursive word is
     one piece whose box ends at its lowest descender."""
-    comps = np.fromiter(frozenset().union(*(g.components for g in glyphs)), np.int64)
-    ink = np.isin(labels[box.y : box.bottom, box.x : box.right], comps)
+    ink = component_mask(labels[box.y : box.bottom, box.x : box.right],
+                         frozenset().union(*(g.components for g in glyphs)))
     edges = np.linspace(0, box.w, max(1, round(box.w / (PATH_WIDTH * char_h))) + 1).round().astype(int)
     points = []
     for a, b in zip(edges[:-1], edges[1:]):
