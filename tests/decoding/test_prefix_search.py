@@ -68,3 +68,17 @@ def test_groups_and_empty_lines(scorer):
     assert len(got) == len(probs)
     assert got[-1] == [prefix_beam_search(probs[-1], LABELS, scorer)[0]]
     assert got[:150:7] == [prefix_beam_search(p, LABELS, scorer) for p in probs[:150:7]]
+
+
+def test_one_decoder_used_from_several_threads(scorer):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from textrecog.decoding.decoder import DecodeOptions, LineDecoder
+
+    decoder = LineDecoder(LABELS, DecodeOptions(lm=None))
+    decoder.scorer, decoder.prefixes = scorer, Prefixes(LABELS, scorer)  # the test alphabet's scorer
+    batches = [lines(seed, 16) for seed in range(8)]
+    alone = [[d.hyps for d in decoder.decode_many(b)] for b in batches]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda b: [d.hyps for d in decoder.decode_many(b)], batches))
+    assert together == alone

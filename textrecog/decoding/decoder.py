@@ -10,6 +10,7 @@ spans (for boxes) and word readings with calibrated probabilities.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -147,6 +148,7 @@ class LineDecoder:
             self.scorer = LMScorer(lm, self.labels, weights, self.options.lexicon.folded)
         self.config = BeamConfig(width=self.options.beam)
         self.prefixes = Prefixes(self.labels, self.scorer)  # kept: later lines re-grow the same prefixes
+        self._lock = threading.Lock()  # the prefixes and the scorer's table are shared state: one search at a time
         self.matcher = LexiconMatcher(self.options.lexicon, self.labels) if self.options.lexicon else None
         self.margin = weights.user
         self.allowed = None
@@ -192,7 +194,8 @@ class LineDecoder:
         """:meth:`decode` of many lines: the beam searches them together (the same result, faster)."""
         if self.options.decoder == "greedy":
             return [self._greedy(p) for p in lines]
-        found = prefix_beam_search_many(lines, self.labels, self.scorer, self.config, self.allowed, self.prefixes)
+        with self._lock:
+            found = prefix_beam_search_many(lines, self.labels, self.scorer, self.config, self.allowed, self.prefixes)
         return [self._decoded(p, hyps) for p, hyps in zip(lines, found)]
 
     def _greedy(self, probs: np.ndarray) -> Decoded:
