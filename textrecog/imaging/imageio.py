@@ -14,10 +14,12 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 from textrecog.names import printable
 
@@ -31,7 +33,6 @@ IMAGE_SUFFIXES = {".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".bmp", ".d
 # where decompression bombs claim gigapixels. --max-pixels raises it. It replaces Pillow's own global
 # limit (89 megapixels), which refused legitimate large scans; the header is checked before any decoding.
 MAX_PIXELS = 300_000_000
-Image.MAX_IMAGE_PIXELS = None
 MAX_SIDE = 4000  # larger images are downscaled: handwriting needs far less
 # A declared side beyond this is no scan (a 2-metre scroll at 1200 dpi is 94,000 px) but a crafted header:
 # refused before a decoder allocates a row or a column of it.
@@ -51,7 +52,21 @@ class Encoded:
     name: str = "-"
 
 
-ImageSource = Union[str, os.PathLike, Image.Image, np.ndarray, Encoded]
+ImageSource = Union[str, os.PathLike, "Image.Image", np.ndarray, Encoded]
+
+
+def _pil():
+    """Pillow's Image module, imported on first use: a grey PNG (most scans and renders) never needs it, and a
+    cold one-image run saves its import. Our own header check replaces its pixel limit."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None
+    return Image
+
+
+def _is_pil(source: object) -> bool:
+    image = sys.modules.get("PIL.Image")  # not imported: the source cannot be one of its images
+    return image is not None and isinstance(source, image.Image)
 
 
 class ImageError(ValueError):
@@ -135,9 +150,10 @@ def read_stdin(max_bytes: int | None = None) -> Encoded:
 
 def _open(data: bytes, name: object) -> Image.Image:
     """Open encoded image bytes lazily, turning every failure into an ImageError."""
+    image = _pil()
     try:
-        return Image.open(io.BytesIO(data))
-    except UnidentifiedImageError:
+        return image.open(io.BytesIO(data))
+    except image.UnidentifiedImageError:
         raise ImageError(name, "not a recognised image format") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise ImageError(name, f"cannot read image ({exc})") from None
@@ -211,8 +227,8 @@ def _to_gray(img: Image.Image) -> np.ndarray:
         return np.asarray(img, dtype=np.uint8)
     if img.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
         rgba = img.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        img = Image.alpha_composite(white, rgba)
+        image = _pil()
+        img = image.alpha_composite(image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
     return np.asarray(img.convert("L"), dtype=np.uint8)
 
 
@@ -264,7 +280,7 @@ def _array_to_gray(arr: np.ndarray) -> np.ndarray:
     arr = np.asarray(arr)
     if arr.ndim == 3 and arr.shape[2] in (3, 4):
         mode = "RGBA" if arr.shape[2] == 4 else "RGB"
-        return _to_gray(Image.fromarray(arr.astype(np.uint8), mode))
+        return _to_gray(_pil().fromarray(arr.astype(np.uint8), mode))
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[:, :, 0]
     if arr.ndim != 2:
@@ -278,7 +294,7 @@ def _array_to_gray(arr: np.ndarray) -> np.ndarray:
     arr = arr.astype(np.float64)
     if arr.max() <= 1.0 and arr.min() >= 0.0:
         return (arr * 255).astype(np.uint8)
-    return _to_gray(Image.fromarray(arr.astype(np.float32), "F"))
+    return _to_gray(_pil().fromarray(arr.astype(np.float32), "F"))
 
 
 def load_gray(source: ImageSource, max_bytes: int | None = None, max_pixels: int | None = None) -> np.ndarray:
@@ -290,7 +306,7 @@ def load_gray(source: ImageSource, max_bytes: int | None = None, max_pixels: int
     pixels = MAX_PIXELS if max_pixels is None else max_pixels
     if isinstance(source, np.ndarray):
         return normalise_polarity(_downscale(_array_to_gray(source)))
-    if isinstance(source, Image.Image):
+    if _is_pil(source):
         img, name = source, "<image>"
     else:
         name = source.name if isinstance(source, Encoded) else source
@@ -307,6 +323,8 @@ def load_gray(source: ImageSource, max_bytes: int | None = None, max_pixels: int
             img = img.reduce(max(img.size) // MAX_SIDE)  # a box filter first: a fraction of the memory after
         img.seek(0)  # first frame of GIF/TIFF/WebP animations
         if img.getexif().get(_ORIENTATION, 1) != 1:  # only rotated photos pay for the transpose
+            from PIL import ImageOps
+
             img = ImageOps.exif_transpose(img) or img
         gray = _to_gray(img)
     except ImageError:
