@@ -29,7 +29,10 @@ from textrecog.output.documents import Source, render
 from textrecog.output.records import result_record
 from textrecog.pipeline import recognize, recognize_many
 model, count, files = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+from textrecog.pipeline import get_engine
+engine = get_engine(model)
 alone = [recognize(f, model) for f in files]
+getattr(engine, "forget", lambda: None)()  # every line read afresh, not taken from the lines read alone
 together = recognize_many(files, model)
 out = {"package": textrecog.__file__, "alone": [result_record(f, r, 0.0) for f, r in zip(files, alone)],
        "together": [result_record(f, r, 0.0) for f, r in zip(files, together)],

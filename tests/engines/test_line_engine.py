@@ -67,8 +67,31 @@ def test_lines_of_several_pages_batched_like_one_at_a_time(tiny_line_model):
     engine = get_engine(str(tiny_line_model))
     pages = [page(render_digits(t)) for t in TINY_WORDS[:5]]
     together = engine.read(pages)
+    engine.forget()  # else the lines just read come back without being read
     alone = [engine.read([p])[0] for p in pages]
     assert [r.to_dict() for r in together] == [r.to_dict() for r in alone]
+
+
+def test_only_the_lines_a_stroke_changed_are_read_again(tiny_line_model, monkeypatch):
+    from textrecog.engines.line_engine import LineEngine
+    from textrecog.engines.model import load_info
+
+    engine = LineEngine(load_info(str(tiny_line_model)))
+    top, low = render_digits("1234"), render_digits("56")
+    before = np.full((top.shape[0] * 2 + 20, top.shape[1]), 255, np.uint8)
+    before[: top.shape[0]] = top
+    before[top.shape[0] + 20 :, : low.shape[1]] = low
+    after = before.copy()
+    after[top.shape[0] + 20 :, : render_digits("567").shape[1]] = render_digits("567")  # a stroke on line 2
+    first = engine.read([page(before)])[0]
+    read = []
+    real = engine.probabilities
+    monkeypatch.setattr(engine, "probabilities", lambda images: read.append(len(images)) or real(images))
+    second = engine.read([page(after)])[0]
+    assert read == [1]  # the second line only
+    assert second.lines[0] is first.lines[0]
+    engine.forget()
+    assert engine.read([page(after)])[0] == second  # what reading every line afresh gives
 
 
 def test_json_schema_same_as_char_engine(tiny_line_model, tmp_path):

@@ -10,6 +10,7 @@ frames → columns → the line's ink inside those columns.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,9 @@ from textrecog.segmentation.segment import LineSeg, Page
 from textrecog.types import Alternative, Box, Char, Geometry, Line, Result, Word, bounding_box
 
 FEET = 0.1  # of the letter height: how far from a line's ink the rule pixels it lost are given back
+# Lines kept with their reading: the drawing window re-reads only the lines a stroke changed (a batch's lines
+# are all new: the lookup costs it a hash of each line's pixels)
+RECENT_LINES = 64
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,15 @@ def cut_line(page: Page, line: LineSeg, spec: LineSpec) -> LineCut:
     return LineCut(line, Box(x0, y0, x1 - x0, y1 - y0), mask, fit_line(ink, spec, line_slope(line)))
 
 
+def line_key(cut: LineCut) -> tuple:
+    """Everything a line's reading depends on: its crop, own ink and normalised image, and its segmentation
+    (not its pieces' label numbers, which a stroke elsewhere on the page changes)."""
+    seg, fitted = cut.seg, cut.fitted
+    return (cut.box, cut.mask.shape, cut.mask.tobytes(), fitted.image.shape, fitted.image.tobytes(), fitted.x0,
+            fitted.y0, fitted.sx, fitted.sy, fitted.left, seg.box, seg.spaces, seg.char_height, seg.baseline,
+            seg.baseline_path, tuple(g.box for g in seg.glyphs))
+
+
 def line_slope(line: LineSeg) -> float:
     """The rise of a line's baseline, rows a column: a straight fit through its baseline path's points (the
     ends, carried out flat, left out); 0 for a line too short to have two."""
@@ -79,20 +92,38 @@ class LineEngine:
         self.info = info
         self.labels = info.labels
         self._decoders = DecoderCache(lambda o: LineDecoder(self.labels, o, info.manifest, info.name))
+        self._recent: dict[tuple, Line] = {}  # lines read lately, by everything their reading depends on
+        self._recent_lock = threading.Lock()
+
+    def forget(self) -> None:
+        """Drop the lines read lately (the next read reads every line afresh; benchmarks compare so)."""
+        with self._recent_lock:
+            self._recent.clear()
 
     def decoder(self, options: DecodeOptions) -> LineDecoder:
         """The decoder for ``options`` (kept: its language-model cache warms up over many lines)."""
         return self._decoders.get(options)
 
     def read(self, pages: Sequence[Page], top_k: int = 3, options: DecodeOptions = DecodeOptions()) -> list[Result]:
-        """Results for segmented pages; lines of all pages batched by width."""
+        """Results for segmented pages; lines of all pages batched by width, lines read just before (the
+        window's lines that no stroke touched) taken from the recent lines."""
         decoder = self.decoder(options)
         cuts = [[cut_line(p, line, self.info.spec) for line in p.segmentation.lines] for p in pages]
         flat = [c for page_cuts in cuts for c in page_cuts]
-        probs = self.probabilities([c.fitted.image for c in flat])
-        it = iter(zip(probs, decoder.decode_many(probs)))  # all lines of all pages searched together
-        return [flag_words(Result(tuple(self.read_line(c, *next(it), top_k, decoder) for c in page_cuts),
-                                  int(p.gray.shape[1]), int(p.gray.shape[0]), self.info.name), options.flag_below)
+        keys = [(line_key(c), top_k, decoder.options) for c in flat]
+        with self._recent_lock:
+            known = {k: self._recent.pop(k) for k in keys if k in self._recent}  # back in as the latest
+        todo = [i for i, k in enumerate(keys) if k not in known]
+        probs = self.probabilities([flat[i].fitted.image for i in todo])
+        for i, p, found in zip(todo, probs, decoder.decode_many(probs)):  # all new lines searched together
+            known[keys[i]] = self.read_line(flat[i], p, found, top_k, decoder)
+        with self._recent_lock:
+            self._recent.update(known)
+            while len(self._recent) > RECENT_LINES:
+                del self._recent[next(iter(self._recent))]  # the least recently read first
+        lines = iter([known[k] for k in keys])
+        return [flag_words(Result(tuple(next(lines) for _ in page_cuts), int(p.gray.shape[1]),
+                                  int(p.gray.shape[0]), self.info.name), options.flag_below)
                 for p, page_cuts in zip(pages, cuts)]
 
     def probabilities(self, images: list[np.ndarray]) -> list[np.ndarray]:
