@@ -42,7 +42,7 @@ def main() -> None:
     from textrecog.output.records import format_record, result_record
     from textrecog.pipeline import get_engine
     from textrecog.segmentation.deskew import level, skew_angle
-    from textrecog.segmentation.rules import remove_rules
+    from textrecog.segmentation.rules import label_ink, remove_rules
     from textrecog.segmentation.segment import Page, segment
     from textrecog.types import Result
 
@@ -68,8 +68,9 @@ def main() -> None:
         angle = timed("deskew", skew_angle, mask)
         gray, turn = timed("level", level, gray, angle)
         mask = timed("level", binarize, gray) if turn else mask
-        mask, _ = timed("rules", remove_rules, mask)
-        seg = timed("segment", segment, mask)
+        labelled = timed("label", label_ink, mask)  # once for both, as pipeline.prepare does
+        ink, _ = timed("rules", remove_rules, mask, labelled)
+        seg = timed("segment", segment, ink, labelled if ink is mask else None)
         if clf is None:  # the line engine
             cuts = timed("line ink+normalise", lambda: [cut_line(Page(gray, seg), ln, engine.info.spec) for ln in seg.lines])
             probs = timed("line model", engine.probabilities, [c.fitted.image for c in cuts])

@@ -135,3 +135,11 @@ def test_french_is_likelier_under_the_french_model():
     fr, en = load_lm("fr"), load_lm("en")
     text = ["le départ des soldats à la guerre", "elle est arrivée à l’école"]
     assert bits_per_char(fr, text) < bits_per_char(en, text) - 0.5
+
+
+def test_many_contexts_at_once_score_as_one_by_one():
+    from textrecog.decoding.lm import logprobs_many
+
+    lm = load_lm("en")
+    contexts = ["", " ", "t", "th", " the", "qzxj", "0 0", "é", "#?", "lo", "ing ", "xx\u4e00a", "abcdefgh"]
+    assert np.array_equal(logprobs_many(lm, contexts), np.array([lm.logprobs(c) for c in contexts]))

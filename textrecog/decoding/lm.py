@@ -110,6 +110,37 @@ class CharLM:
         return vec
 
 
+def logprobs_many(lm: CharLM, contexts: list[str]) -> np.ndarray:
+    """:meth:`CharLM.logprobs` of many contexts at once (rows in order): the same backing off, order by order,
+    as array operations over the contexts still found (a beam search meets dozens of new ones a line)."""
+    base, n, width = len(lm.alphabet) + 1, len(contexts), lm.order - 1
+    out = np.repeat(lm.unigram[None, :], n, axis=0)
+    # symbol ids of each context's last ``width`` characters, newest first; -1 past its start or outside the alphabet
+    ids = np.full((n, width), -1, np.int64)
+    for i, ctx in enumerate(contexts):
+        for k, c in enumerate(reversed(ctx[-width:])):
+            ids[i, k] = lm.index.get(c, -1)
+    alive = np.ones(n, bool)
+    key = np.zeros(n, np.int64)
+    for k in range(1, width + 1):
+        alive &= ids[:, k - 1] >= 0  # a shorter context or an unknown symbol: no longer context either
+        key = key + (ids[:, k - 1] + 1) * base ** (k - 1)  # the oldest symbol weighs most, as context_key
+        t = lm.tables[k - 1]
+        rows = np.flatnonzero(alive)
+        at = np.searchsorted(t.keys, key[rows])
+        hit = at < len(t.keys)
+        hit[hit] = t.keys[at[hit]] == key[rows][hit]
+        alive[rows[~hit]] = False
+        rows, at = rows[hit], at[hit]
+        if not len(rows):
+            break
+        out[rows] += t.backoff[at][:, None]
+        lengths = t.ptr[at + 1] - t.ptr[at]
+        starts = np.repeat(t.ptr[at] - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        out[np.repeat(rows, lengths), t.symbols[starts]] = t.logp[starts]
+    return out
+
+
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file."""
     h = hashlib.sha256()

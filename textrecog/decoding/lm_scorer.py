@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from textrecog.decoding.lm import CharLM, fold
+from textrecog.decoding.lm import CharLM, fold, logprobs_many
 
 PUNCT_STRIP = " .,'\"-!?:;()/&+=%#*@$°"
 TABLE_ROWS = 50_000  # contexts kept between searches (a row of ~100 float64 each: 40 MB at most)
@@ -99,6 +99,21 @@ class LMScorer:
                 self.table = np.concatenate([self.table, np.empty_like(self.table)])
             self.table[row] = self._scores(ctx)
         return row
+
+    def rows(self, contexts: list[str]) -> list[int]:
+        """:meth:`row` of each context; the new ones computed together (the same scores, in a fraction of the
+        time: a batch of lines meets hundreds of new contexts)."""
+        ctxs = [(" " + c)[-self.context_len:] for c in contexts]
+        new = list(dict.fromkeys(c for c in ctxs if c not in self._rows))
+        if new:
+            lp = logprobs_many(self.lm, [fold(c) for c in new])[:, self._sym] + self._fixed
+            lp += np.array([self._case[char_class(c[-1])] for c in new])
+            start = len(self._rows)
+            while start + len(new) > len(self.table):  # grown by doubling: rows handed out keep their numbers
+                self.table = np.concatenate([self.table, np.empty_like(self.table)])
+            self.table[start:start + len(new)] = self.weights.lm * lp + self.weights.insertion
+            self._rows.update(zip(new, range(start, start + len(new))))
+        return [self._rows[c] for c in ctxs]
 
     def _scores(self, ctx: str) -> np.ndarray:
         lp = self.lm.logprobs(fold(ctx))[self._sym] + self._fixed + self._case[char_class(ctx[-1])]

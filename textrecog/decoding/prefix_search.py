@@ -97,26 +97,25 @@ class Prefixes:
             self._reset()
 
     def grow(self, parents: list[int], chars: list[int]) -> np.ndarray:
-        """The nodes of prefixes ``parents[i]`` + ``chars[i]``, made where new."""
-        child = self.child
+        """The nodes of prefixes ``parents[i]`` + ``chars[i]``, made where new (their LM rows together)."""
+        child, made = self.child, []
         ids = [child.get(key) for key in zip(parents, chars)]
-        if None in ids:
-            for i, (parent, ch) in enumerate(zip(parents, chars)):
+        for i, (parent, ch) in enumerate(zip(parents, chars)):
+            if ids[i] is None:
+                ids[i] = child.get((parent, ch))  # made a moment ago for an earlier line
                 if ids[i] is None:
-                    ids[i] = child.get((parent, ch))
-                    if ids[i] is None:
-                        ids[i] = self._make(parent, ch)
+                    ids[i] = self._make(parent, ch)
+                    made.append(ids[i])
+        if made and self.scorer is not None:
+            self.row[made] = self.scorer.rows([self.text[node] for node in made])
+            self.bonus[made] = [self.scorer.word_bonus(self.text[node].rsplit(" ", 1)[-1]) for node in made]
         return np.array(ids, int)
 
     def _make(self, parent: int, ch: int) -> int:
         node = self.child[(parent, ch)] = len(self.text)
-        text = self.text[parent] + self.labels[ch]
-        self.text.append(text)
+        self.text.append(self.text[parent] + self.labels[ch])
         if node == len(self.row):  # grown by doubling
             self.row, self.bonus = np.resize(self.row, 2 * node), np.resize(self.bonus, 2 * node)
-        if self.scorer is not None:
-            self.row[node] = self.scorer.row(text)
-            self.bonus[node] = self.scorer.word_bonus(text.rsplit(" ", 1)[-1])
         return node
 
 
