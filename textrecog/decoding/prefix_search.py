@@ -12,10 +12,11 @@ The lines of a batch are searched together: the k-th frame still read of
 every line is one step of array operations over lines x beams x candidates.
 Prefixes are nodes of a trie (a prefix's LM row and word bonus are looked up
 once, when it first survives), the frames each character was emitted at are
-a linked list. The result is the one the plain search
-(``tests/decoding/reference_beam.py``) gives: the same prefixes merge, ties
-go to the prefix found first, and a merged prefix keeps the frames of
-whichever of its two paths that search met first.
+a linked list. The result is the one the one-line search
+(:func:`textrecog.decoding.beam.prefix_beam_search`) gives, to the last bit
+of every score (tests/decoding/test_prefix_search.py compares them): the same
+prefixes merge, ties go to the prefix found first, and a merged prefix keeps
+the frames of whichever of its two paths that search met first.
 """
 
 from __future__ import annotations
