@@ -123,8 +123,9 @@ def number_text(rng: np.random.Generator, have: set[str]) -> str:
 
 
 def char_line(chars: dict[str, list[Strokes]], text: str, rng: np.random.Generator,
-              height: float = 100.0) -> Strokes:
-    """Ink of ``text`` assembled from one writer's isolated characters."""
+              height: float = 100.0, gap: tuple[float, float] = (0.1, 0.35)) -> Strokes:
+    """Ink of ``text`` assembled from one writer's isolated characters, ``gap`` (a range, in character
+    heights) between letters."""
     out: list[np.ndarray] = []
     x = 0.0
     for ch in text:
@@ -136,5 +137,5 @@ def char_line(chars: dict[str, list[Strokes]], text: str, rng: np.random.Generat
         bottom = _BOTTOM.get(ch, 1.0) * height + rng.normal(0, 0.03 * height)
         placed, right = place(glyph, size, x, bottom)
         out += placed
-        x = right + height * rng.uniform(0.1, 0.35)
+        x = right + height * rng.uniform(*gap)
     return tuple(out)
