@@ -81,42 +81,44 @@ class LMScorer:
     def vector(self, context: str) -> list[float]:
         """Weighted LM score of every label (and the space) after ``context`` (raw text; the line starts as after
         a space), as a list: the one-line search indexes it per candidate, faster than an array."""
-        ctx = (" " + context)[-self.context_len:]
-        vec = self._cache.get(ctx)
-        if vec is None:
-            if len(self._cache) > LIST_CONTEXTS:
-                self._cache.clear()
-            vec = self._cache[ctx] = self._scores(ctx).tolist()
-        return vec
+        vec = self._cache.get((" " + context)[-self.context_len:])  # the common case first: a known context
+        return vec if vec is not None else self.vectors([context])[0]
+
+    def vectors(self, contexts: list[str]) -> list[list[float]]:
+        """:meth:`vector` of each context, the new ones computed together."""
+        ctxs = [(" " + c)[-self.context_len:] for c in contexts]
+        cache = self._cache
+        new = [c for c in dict.fromkeys(ctxs) if c not in cache]
+        if new:
+            if len(cache) + len(new) > LIST_CONTEXTS:
+                cache.clear()
+            cache.update(zip(new, self._scores(new).tolist()))
+        return [cache[c] for c in ctxs]
 
     def row(self, context: str) -> int:
         """The row of :attr:`table` that holds :meth:`vector` of ``context`` (computed on first use)."""
-        ctx = (" " + context)[-self.context_len:]
-        row = self._rows.get(ctx)
-        if row is None:
-            row = self._rows[ctx] = len(self._rows)
-            if row == len(self.table):  # grown by doubling: rows already handed out keep their numbers
-                self.table = np.concatenate([self.table, np.empty_like(self.table)])
-            self.table[row] = self._scores(ctx)
-        return row
+        return self.rows([context])[0]
 
     def rows(self, contexts: list[str]) -> list[int]:
         """:meth:`row` of each context; the new ones computed together (the same scores, in a fraction of the
         time: a batch of lines meets hundreds of new contexts)."""
         ctxs = [(" " + c)[-self.context_len:] for c in contexts]
-        new = list(dict.fromkeys(c for c in ctxs if c not in self._rows))
+        new = [c for c in dict.fromkeys(ctxs) if c not in self._rows]
         if new:
-            lp = logprobs_many(self.lm, [fold(c) for c in new])[:, self._sym] + self._fixed
-            lp += np.array([self._case[char_class(c[-1])] for c in new])
             start = len(self._rows)
             while start + len(new) > len(self.table):  # grown by doubling: rows handed out keep their numbers
                 self.table = np.concatenate([self.table, np.empty_like(self.table)])
-            self.table[start:start + len(new)] = self.weights.lm * lp + self.weights.insertion
+            self.table[start:start + len(new)] = self._scores(new)
             self._rows.update(zip(new, range(start, start + len(new))))
         return [self._rows[c] for c in ctxs]
 
-    def _scores(self, ctx: str) -> np.ndarray:
-        lp = self.lm.logprobs(fold(ctx))[self._sym] + self._fixed + self._case[char_class(ctx[-1])]
+    def _scores(self, ctxs: list[str]) -> np.ndarray:
+        """Rows of weighted scores after each context (already cut to the model's order)."""
+        folded = [fold(c) for c in ctxs]
+        # together from a handful on (the array version's fixed cost is that of about four single contexts)
+        lp = logprobs_many(self.lm, folded) if len(folded) >= 8 else np.array([self.lm.logprobs(c) for c in folded])
+        lp = lp[:, self._sym] + self._fixed
+        lp += np.array([self._case[char_class(c[-1])] for c in ctxs])
         return self.weights.lm * lp + self.weights.insertion
 
     def trim(self) -> bool:
