@@ -289,17 +289,16 @@ def write_lm(out: Path, texts: list[tuple[str, float]], lexicon: Iterable[str], 
 
 
 def case_model(texts: Iterable[str]) -> dict[str, float]:
-    """P(upper case | the previous character's class) for letters, counted on real labels (add-one)."""
-    from textrecog.decoding.lm_scorer import char_class
+    """P(upper case | the case class of the text before) for letters, counted on real labels (add-one)."""
+    from textrecog.decoding.lm_scorer import case_class
 
-    upper: dict[str, list[int]] = {k: [1, 2] for k in ("start", "upper", "lower", "other")}
+    upper: dict[str, list[int]] = {k: [1, 2] for k in ("start", "upper", "caps", "lower", "other")}
     for text in texts:
-        prev = ""
-        for c in text:
+        for i, c in enumerate(text):
             if c.isalpha():
-                upper[char_class(prev)][0] += c.isupper()
-                upper[char_class(prev)][1] += 1
-            prev = c
+                cls = case_class(text[max(0, i - 2):i])
+                upper[cls][0] += c.isupper()
+                upper[cls][1] += 1
     return {k: round(u / n, 4) for k, (u, n) in upper.items()}
 
 
@@ -378,8 +377,8 @@ def write_card(out: Path) -> Path:
               + (f"; sites never used: {', '.join(s['excluded_sites'])}" if s.get("excluded_sites") else "")
               for s in m["sources"]]
     lines += ["", f"The files are licensed {m['licence']}.", "", "## Reproduce", "", "```", m["command"], "```", "",
-              f"Contexts kept per length: {m['contexts']}. Case model (P(upper) after start / upper / lower / "
-              f"other): {m.get('case', 'defaults')}.", ""]
+              f"Contexts kept per length: {m['contexts']}. Case model (P(upper) after a space or nothing, one "
+              f"capital, two capitals, a lower-case letter, anything else): {m.get('case', 'defaults')}.", ""]
     if "validation_bits_per_char" in m:
         lines += [f"Cross-entropy on the {m.get('validation_texts', 'UNIPEN validation sites')}' texts: "
                   f"{m['validation_bits_per_char']} "
