@@ -33,14 +33,15 @@ LABELS = {"name": ("NOM :", "Nom :", "Name:", "SURNAME", "Nom de famille :", "PR
 HEIGHT = 44  # px of a field crop, as the scanned name fields of the issue (about 40 x 390)
 
 
-def writers(unipen: str) -> dict[str, dict[str, list]]:
-    """The test sites' writers: their isolated characters, merged over their session files."""
+def writers(unipen: str, split: str = "test") -> dict[str, dict[str, list]]:
+    """The writers of the test (or validation) sites: their isolated characters, merged over their session
+    files (gresai30.dat, gresai4b.dat: gresai; art01trn.dat, art01tst.dat: art01)."""
     from textrecog.data.linedata import LINE_TEST_SITES, LINE_VAL_SITES, load_line_corpus
 
-    chars = load_line_corpus(unipen).split(LINE_VAL_SITES, LINE_TEST_SITES)["test"].chars
+    chars = load_line_corpus(unipen).split(LINE_VAL_SITES, LINE_TEST_SITES)[split].chars
     out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for session, by_char in chars.items():
-        writer = re.sub(r"\d+[a-z]?\.dat$", "", session.split("/")[2])
+        writer = re.sub(r"(\d+[a-z]?|trn|tst)\.dat$", "", session.split("/")[2])
         for ch, inks in by_char.items():
             out[writer][ch] += inks
     return {w: dict(c) for w, c in out.items() if sum(k.isupper() for k in c) >= 15}
@@ -125,12 +126,15 @@ def main() -> None:
     p.add_argument("--lexicon", help="a name list to read with (e.g. samples/names/names-20k.txt)")
     p.add_argument("--save", type=Path, help="folder to write the fields and their truth to")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--split", choices=["test", "val"], default="test",
+                   help="the writers of the test sites (report) or of the validation sites (tune on these)")
+    p.add_argument("--no-labels", action="store_true", help="fields without their printed label")
     args = p.parse_args()
     from textrecog.decoding.decoder import make_options
     from textrecog.pipeline import recognize
 
     rng = np.random.default_rng(args.seed)
-    hands = writers(args.unipen)
+    hands = writers(args.unipen, args.split)
     names = [n.strip().upper() for n in (ROOT / "samples/names/names-20k.txt").read_text().splitlines()]
     options = make_options(lexicon=args.lexicon)
     rows, spent = [], 0.0
@@ -139,7 +143,8 @@ def main() -> None:
         kind, wide = ("date", False) if rng.random() < 0.25 else ("name", bool(rng.random() < 0.4))
         truth = field_text(kind, set(hands[writer]), names, rng)
         label = LABELS[kind][int(rng.integers(len(LABELS[kind])))]
-        image = compose(printed(label, rng), handwriting(hands[writer], truth, wide, rng), rng)
+        sign = printed(label, rng) if not args.no_labels else np.full((4, 4), 255, np.uint8)
+        image = compose(sign, handwriting(hands[writer], truth, wide, rng), rng)
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
             cv2.imwrite(str(args.save / f"field{i:04d}.png"), image)
@@ -163,7 +168,8 @@ def report(rows: list, spent: float, args: argparse.Namespace) -> None:
         print(f"names written wide: {len(wide)}, read as one word {np.mean([' ' not in r[3].strip() for r in wide]):.1%}")
     kinds = [w for r in rows for ln in r[5].lines for w in ln.words if hasattr(w, "kind")]
     print("printed words: " + (f"{len(kinds)} words with kinds" if kinds else "the results carry no word kinds yet"))
-    print(f"{spent / max(1, len(rows)) * 1000:.1f} ms a field (model {args.model}, lexicon {args.lexicon or 'none'})")
+    print(f"{spent / max(1, len(rows)) * 1000:.1f} ms a field (model {args.model}, lexicon {args.lexicon or 'none'}, "
+          f"{args.split} writers{', no labels' if args.no_labels else ''})")
     for r in rows[:8]:
         print(f"  {r[4]!r} {r[2]!r} -> {r[3]!r}")
 
