@@ -33,11 +33,11 @@ FEET = 0.1  # of the letter height: how far from a line's ink the rule pixels it
 # Lines kept with their reading: the drawing window re-reads only the lines a stroke changed (a batch's lines
 # are all new: the lookup costs it a hash of each line's pixels)
 RECENT_LINES = 64
-# Points of a baseline path a line needs before it is levelled: a few words' path (two or three points) tilts
-# hand-printed words more often than it levels them (UNIPEN validation sites, words printed / cursive, lines
-# printed / cursive: 10.0 / 11.2 / 8.8 / 10.3% CER with two points, 9.7 / 11.1 / 9.0 / 10.2% with four; real
-# validation pages 41.8 -> 41.7%)
-SLOPE_POINTS = 4
+# Points of a baseline path a line needs before it is levelled. Four would read hand-printed words better (UNIPEN
+# validation sites, words printed / cursive, lines printed / cursive: 10.0 / 11.2 / 8.8 / 10.3% CER with two
+# points, 9.7 / 11.1 / 9.0 / 10.2% with four) but leaves a few turned cursive words or a photographed short line
+# unlevelled (tests/segmentation/test_segment.py, tests/data/test_photolines.py); see docs/measured.md
+SLOPE_POINTS = 2
 
 
 @dataclass(frozen=True)
