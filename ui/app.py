@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(prog="textrecog-ui", description=__doc__.split("\n\n")[0])
     args.add_argument("--model", default=None, help="model name or directory (default: the bundled default)")
     args.add_argument("--lexicon", help="your own words, as for textrecog --lexicon")
-    args.add_argument("--charset", help="digits|upper|lower|alnum|CHARS, as for textrecog --charset")
+    args.add_argument("--charset", help="digits|upper|lower|alnum|chars:ABC, as for textrecog --charset")
     args.add_argument("--flag-below", type=probability, default=0.5, metavar="P",
                       help="mark words below this confidence (default 0.5)")
     args.add_argument("--lang", default="en", metavar="CODE", help="the writing's language (en, fr)")

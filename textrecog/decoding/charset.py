@@ -59,23 +59,31 @@ LINE_ALPHABET = LINE_ALPHABET_V1 + FRENCH_LOWER + FRENCH_UPPER + LINE_MARKS
 FIELD_CHARSETS = {"digits": DIGITS, "upper": UPPER, "lower": LOWER, "alnum": LATIN62}
 
 
+LITERAL = "chars:"  # --charset chars:ABC- : these characters, never taken for a name
+
+
 def parse_charset(spec: str) -> frozenset[str]:
-    """The characters a ``--charset`` allows: digits|upper|lower|alnum, or the characters given."""
-    chars = FIELD_CHARSETS.get(spec, spec)
+    """The characters a ``--charset`` allows: digits|upper|lower|alnum, ``chars:`` and the characters, or (as
+    before ``chars:``) the characters alone where they cannot be taken for a misspelt name."""
+    if spec.startswith(LITERAL):
+        chars = spec[len(LITERAL):]
+    else:
+        chars = FIELD_CHARSETS.get(spec, spec)
+        near = _near_name(spec)
+        if near:  # "digit" or "Digits" meant digits, not the letters d, i, g, t (which read as empty text)
+            raise ValueError(f"--charset {spec!r} is not a named set: did you mean {near}? (names: "
+                             f"{', '.join(FIELD_CHARSETS)}; a set of your own: {LITERAL}{spec})")
     if not chars:
         raise ValueError("--charset is empty")
-    near = _near_name(spec)
-    if near:  # "digit" meant digits, not the letters d, i, g, t (which read as empty text)
-        raise ValueError(f"--charset {spec!r} is not a named set: did you mean {near}? "
-                         f"(names: {', '.join(FIELD_CHARSETS)}; any other value is the characters allowed)")
     return frozenset(chars)
 
 
 def _near_name(spec: str) -> str | None:
-    """The named set a lower-case word of 4 letters or more misspells (2 edits at most), if any."""
-    if spec in FIELD_CHARSETS or len(spec) < 4 or not (spec.isalpha() and spec.islower()):
+    """The named set a word of 4 letters or more misspells in any case (2 edits at most), if any."""
+    if spec in FIELD_CHARSETS or len(spec) < 4 or not spec.isalpha():
         return None
     from rapidfuzz.distance import Levenshtein
 
-    near = min(FIELD_CHARSETS, key=lambda name: Levenshtein.distance(spec, name))
-    return near if Levenshtein.distance(spec, near) <= 2 else None
+    word = spec.lower()
+    near = min(FIELD_CHARSETS, key=lambda name: Levenshtein.distance(word, name))
+    return near if Levenshtein.distance(word, near) <= 2 else None

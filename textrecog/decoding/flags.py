@@ -20,8 +20,9 @@ def add_decode_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--lm", metavar="NAME|DIR", help="a language model by name or folder (default: the --lang one)")
     g.add_argument("--lexicon", metavar="FILE", help="your own words (names, codes, a class list), "
                    "whitespace-separated UTF-8: readings are pulled towards them")
-    g.add_argument("--charset", metavar="digits|upper|lower|alnum|CHARS",
-                   help="only these characters may be read (a form field: a date, an ID)")
+    g.add_argument("--charset", metavar="digits|upper|lower|alnum|chars:ABC",
+                   help="only these characters may be read (a form field: a date, an ID): a named set, or chars: "
+                        "and the characters")
     g.add_argument("--flag-below", type=probability, metavar="P",
                    help="flag words whose confidence is below P (0..1) for review (JSON: \"flagged\": true)")
     g.add_argument("--beam", type=positive_int, default=8, metavar="N", help="beam width (default 8)")
