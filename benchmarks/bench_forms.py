@@ -113,9 +113,9 @@ def scan_look(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def cer(truth: str, read: str) -> float:
-    from rapidfuzz.distance import Levenshtein
+    from textrecog.evaluation.metrics import edit_distance
 
-    return Levenshtein.distance(truth, read) / max(1, len(truth))
+    return edit_distance(truth, read) / max(1, len(truth))
 
 
 def main() -> None:

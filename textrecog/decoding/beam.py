@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -139,14 +140,20 @@ def _prune(beams: dict[str, _Beam], width: int) -> dict[str, _Beam]:
 
 
 def _finish(beams: dict[str, _Beam], scorer: LMScorer | None, width: int) -> list[Hypothesis]:
+    return ended(((text, b.pb + b.pnb, b.lm, _flat(b.frames)) for text, b in beams.items()), scorer, width)
+
+
+def ended(prefixes: Iterable[tuple[str, float, float, tuple[int, ...]]], scorer: LMScorer | None,
+          width: int) -> list[Hypothesis]:
+    """The hypotheses a search ends with, best first, from its prefixes' (text, mass, LM score, frames): the
+    LM's end of line added, trailing spaces dropped (both searches end here, so they rank alike)."""
     out = []
-    for text, b in beams.items():
-        total = b.pb + b.pnb
+    for text, total, lm, frames in prefixes:
         if total <= 0:
             continue
-        score = math.log(total) + b.lm + (scorer.end(text) if scorer is not None else 0.0)
+        score = math.log(total) + lm + (scorer.end(text) if scorer is not None else 0.0)
         stripped = text.rstrip(" ")
-        out.append(Hypothesis(stripped, _flat(b.frames)[: len(stripped)], score))
+        out.append(Hypothesis(stripped, frames[: len(stripped)], score))
     out.sort(key=lambda h: -h.score)
     return out[:width] or [Hypothesis("", (), 0.0)]
 

@@ -21,12 +21,11 @@ the frames of whichever of its two paths that search met first.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from textrecog.decoding.beam import BeamConfig, Hypothesis, candidates, prefix_beam_search
+from textrecog.decoding.beam import BeamConfig, Hypothesis, candidates, ended, prefix_beam_search
 from textrecog.decoding.lm_scorer import LMScorer
 
 GROUP = 64  # lines a step works on at most (sorted by length, so little padding)
@@ -241,19 +240,16 @@ class _Search:
         return ids
 
     def _finish(self, s: dict, i: int, fprev: list[int], ft: list[int]) -> list[Hypothesis]:
-        """A line's hypotheses, best first: the plain search's ending (math.log, the LM's end of line)."""
-        out = []
-        for slot in range(int(s["n"][i])):
-            total = float(s["pb"][i, slot]) + float(s["pnb"][i, slot])
-            if total <= 0:
-                continue
-            text = self.prefixes.text[int(s["node"][i, slot])]
-            score = math.log(total) + float(s["lm"][i, slot]) + (float(self.scorer.end(text)) if self.scorer else 0.0)
-            frames, f = [], int(s["frame"][i, slot])
-            while f > 0:
-                frames.append(ft[f])
-                f = fprev[f]
-            stripped = text.rstrip(" ")
-            out.append(Hypothesis(stripped, tuple(frames[::-1])[: len(stripped)], score))
-        out.sort(key=lambda h: -h.score)
-        return out[: self.width] or [Hypothesis("", (), 0.0)]
+        """A line's hypotheses, best first: the one-line search's ending."""
+        return ended(((self.prefixes.text[int(s["node"][i, k])], float(s["pb"][i, k]) + float(s["pnb"][i, k]),
+                       float(s["lm"][i, k]), _frames_of(int(s["frame"][i, k]), fprev, ft))
+                      for k in range(int(s["n"][i]))), self.scorer, self.width)
+
+
+def _frames_of(f: int, fprev: list[int], ft: list[int]) -> tuple[int, ...]:
+    """The frames of a frame list, first to last."""
+    frames = []
+    while f > 0:
+        frames.append(ft[f])
+        f = fprev[f]
+    return tuple(frames[::-1])

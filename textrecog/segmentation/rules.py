@@ -57,17 +57,21 @@ class Labelled:
     stats: np.ndarray
 
 
-def label_ink(mask: np.ndarray) -> Labelled:
-    """The 8-connected pieces of an ink mask: 16-bit labels unless there are more pieces than they hold."""
-    return Labelled(*_label(mask))
+def label_ink(mask: np.ndarray, wide: bool = True) -> Labelled | None:
+    """The 8-connected pieces of an ink mask: 16-bit labels unless there are more pieces than they hold
+    (then 32-bit ones, or None when not ``wide``: a caller that gives such ink up need not label it again)."""
+    parts = _label(mask, wide)
+    return None if parts is None else Labelled(*parts)
 
 
-def _label(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+def _label(mask: np.ndarray, wide: bool = True) -> tuple[int, np.ndarray, np.ndarray] | None:
     """Connected components (8-connected): count, labels, stats; 16-bit labels (half the cost) unless there
     are more pieces than they hold."""
     try:
         n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
     except cv2.error:
+        if not wide:
+            return None
         n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     return n, labels, stats
 

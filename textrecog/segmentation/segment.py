@@ -76,8 +76,8 @@ def find_components(mask: np.ndarray, min_area: float = 1.0,
 
     Returns the uint16 label image and the glyphs, in label order.
     """
-    found = labelled if labelled is not None else label_ink(mask)
-    if found.labels.dtype != np.uint16:  # more than 65,535 components: noise or texture, not writing
+    found = labelled if labelled is not None else label_ink(mask, wide=False)
+    if found is None or found.labels.dtype != np.uint16:  # over 65,535 components: noise or texture, not writing
         return np.zeros(mask.shape, np.uint16), []
     labels, stats = found.labels, found.stats
     keep = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area) + 1
