@@ -133,6 +133,8 @@ def main() -> None:
     from textrecog.decoding.decoder import make_options
     from textrecog.pipeline import recognize
 
+    if args.save and args.save.exists() and any(args.save.iterdir()):
+        raise SystemExit(f"bench_forms: {args.save} is not empty; give a new folder for --save")
     rng = np.random.default_rng(args.seed)
     hands = writers(args.unipen, args.split)
     names = [n.strip().upper() for n in (ROOT / "samples/names/names-20k.txt").read_text().splitlines()]
